@@ -1,0 +1,47 @@
+// Package azure runs the live checks of the course against Azure (or the
+// practice tenant) with Microsoft's SDK clients, and holds the catalogue of
+// checks and their causes. Check IDs and cause codes are a public contract:
+// JSON output, docs and other tools rely on them, so extend, never rename.
+package azure
+
+// CheckInfo describes one check of the catalogue.
+type CheckInfo struct {
+	ID     string
+	Title  string   // what it proves, in a few words
+	Causes []string // cause codes it can end with besides timeout and unreachable
+}
+
+// Causes any check can end with.
+const (
+	CauseTimeout     = "timeout"
+	CauseUnreachable = "unreachable"
+)
+
+// Catalogue lists every check in the order a diagnosis reads them.
+var Catalogue = []CheckInfo{
+	{"input.tenant-id", "The tenant ID is a GUID or a verified domain name", []string{"malformed"}},
+	{"input.client-id", "The client ID is a GUID", []string{"malformed"}},
+	{"input.client-secret", "A secret value was given, not the secret's ID, with no stray whitespace", []string{"empty", "looks-like-secret-id", "whitespace"}},
+	{"auth.token", "Entra ID issues a token for the app", []string{"tenant-not-found", "app-not-found", "secret-invalid", "secret-expired", "blocked-by-policy", "app-disabled", "unreachable"}},
+	{"arm.subscriptions", "At least one subscription is visible to the app", []string{"none-visible"}},
+	{"arm.vaults", "The vault list Delinea shows is not empty and holds the target vault", []string{"none-listed", "target-not-listed"}},
+	{"vault.permission-model", "The vault uses Azure RBAC, so the role applies", []string{"access-policies"}},
+	{"vault.network", "The vault accepts calls from this network", []string{"firewall", "private-only"}},
+	{"rbac.secrets-write", "The app's effective data actions on the vault include writing secrets", []string{"missing-write", "no-role"}},
+	{"data.secrets", "A read-only data-plane call succeeds", []string{"forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection", "wrong-tenant", "propagating"}},
+	{"mapping.name", "The Azure secret name follows Key Vault's rules", []string{"invalid-name", "too-long"}},
+	{"mapping.secret", "The mapped secret exists, is enabled and was updated by the sync", []string{"not-found", "deleted-but-recoverable", "disabled", "stale"}},
+	{"mapping.tag", "The username tag is there when it is mapped", []string{"missing-tag"}},
+	{"mapping.value", "The value matches the Delinea password (compared by SHA-256, never shown)", []string{"mismatch"}},
+	{"credential.expiry", "The client secret is not about to expire", []string{"expires-soon", "unknown"}},
+}
+
+// Lookup returns the catalogue entry for a check ID.
+func Lookup(id string) (CheckInfo, bool) {
+	for _, c := range Catalogue {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return CheckInfo{}, false
+}

@@ -1,0 +1,268 @@
+// Package steps holds the course as data, the state machine that walks it,
+// the progress meter derived from that state, and the saved progress.
+// It never imports a terminal UI library: the TUI and the plain runner both
+// drive it through Apply.
+package steps
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed course.toml
+var courseTOML string
+
+// Callout kinds. The UI marks each with words and a symbol, never colour alone.
+const (
+	KindNote     = "note"     // background a task needs
+	KindCritical = "critical" // a mistake here breaks the integration
+	KindTip      = "tip"      // a shortcut or good habit
+	KindFact     = "fact"     // where the guide and Microsoft's documentation differ, or the guide is unverified
+)
+
+// Section kinds: the three lessons and the closing review.
+const (
+	SectionLesson = "lesson"
+	SectionReview = "review"
+)
+
+// Course is the whole training, loaded once from the embedded course.toml.
+type Course struct {
+	Title    string    `toml:"title"`
+	Subtitle string    `toml:"subtitle"`
+	Parties  []string  `toml:"parties"` // the three parties the diagrams draw, in order
+	Sections []Section `toml:"section"`
+}
+
+// Section is one of the four tabs.
+type Section struct {
+	ID       string  `toml:"id"`   // "1".."4"
+	Kind     string  `toml:"kind"` // SectionLesson or SectionReview
+	Title    string  `toml:"title"`
+	Short    string  `toml:"short"` // tab label, at most 12 runes
+	Overview string  `toml:"overview"`
+	Diagram  Diagram `toml:"diagram"`
+	Steps    []Step  `toml:"step"`
+
+	// Lessons only.
+	Check Check `toml:"check"`
+
+	// Review only.
+	Summary         []SummaryRow `toml:"summary"`
+	Troubleshooting Callout      `toml:"troubleshooting"`
+	Maintenance     Callout      `toml:"maintenance"`
+	Acks            []Ack        `toml:"ack"`
+	Completion      Completion   `toml:"completion"`
+}
+
+// Diagram highlights the link a lesson builds between two of the course's parties.
+type Diagram struct {
+	From  int    `toml:"from"` // index into Course.Parties
+	To    int    `toml:"to"`
+	Label string `toml:"label"` // what the link is, e.g. "RBAC: Key Vault Secrets Officer"
+}
+
+// Step is a sub-step of a lesson, such as 1A.
+type Step struct {
+	ID     string     `toml:"id"` // "1A"
+	Title  string     `toml:"title"`
+	Intro  string     `toml:"intro"`
+	Tasks  []Task     `toml:"task"`
+	Fields *FieldList `toml:"fields"`
+}
+
+// Task is one checkbox of a step.
+type Task struct {
+	ID       string    `toml:"id"` // "1A.1"
+	Text     string    `toml:"text"`
+	Callouts []Callout `toml:"callout"`
+}
+
+// Callout is a note, warning, tip or fact shown beside the task it belongs to.
+type Callout struct {
+	Kind string `toml:"kind"`
+	Text string `toml:"text"`
+}
+
+// FieldList is a small two-column table the guide gives, such as the
+// credential secret's fields or the field mapping.
+type FieldList struct {
+	Title   string     `toml:"title"`
+	Columns [2]string  `toml:"columns"`
+	Rows    []FieldRow `toml:"row"`
+}
+
+// FieldRow is one row of a FieldList; Note is optional.
+type FieldRow struct {
+	Name  string `toml:"name"`
+	Value string `toml:"value"`
+	Note  string `toml:"note"`
+}
+
+// Check describes a lesson's live check: what it proves and which catalogue
+// checks (DESIGN.md) it runs.
+type Check struct {
+	Title    string   `toml:"title"`
+	Explains string   `toml:"explains"`
+	IDs      []string `toml:"ids"`
+}
+
+// SummaryRow is one line of the review's summary table.
+type SummaryRow struct {
+	Step   string `toml:"step"`
+	Action string `toml:"action"`
+	Detail string `toml:"detail"`
+}
+
+// Ack is a final acknowledgement the trainee ticks.
+type Ack struct {
+	ID   string `toml:"id"`
+	Text string `toml:"text"`
+}
+
+// Completion is the text of the completion screen.
+type Completion struct {
+	Title string `toml:"title"`
+	Text  string `toml:"text"`
+}
+
+// LoadCourse parses and validates the embedded course.
+func LoadCourse() (*Course, error) { return ParseCourse(courseTOML) }
+
+// ParseCourse parses and validates a course document.
+func ParseCourse(src string) (*Course, error) {
+	var c Course
+	md, err := toml.Decode(src, &c)
+	if err != nil {
+		return nil, fmt.Errorf("course: %w", err)
+	}
+	if undec := md.Undecoded(); len(undec) > 0 {
+		return nil, fmt.Errorf("course: unknown keys %v", undec)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Validate reports the first problem that would make the course unusable:
+// missing text, duplicate IDs, lessons without tasks, bad references.
+func (c *Course) Validate() error {
+	var errs []string
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	if blank(c.Title) {
+		bad("course title is empty")
+	}
+	if len(c.Parties) != 3 {
+		bad("course needs exactly 3 parties, has %d", len(c.Parties))
+	}
+	for i, p := range c.Parties {
+		if blank(p) {
+			bad("party %d is empty", i)
+		}
+	}
+	if len(c.Sections) != 4 {
+		bad("course needs 4 sections, has %d", len(c.Sections))
+	}
+	ids := map[string]bool{}
+	unique := func(id, what string) {
+		if blank(id) {
+			bad("%s has an empty id", what)
+			return
+		}
+		if ids[id] {
+			bad("id %q is used twice", id)
+		}
+		ids[id] = true
+	}
+	callouts := func(where string, cs []Callout) {
+		for _, co := range cs {
+			switch co.Kind {
+			case KindNote, KindCritical, KindTip, KindFact:
+			default:
+				bad("%s: callout kind %q is not one of note, critical, tip, fact", where, co.Kind)
+			}
+			if blank(co.Text) {
+				bad("%s: callout text is empty", where)
+			}
+		}
+	}
+	for i, s := range c.Sections {
+		where := fmt.Sprintf("section %d", i+1)
+		if s.ID != fmt.Sprint(i+1) {
+			bad("%s: id is %q, want %q", where, s.ID, fmt.Sprint(i+1))
+		}
+		if blank(s.Title) || blank(s.Short) || blank(s.Overview) {
+			bad("%s: title, short and overview must be set", where)
+		}
+		if len([]rune(s.Short)) > 12 {
+			bad("%s: short label %q is longer than 12", where, s.Short)
+		}
+		switch s.Kind {
+		case SectionLesson:
+			if len(s.Steps) == 0 {
+				bad("%s: a lesson needs steps", where)
+			}
+			if blank(s.Check.Title) || blank(s.Check.Explains) || len(s.Check.IDs) == 0 {
+				bad("%s: the live check needs a title, an explanation and check ids", where)
+			}
+			if blank(s.Diagram.Label) || s.Diagram.From == s.Diagram.To ||
+				s.Diagram.From < 0 || s.Diagram.From > 2 || s.Diagram.To < 0 || s.Diagram.To > 2 {
+				bad("%s: the diagram needs a label and two different parties", where)
+			}
+		case SectionReview:
+			if len(s.Summary) == 0 || len(s.Acks) == 0 {
+				bad("%s: the review needs summary rows and acknowledgements", where)
+			}
+			for _, r := range s.Summary {
+				if blank(r.Step) || blank(r.Action) || blank(r.Detail) {
+					bad("%s: a summary row has an empty cell", where)
+				}
+			}
+			callouts(where+" troubleshooting", []Callout{s.Troubleshooting})
+			callouts(where+" maintenance", []Callout{s.Maintenance})
+			for _, a := range s.Acks {
+				unique(a.ID, where+" acknowledgement")
+				if blank(a.Text) {
+					bad("%s: acknowledgement %q has no text", where, a.ID)
+				}
+			}
+			if blank(s.Completion.Title) || blank(s.Completion.Text) {
+				bad("%s: the completion screen needs a title and text", where)
+			}
+		default:
+			bad("%s: kind %q is not lesson or review", where, s.Kind)
+		}
+		for _, st := range s.Steps {
+			unique(st.ID, where+" step")
+			if blank(st.Title) || len(st.Tasks) == 0 {
+				bad("step %s: needs a title and tasks", st.ID)
+			}
+			for _, t := range st.Tasks {
+				unique(t.ID, "step "+st.ID+" task")
+				if blank(t.Text) {
+					bad("task %s: text is empty", t.ID)
+				}
+				callouts("task "+t.ID, t.Callouts)
+			}
+			if f := st.Fields; f != nil {
+				if blank(f.Title) || blank(f.Columns[0]) || blank(f.Columns[1]) || len(f.Rows) == 0 {
+					bad("step %s: field list needs a title, two column names and rows", st.ID)
+				}
+				for _, r := range f.Rows {
+					if blank(r.Name) || blank(r.Value) {
+						bad("step %s: a field row has an empty name or value", st.ID)
+					}
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("course is invalid:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}

@@ -1,0 +1,29 @@
+// Package tui is the only package that imports Bubble Tea, Bubbles, Lip Gloss
+// and huh. It runs the course full-screen (Run) or as line-by-line prompts
+// for screen readers and pipes (RunPlain). Both drive the same steps.Machine.
+package tui
+
+import (
+	"errors"
+	"io"
+
+	"github.com/kvbridge/kvbridge/steps"
+)
+
+// Options is what cmd/kvbridge hands to either runner.
+type Options struct {
+	Machine *steps.Machine
+	Store   steps.Store
+	State   steps.State // resumed (or fresh) state
+	Notice  string      // shown once at start, e.g. "saved progress was damaged and moved to ..."
+	NoColor bool        // NO_COLOR set to any non-empty value
+	// ConfirmReset makes the runner ask before starting over (kvbridge --reset);
+	// on "yes" it clears State and the saved file, on "no" it resumes.
+	ConfirmReset bool
+	In           io.Reader // defaults to os.Stdin
+	Out          io.Writer // defaults to os.Stdout
+}
+
+// ErrAborted means the input ended (plain mode) before the course did.
+// Progress is saved; cmd maps it to exit code 2.
+var ErrAborted = errors.New("input ended before the course was finished")
