@@ -1,0 +1,48 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/kvbridge/kvbridge/steps"
+)
+
+// Run shows the course full-screen (alternate screen, no mouse, so the
+// terminal's own text selection keeps working) until the trainee quits. Every
+// change is saved while it runs; the final state is saved once more, in this
+// goroutine, after the program has ended, and returned.
+func Run(ctx context.Context, opts Options) (steps.State, error) {
+	if opts.Machine == nil {
+		return opts.State, errors.New("tui: no course to run")
+	}
+	m := newModel(opts, time.Now)
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Out != nil {
+		popts = append(popts, tea.WithOutput(opts.Out))
+	}
+	if opts.In != nil {
+		popts = append(popts, tea.WithInput(opts.In))
+	}
+	if opts.NoColor {
+		// colorprofile reads NO_COLOR with ParseBool and would miss "yes";
+		// the caller has already decided, so pin the profile here.
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	final, runErr := tea.NewProgram(m, popts...).Run()
+	if fm, ok := final.(Model); ok {
+		m = fm
+	}
+	// Newer than any save still in flight, so none of them can overwrite it.
+	if err := m.sv.save(m.seq+1, m.state); err != nil {
+		return m.state, errors.Join(runErr, err)
+	}
+	if runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) {
+		return m.state, fmt.Errorf("tui: %w", runErr)
+	}
+	return m.state, nil
+}
