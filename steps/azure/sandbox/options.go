@@ -1,0 +1,85 @@
+package sandbox
+
+import (
+	"net/http"
+	"time"
+)
+
+// Wiring says how clients reach the tenant.
+type Wiring int
+
+const (
+	// Hostnames serves one TLS listener whose certificate covers login.microsoftonline.com,
+	// management.azure.com and *.vault.azure.net; HTTPClient dials only that listener
+	// whatever the host, so production code keeps the public cloud configuration.
+	Hostnames Wiring = iota
+	// Loopback serves https://127.0.0.1:PORT endpoints: one for Entra ID (and the admin
+	// API), one for ARM and one per vault. Clients need a custom cloud configuration,
+	// DisableInstanceDiscovery and DisableChallengeResourceVerification.
+	Loopback
+)
+
+func (w Wiring) String() string {
+	if w == Loopback {
+		return "loopback"
+	}
+	return "hostnames"
+}
+
+// Options configure Start and Load.
+type Options struct {
+	Scenario string // "" means "healthy"
+	Seed     int64  // picks mystery's scenario; 0 picks at random
+	Wiring   Wiring
+	// Addr is the first loopback address to listen on; "" means 127.0.0.1:0. With a
+	// fixed port P in Loopback wiring, Entra gets P, ARM P+1 and the vaults P+2 onward.
+	// Anything but a loopback address is refused.
+	Addr     string
+	Latency  time.Duration    // added to every response
+	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation
+	PageSize int              // ARM list page size (0: one page unless $top); Key Vault's default stays 25
+}
+
+// Info is what a client needs: endpoints, trust, and the credentials the scenario hands
+// out (those a trainee would have typed, wrong ones included).
+type Info struct {
+	Scenario      string
+	AuthorityHost string // Hostnames: "https://login.microsoftonline.com/"; Loopback: "https://127.0.0.1:P/"
+	ARMEndpoint   string // "https://management.azure.com" or the loopback URL
+	ARMAudience   string // "https://management.core.windows.net/"
+	VaultURLs     []string
+
+	TenantID, TenantDomain, ClientID, ClientSecret, ClientSecretID string
+
+	SubscriptionID, ResourceGroup, VaultName, VaultID string
+
+	// The example secret of the guide, as Delinea would have synced it.
+	SecretName, SecretUsername, SecretValue string
+
+	CAPEM    []byte
+	AdminURL string // base URL of the admin API (practice actions over HTTP)
+	AdminKey string // header X-Sandbox-Admin-Key for the admin API
+}
+
+// RequestRecord is one request the tenant served. It never holds secrets or tokens.
+type RequestRecord struct {
+	Time          time.Time
+	Service       string // "entra", "arm", "vault" or "admin"
+	Method        string
+	Host          string
+	Path          string
+	APIVersion    string
+	Authenticated bool // an Authorization header was present
+	Status        int
+}
+
+// NewSecret is a client secret as the portal shows it once, right after creation.
+type NewSecret struct {
+	Value   string
+	ID      string
+	Expires time.Time
+}
+
+var _ interface {
+	Do(*http.Request) (*http.Response, error)
+} = (*http.Client)(nil)

@@ -1,0 +1,273 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Tenant is a running practice tenant.
+type Tenant struct {
+	opts  Options
+	clock func() time.Time
+	pki   *pki
+
+	mu       sync.Mutex // guards m and seen
+	m        *model
+	seen     map[string]bool // throttled scenario: calls already refused once
+	adminKey string
+
+	reqMu sync.Mutex
+	reqs  []RequestRecord
+
+	servers    []*http.Server
+	listeners  []net.Listener
+	addrs      map[string]bool // listener addresses HTTPClient may dial
+	mainAddr   string          // Hostnames: the one listener
+	authority  string
+	armURL     string
+	vaultURLs  map[string]string // lower-case vault name -> URL
+	client     *http.Client
+	closeOnce  sync.Once
+	transports []*http.Transport
+}
+
+// Start builds the scenario's starting state and serves it.
+func Start(opts Options) (*Tenant, error) {
+	t, err := newTenant(opts)
+	if err != nil {
+		return nil, err
+	}
+	name := opts.Scenario
+	if name == "" {
+		name = "healthy"
+	}
+	if err := t.build(name, opts.Seed); err != nil {
+		return nil, err
+	}
+	if err := t.listen(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func newTenant(opts Options) (*Tenant, error) {
+	warmSigningKey() // RSA key generation overlaps with the rest of the start
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Wiring != Hostnames && opts.Wiring != Loopback {
+		return nil, fmt.Errorf("sandbox: unknown wiring %d", opts.Wiring)
+	}
+	if _, err := loopbackAddr(opts.Addr); err != nil {
+		return nil, err
+	}
+	p, err := newPKI(opts.Now())
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: making the CA: %w", err)
+	}
+	return &Tenant{
+		opts: opts, clock: opts.Now, pki: p,
+		m:        &model{},
+		seen:     map[string]bool{},
+		adminKey: randomString(32, "abcdefghijklmnopqrstuvwxyz0123456789"),
+		addrs:    map[string]bool{},
+	}, nil
+}
+
+// loopbackAddr parses Addr and refuses anything that is not a loopback address.
+func loopbackAddr(addr string) (netip.AddrPort, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("sandbox: address %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		host = "127.0.0.1"
+	}
+	ip, err := netip.ParseAddr(host)
+	p, perr := strconv.ParseUint(port, 10, 16)
+	if err != nil || perr != nil || !ip.IsLoopback() {
+		return netip.AddrPort{}, fmt.Errorf("sandbox: refusing address %q: the practice tenant listens on loopback only (for example 127.0.0.1:8443)", addr)
+	}
+	return netip.AddrPortFrom(ip, uint16(p)), nil
+}
+
+func (t *Tenant) now() time.Time { return t.clock() }
+
+// listen opens the listeners of the chosen wiring and starts serving.
+func (t *Tenant) listen() error {
+	base, _ := loopbackAddr(t.opts.Addr)
+	next := func(i int) string {
+		if base.Port() == 0 {
+			return netip.AddrPortFrom(base.Addr(), 0).String()
+		}
+		return netip.AddrPortFrom(base.Addr(), base.Port()+uint16(i)).String()
+	}
+	t.vaultURLs = map[string]string{}
+	if t.opts.Wiring == Hostnames {
+		ln, err := t.serve(next(0), t.byHost())
+		if err != nil {
+			return err
+		}
+		t.mainAddr = ln
+		t.authority = "https://" + loginHost + "/"
+		t.armURL = "https://" + armHost
+		for _, v := range t.m.Vaults {
+			t.vaultURLs[strings.ToLower(v.Name)] = "https://" + strings.ToLower(v.Name) + "." + vaultZone + "/"
+		}
+	} else {
+		a, err := t.serve(next(0), t.handler(svcEntra, ""))
+		if err != nil {
+			return err
+		}
+		r, err := t.serve(next(1), t.handler(svcARM, ""))
+		if err != nil {
+			t.Close()
+			return err
+		}
+		t.authority = "https://" + a + "/"
+		t.armURL = "https://" + r
+		for i, v := range t.m.Vaults {
+			va, err := t.serve(next(2+i), t.handler(svcVault, v.Name))
+			if err != nil {
+				t.Close()
+				return err
+			}
+			t.vaultURLs[strings.ToLower(v.Name)] = "https://" + va + "/"
+		}
+	}
+	t.client = t.newClient()
+	// Serve only once every address and URL is known, so handlers read settled maps.
+	for i, srv := range t.servers {
+		go func() { _ = srv.ServeTLS(t.listeners[i], "", "") }()
+	}
+	return nil
+}
+
+func (t *Tenant) serve(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("sandbox: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{t.pki.leaf}, MinVersion: tls.VersionTLS12},
+		// Handshake failures (an untrusting client) are the client's news, not ours.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	t.servers = append(t.servers, srv)
+	t.listeners = append(t.listeners, ln)
+	got := ln.Addr().String()
+	t.addrs[got] = true
+	return got, nil
+}
+
+// newClient returns the only client that should talk to the tenant: it trusts the
+// tenant's CA, never uses a proxy, and dials nothing but the tenant's listeners.
+func (t *Tenant) newClient() *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if t.mainAddr != "" {
+				return d.DialContext(ctx, network, t.mainAddr) // Hostnames: every host is the tenant
+			}
+			if !t.addrs[addr] {
+				return nil, fmt.Errorf("sandbox transport: refusing to dial %s: not a practice tenant endpoint", addr)
+			}
+			return d.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig:     &tls.Config{RootCAs: t.pki.pool, MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2:   true,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	t.transports = append(t.transports, tr)
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// HTTPClient returns a client that trusts the tenant and can reach nothing else. It
+// satisfies azcore's policy.Transporter.
+func (t *Tenant) HTTPClient() *http.Client { return t.client }
+
+// Close stops every listener. It is safe to call more than once.
+func (t *Tenant) Close() error {
+	var errs []error
+	t.closeOnce.Do(func() {
+		for i, s := range t.servers {
+			errs = append(errs, s.Close())
+			_ = t.listeners[i].Close() // a listener not yet served is not closed by Server.Close
+		}
+		for _, tr := range t.transports {
+			tr.CloseIdleConnections()
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Info returns endpoints, trust and the handed-out credentials.
+func (t *Tenant) Info() Info {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := t.m.Handout
+	info := Info{
+		Scenario:      t.m.Scenario,
+		AuthorityHost: t.authority,
+		ARMEndpoint:   t.armURL,
+		ARMAudience:   "https://management.core.windows.net/",
+		TenantID:      h.TenantID, TenantDomain: h.TenantDomain,
+		ClientID: h.ClientID, ClientSecret: h.ClientSecret, ClientSecretID: h.ClientSecretID,
+		SecretName: h.SecretName, SecretUsername: h.SecretUsername, SecretValue: h.SecretValue,
+		CAPEM:    append([]byte(nil), t.pki.caPEM...),
+		AdminURL: strings.TrimSuffix(t.authority, "/") + adminPrefix,
+		AdminKey: t.adminKey,
+	}
+	for _, v := range t.m.Vaults {
+		info.VaultURLs = append(info.VaultURLs, t.vaultURLs[strings.ToLower(v.Name)])
+	}
+	if len(t.m.Subscriptions) > 0 {
+		s := t.m.Subscriptions[0]
+		info.SubscriptionID = s.ID
+		if len(s.ResourceGroups) > 0 {
+			info.ResourceGroup = s.ResourceGroups[0]
+		}
+	}
+	if len(t.m.Vaults) > 0 {
+		v := t.m.Vaults[0]
+		info.VaultName, info.VaultID = v.Name, v.id()
+	}
+	return info
+}
+
+// Requests returns the request log so far.
+func (t *Tenant) Requests() []RequestRecord {
+	t.reqMu.Lock()
+	defer t.reqMu.Unlock()
+	return append([]RequestRecord(nil), t.reqs...)
+}
+
+func (t *Tenant) record(r RequestRecord) {
+	t.reqMu.Lock()
+	defer t.reqMu.Unlock()
+	if len(t.reqs) >= 10000 { // a long-running server keeps the recent past only
+		t.reqs = append(t.reqs[:0], t.reqs[5000:]...)
+	}
+	t.reqs = append(t.reqs, r)
+}
+
+// vaultURL returns the URL clients use for a vault (its vaultUri).
+func (t *Tenant) vaultURL(name string) string { return t.vaultURLs[strings.ToLower(name)] }
