@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -66,3 +67,7 @@ func (t *Tenant) addVault(subID, rg, name string) error {
 	})
 	return nil
 }
+
+// vaultNameRE is Key Vault's vault name rule: 3-24 letters, digits and dashes, starting
+// with a letter, not ending with a dash. (Consecutive dashes are also refused by Azure.)
+var vaultNameRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$`)

@@ -1,0 +1,131 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+)
+
+// ServeInfo is the first line `kvbridge sandbox serve --json` prints.
+type ServeInfo struct {
+	Scenario       string   `json:"scenario"`
+	AuthorityHost  string   `json:"authority_host"`
+	ARMEndpoint    string   `json:"arm_endpoint"`
+	ARMAudience    string   `json:"arm_audience"`
+	VaultURLs      []string `json:"vault_urls"`
+	TenantID       string   `json:"tenant_id"`
+	TenantDomain   string   `json:"tenant_domain,omitempty"`
+	ClientID       string   `json:"client_id"`
+	ClientSecret   string   `json:"client_secret"`
+	ClientSecretID string   `json:"client_secret_id"`
+	SubscriptionID string   `json:"subscription_id"`
+	ResourceGroup  string   `json:"resource_group"`
+	VaultName      string   `json:"vault_name"`
+	VaultID        string   `json:"vault_id"`
+	CAFile         string   `json:"ca_file"`
+	AdminURL       string   `json:"admin_url"`
+	AdminKey       string   `json:"admin_key"`
+	AnswerKeyFile  string   `json:"answer_key_file,omitempty"`
+}
+
+// Serve runs `kvbridge sandbox serve`: a practice tenant in Loopback wiring until ctx is
+// cancelled. opts.Wiring is forced to Loopback, since outside clients cannot use
+// HTTPClient's dialer.
+func Serve(ctx context.Context, opts Options, stdout io.Writer, jsonOut bool) error {
+	opts.Wiring = Loopback
+	t, err := Start(opts)
+	if err != nil {
+		return err
+	}
+	return ServeTenant(ctx, t, stdout, jsonOut)
+}
+
+// ServeTenant announces an already started tenant (from Start or Load, in Loopback
+// wiring), serves it until ctx is cancelled, then closes it. The CA certificate and,
+// for mystery, the answer key are written to a private temporary directory that is
+// removed on return.
+func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool) error {
+	defer t.Close()
+	if t.opts.Wiring != Loopback {
+		return fmt.Errorf("sandbox: serve needs the loopback wiring")
+	}
+	dir, err := os.MkdirTemp("", "kvbridge-sandbox-")
+	if err != nil {
+		return fmt.Errorf("sandbox: making a directory for the CA file: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	info := t.Info()
+	si := ServeInfo{
+		Scenario: info.Scenario, AuthorityHost: info.AuthorityHost, ARMEndpoint: info.ARMEndpoint, ARMAudience: info.ARMAudience,
+		VaultURLs: info.VaultURLs, TenantID: info.TenantID, TenantDomain: info.TenantDomain, ClientID: info.ClientID,
+		ClientSecret: info.ClientSecret, ClientSecretID: info.ClientSecretID, SubscriptionID: info.SubscriptionID,
+		ResourceGroup: info.ResourceGroup, VaultName: info.VaultName, VaultID: info.VaultID,
+		CAFile: filepath.Join(dir, "ca.pem"), AdminURL: info.AdminURL, AdminKey: info.AdminKey,
+	}
+	if err := os.WriteFile(si.CAFile, info.CAPEM, 0o644); err != nil {
+		return fmt.Errorf("sandbox: writing the CA file: %w", err)
+	}
+	if info.Scenario == "mystery" {
+		key, _ := json.MarshalIndent(t.AnswerKey(), "", "  ")
+		si.AnswerKeyFile = filepath.Join(dir, "answer-key.json")
+		if err := os.WriteFile(si.AnswerKeyFile, append(key, '\n'), 0o600); err != nil {
+			return fmt.Errorf("sandbox: writing the answer key: %w", err)
+		}
+	}
+	if jsonOut {
+		line, _ := json.Marshal(si)
+		if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+			return err
+		}
+	} else if err := writeServeText(stdout, si); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func writeServeText(w io.Writer, si ServeInfo) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "kvbridge practice tenant, scenario %q (loopback only)\n\n", si.Scenario)
+	rows := [][2]string{
+		{"Authority host", si.AuthorityHost}, {"ARM endpoint", si.ARMEndpoint}, {"ARM audience", si.ARMAudience},
+	}
+	for _, u := range si.VaultURLs {
+		rows = append(rows, [2]string{"Vault URL", u})
+	}
+	rows = append(rows,
+		[2]string{"Tenant ID", si.TenantID}, [2]string{"Client ID", si.ClientID},
+		[2]string{"Client secret", si.ClientSecret}, [2]string{"Client secret ID", si.ClientSecretID},
+		[2]string{"Subscription", si.SubscriptionID}, [2]string{"Resource group", si.ResourceGroup},
+		[2]string{"Vault", si.VaultName}, [2]string{"CA file", si.CAFile},
+		[2]string{"Admin API", si.AdminURL + "  (header X-Sandbox-Admin-Key: " + si.AdminKey + ")"},
+	)
+	if si.AnswerKeyFile != "" {
+		rows = append(rows, [2]string{"Answer key", si.AnswerKeyFile + "  (for the trainer)"})
+	}
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
+	}
+	fmt.Fprintf(tw, "\nThe credentials are practice values, valid only here. Clients must trust the CA file\n")
+	fmt.Fprintf(tw, "(for example SSL_CERT_FILE on Linux, or --ca-file) and use the endpoints above.\n")
+	fmt.Fprintf(tw, "Serving until interrupted.\n")
+	return tw.Flush()
+}
+
+// List writes `kvbridge sandbox list`: each scenario, what it teaches and what the checks
+// should find.
+func List(w io.Writer) {
+	for _, s := range Scenarios() {
+		expect := "all checks pass"
+		if s.ExpectCheck != "" {
+			expect = s.ExpectCheck + " fails: " + s.ExpectCause
+		} else if s.Name == "mystery" {
+			expect = "see the answer key"
+		}
+		fmt.Fprintf(w, "%-20s %s\n%20s %s\n%20s expect: %s\n\n", s.Name, s.Title, "", s.Teaches, "", expect)
+	}
+}
