@@ -1,9 +1,6 @@
 package tui
 
-import (
-	"charm.land/bubbles/v2/key"
-	"github.com/kvbridge/kvbridge/steps"
-)
+import "charm.land/bubbles/v2/key"
 
 // KeyMap is the one set of key bindings. The keys are a public contract
 // (issue 2): other tools and the end-to-end tests drive the wizard with them.
@@ -32,7 +29,7 @@ func DefaultKeyMap() KeyMap {
 		End:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "bottom")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "save & quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now (saved)")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, start over")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "enter", "esc"), key.WithHelp("n/enter", "no, resume")),
 	}
@@ -51,55 +48,48 @@ func (k screenKeys) FullHelp() [][]key.Binding { return k.full }
 // forScreen builds the help for a screen. selectable says whether up/down
 // move a cursor (else they scroll); scrolls says whether the body is taller
 // than the space; choose names what space/enter does there ("" for nothing).
-func (k KeyMap) forScreen(kind steps.ScreenKind, choose string, selectable, scrolls, first, last bool) screenKeys {
-	var short []key.Binding
-	up, down := k.Up, k.Down
+// The short help uses the shortest key names so it fits 60 columns; the
+// full help lists every alternative.
+func (k KeyMap) forScreen(choose string, selectable, scrolls, first, last bool) screenKeys {
+	what := "scroll"
 	if selectable {
-		up.SetHelp("↑/k", "up")
-		down.SetHelp("↓/j", "down")
-	} else {
-		up.SetHelp("↑/k", "scroll up")
-		down.SetHelp("↓/j", "scroll down")
+		what = "move"
 	}
-	move := key.NewBinding(key.WithKeys("up", "down", "k", "j"))
-	if selectable {
-		move.SetHelp("↑↓/jk", "move")
-	} else {
-		move.SetHelp("↑↓/jk", "scroll")
-	}
-	ch := k.Choose
-	if choose != "" {
-		ch.SetHelp("space/enter", choose)
+	short := func(b key.Binding, keys, desc string) key.Binding {
+		b.SetHelp(keys, desc)
+		return b
 	}
 	next, prev := k.Next, k.Prev
 	next.SetEnabled(!last)
 	prev.SetEnabled(!first)
+	prev.SetHelp("←/h/shift+tab", "back")
+	var s []key.Binding
 	if selectable || scrolls {
-		short = append(short, move)
+		s = append(s, short(key.NewBinding(key.WithKeys("up", "down")), "↑↓", what))
 	}
 	if choose != "" {
-		short = append(short, ch)
+		s = append(s, short(k.Choose, "space", choose))
 	}
-	short = append(short, next, prev, k.Section, k.Help, k.Quit)
+	s = append(s, short(next, "→", "next"), short(prev, "←", "back"), k.Section,
+		short(k.Help, "?", "keys"), short(k.Quit, "q", "quit"))
 
-	col1 := []key.Binding{}
+	var full [][]key.Binding
+	var col []key.Binding
 	if selectable || scrolls {
-		col1 = append(col1, up, down)
+		col = append(col, short(k.Up, "↑/k", what+" up"), short(k.Down, "↓/j", what+" down"))
 	}
 	if choose != "" {
-		col1 = append(col1, ch)
+		col = append(col, short(k.Choose, "space/enter", choose))
 	}
-	full := [][]key.Binding{}
-	if len(col1) > 0 {
-		full = append(full, col1)
+	if len(col) > 0 {
+		full = append(full, col)
 	}
 	full = append(full, []key.Binding{next, prev, k.Section})
+	// Help and quitting before the scroll keys: on a narrow terminal the
+	// last column is the one cut.
+	full = append(full, []key.Binding{short(k.Help, "?", "fewer keys"), k.Quit, k.ForceQuit})
 	if scrolls {
 		full = append(full, []key.Binding{k.PageUp, k.PageDown, k.Home, k.End})
 	}
-	help := k.Help
-	help.SetHelp("?", "fewer keys")
-	full = append(full, []key.Binding{help, k.Quit, k.ForceQuit})
-	_ = kind
-	return screenKeys{short: short, full: full}
+	return screenKeys{short: s, full: full}
 }

@@ -95,11 +95,13 @@ type Model struct {
 	saveErrSeq uint64
 	notice     string // Options.Notice, shown until the first key
 	confirm    bool   // asking "Start over?"
+	scrolls    bool   // the body is taller than its space
 
 	checks       CheckRunner // nil: the offline course
 	checkAttempt int
 
 	body  body
+	lines []string // the body, indented and padded to the width
 	frame string
 }
 
@@ -110,7 +112,7 @@ func newModel(opts Options, now func() time.Time) Model {
 		sv:      &saver{store: opts.Store},
 		now:     now,
 		keys:    DefaultKeyMap(),
-		help:    help.New(),
+		help:    newHelp(),
 		vp:      viewport.New(),
 		answers: map[string]answer{},
 		tried:   map[string]map[int]bool{},
@@ -313,6 +315,9 @@ func (m *Model) enterScreen() {
 
 func (m *Model) moveCursor(d int) {
 	n := len(m.body.items)
+	if n == 0 {
+		return
+	}
 	m.cursor = min(max(0, m.cursor+d), n-1)
 	m.render()
 }
@@ -396,9 +401,6 @@ func (m Model) contentWidth() int { return max(10, m.width-2*bodyPad) }
 // keeps the cursor's item in sight. It runs in Update, only when the state,
 // the cursor, the size or the styles change.
 func (m *Model) render() {
-	if m.width == 0 || m.height == 0 {
-		return
-	}
 	if m.confirm {
 		m.body = m.confirmBody()
 	} else {
@@ -407,20 +409,25 @@ func (m *Model) render() {
 	if n := len(m.body.items); n > 0 && m.cursor >= n {
 		m.cursor = n - 1
 	}
+	m.cursor = max(0, m.cursor)
 	pad := strings.Repeat(" ", bodyPad)
-	var b strings.Builder
+	m.lines = make([]string, len(m.body.lines))
 	for i, l := range m.body.lines {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if l != "" {
-			b.WriteString(pad)
-			b.WriteString(l)
-		}
+		// Indented and padded to the full width once, here, so that a frame
+		// is only a slice of these lines.
+		m.lines[i] = padRight(truncate(pad+l, m.width), m.width)
+	}
+	// The footer's help depends on whether the body scrolls, and the body's
+	// height on the footer: settle it without scrolling first.
+	m.scrolls = false
+	h := max(1, m.height-headerHeight-m.footerHeight())
+	if len(m.body.lines) > h {
+		m.scrolls = true
+		h = max(1, m.height-headerHeight-m.footerHeight())
 	}
 	m.vp.SetWidth(m.width)
-	m.vp.SetHeight(max(1, m.height-headerHeight-m.footerHeight()))
-	m.vp.SetContent(b.String())
+	m.vp.SetHeight(h)
+	m.vp.SetContentLines(m.lines)
 	if m.body.focus != nil {
 		m.ensureVisible(*m.body.focus)
 	}
@@ -450,9 +457,8 @@ func (m Model) keyMap() screenKeys {
 		return screenKeys{short: []key.Binding{m.keys.Yes, m.keys.No, m.keys.Quit},
 			full: [][]key.Binding{{m.keys.Yes, m.keys.No}, {m.keys.Quit, m.keys.ForceQuit}}}
 	}
-	cur, idx := m.mach.Current(m.state)
-	scrolls := m.vp.TotalLineCount() > m.vp.Height()
-	return m.keys.forScreen(cur.Kind, m.body.choose, len(m.body.items) > 0, scrolls,
+	_, idx := m.mach.Current(m.state)
+	return m.keys.forScreen(m.body.choose, len(m.body.items) > 0, m.scrolls,
 		idx == 0, idx == len(m.mach.Screens())-1)
 }
 
@@ -472,8 +478,18 @@ func (m *Model) compose() {
 	var b strings.Builder
 	b.WriteString(m.header())
 	b.WriteByte('\n')
-	b.WriteString(m.vp.View())
-	b.WriteByte('\n')
+	// The viewport keeps the scroll position; the visible lines are cut from
+	// the cached, pre-padded body (viewport.View would re-pad every line).
+	top, h := m.vp.YOffset(), m.vp.Height()
+	blank := strings.Repeat(" ", m.width)
+	for i := top; i < top+h; i++ {
+		if i < len(m.lines) {
+			b.WriteString(m.lines[i])
+		} else {
+			b.WriteString(blank)
+		}
+		b.WriteByte('\n')
+	}
 	b.WriteString(m.footer())
 	m.frame = b.String()
 }
@@ -593,4 +609,10 @@ func (m Model) footer() string {
 		helpLines[i] = " " + l
 	}
 	return rule + "\n" + status + "\n" + strings.Join(helpLines, "\n")
+}
+
+func newHelp() help.Model {
+	h := help.New()
+	h.FullSeparator = "   "
+	return h
 }

@@ -120,6 +120,10 @@ func (m *Model) overviewBody(cur steps.Screen, sec steps.Section, w int) body {
 	b.add(strings.Split(diagram(c.Parties, sec.Diagram.From, sec.Diagram.To, sec.Diagram.Label, w, m.st), "\n")...)
 	b.blank()
 	b.add(m.st.Emph.Render("In this section"))
+	const idw = 5 // "check"
+	line := func(mark, id, title, right string) {
+		b.add(m.row("  "+mark+" "+m.st.StepID.Render(padRight(id, idw))+"  ", title, right, w))
+	}
 	for _, st := range sec.Steps {
 		done := 0
 		for _, t := range st.Tasks {
@@ -127,14 +131,9 @@ func (m *Model) overviewBody(cur steps.Screen, sec steps.Section, w int) body {
 				done++
 			}
 		}
-		mark := "[ ]"
-		if done == len(st.Tasks) {
-			mark = m.st.Checked.Render("[x]")
-		}
-		right := fmt.Sprintf("%d/%d tasks", done, len(st.Tasks))
-		b.add(m.row("  "+mark+" "+m.st.StepID.Render(st.ID)+"  ", st.Title, right, w))
+		line(m.checkbox(done == len(st.Tasks)), st.ID, st.Title, fmt.Sprintf("%d/%d tasks", done, len(st.Tasks)))
 	}
-	b.add(m.row("  [-] "+m.st.StepID.Render("✓ ")+"  ", "Live check", fmt.Sprintf("%d checks", len(sec.Check.IDs)), w))
+	line(m.st.Dim.Render(" ◌ "), "check", "Live check", "needs a connected tenant")
 	if m.mach.Bank != nil {
 		qs := m.mach.Bank.Section(cur.Section + 1)
 		solved := 0
@@ -143,11 +142,7 @@ func (m *Model) overviewBody(cur steps.Screen, sec steps.Section, w int) body {
 				solved++
 			}
 		}
-		mark := "[ ]"
-		if solved == len(qs) && len(qs) > 0 {
-			mark = m.st.Checked.Render("[x]")
-		}
-		b.add(m.row("  "+mark+" "+m.st.StepID.Render("? ")+"  ", "Quiz", fmt.Sprintf("%d/%d answered right", solved, len(qs)), w))
+		line(m.checkbox(solved == len(qs) && len(qs) > 0), "quiz", plural(len(qs), "question"), fmt.Sprintf("%d/%d answered right", solved, len(qs)))
 	}
 	b.blank()
 	b.add(styled("Press → (or l, tab) to begin.", w, m.st.Dim)...)
@@ -229,25 +224,99 @@ func (m *Model) callout(co steps.Callout, indent, w int) []string {
 	return item(prefix, indent+calloutLabelWidth+2, co.Text, w, m.st.Text)
 }
 
-// table renders a lipgloss table that fits width, wrapping its cells.
+// table renders a lipgloss table that fits width. Cells are wrapped here,
+// to column widths shared out by need (narrow columns keep their natural
+// width, wide ones split the rest), and rows get separators once any cell
+// wraps, so a wrapped row still reads as one.
 func (m *Model) table(headers []string, rows [][]string, w int) string {
-	t := table.New().
+	cols := len(headers)
+	nat := make([]int, cols)
+	for c, h := range headers {
+		nat[c] = ansi.StringWidth(h)
+	}
+	for _, r := range rows {
+		for c, cell := range r {
+			nat[c] = max(nat[c], ansi.StringWidth(cell))
+		}
+	}
+	avail := w - (cols + 1) - 2*cols // borders and cell padding
+	widths := shareWidths(nat, avail)
+	wrapped := false
+	fit := func(cells []string) []string {
+		out := make([]string, len(cells))
+		for c, cell := range cells {
+			ls := wrap(cell, widths[c])
+			wrapped = wrapped || len(ls) > 1
+			out[c] = strings.Join(ls, "\n")
+		}
+		return out
+	}
+	hs := fit(headers)
+	rs := make([][]string, len(rows))
+	for i, r := range rows {
+		rs[i] = fit(r)
+	}
+	return table.New().
 		Border(lipgloss.RoundedBorder()).
 		BorderStyle(m.st.TableBorder).
-		BorderRow(false).
-		Headers(headers...).
-		Rows(rows...).
-		Wrap(true).
+		BorderRow(wrapped).
+		Headers(hs...).
+		Rows(rs...).
 		StyleFunc(func(row, col int) lipgloss.Style {
 			if row == table.HeaderRow {
 				return m.st.TableHeader
 			}
 			return m.st.TableCell
-		})
-	if natural := lipgloss.Width(t.String()); natural > w {
-		t = t.Width(w)
+		}).String()
+}
+
+// shareWidths gives each column its natural width if all fit, else fills
+// the narrow ones first and splits what is left evenly among the others.
+func shareWidths(nat []int, avail int) []int {
+	out := make([]int, len(nat))
+	sum := 0
+	for _, n := range nat {
+		sum += n
 	}
-	return t.String()
+	if sum <= avail {
+		copy(out, nat)
+		return out
+	}
+	open := map[int]bool{}
+	for i := range nat {
+		open[i] = true
+	}
+	left := avail
+	for changed := true; changed && len(open) > 0; {
+		changed = false
+		share := left / len(open)
+		for i := range nat {
+			if open[i] && nat[i] <= share {
+				out[i], left = nat[i], left-nat[i]
+				delete(open, i)
+				changed = true
+			}
+		}
+	}
+	// The wide columns share the rest in proportion to their natural width.
+	wide, last := 0, -1
+	for i := range nat {
+		if open[i] {
+			wide += nat[i]
+			last = i
+		}
+	}
+	given := 0
+	for i := range nat {
+		if open[i] {
+			out[i] = max(4, left*nat[i]/max(1, wide))
+			given += out[i]
+		}
+	}
+	if last >= 0 {
+		out[last] = max(4, out[last]+left-given)
+	}
+	return out
 }
 
 func (m *Model) checkBody(sec steps.Section, w int) body {
@@ -470,26 +539,36 @@ func (m *Model) completeBody(sec steps.Section, w int) body {
 		}
 		return body{lines: b.lines, items: items, choose: "go there"}
 	}
-	for _, l := range trophy {
-		b.add(m.st.Trophy.Render(center(l, w)))
-	}
-	b.blank()
-	b.add(m.st.Title.Render(center("★ "+sec.Completion.Title+" ★", w)))
-	b.blank()
-	for _, l := range wrap(sec.Completion.Text, min(w, 70)) {
-		b.add(m.st.Text.Render(center(l, w)))
-	}
-	b.blank()
+	var info []string
+	info = append(info, m.st.Title.Render("★ "+sec.Completion.Title+" ★"), "")
 	if m.mach.Bank != nil {
 		sc := m.mach.Bank.Score(m.state.Quiz)
-		b.add(center(m.st.Emph.Render(fmt.Sprintf("Quiz score, first try: %d/%d (%d%%)", sc.FirstTry, sc.Total, sc.Percent())), w))
+		info = append(info, m.st.Emph.Render(fmt.Sprintf("Quiz score, first try: %d/%d (%d%%)", sc.FirstTry, sc.Total, sc.Percent())))
 	}
-	b.add(center(m.st.Emph.Render("Time taken: "+duration(m.state.Elapsed())), w))
+	info = append(info, m.st.Emph.Render("Time taken: "+duration(m.state.Elapsed())))
 	if m.state.FinishedAt != nil {
-		b.add(center(m.st.Dim.Render("Finished "+m.state.FinishedAt.Local().Format("2 Jan 2006 15:04")), w))
+		info = append(info, m.st.Dim.Render("Finished "+m.state.FinishedAt.Local().Format("2 Jan 2006 15:04")))
+	}
+	tw := ansi.StringWidth(trophy[0])
+	if w >= tw+4+40 {
+		// The trophy on the left, the results beside it, vertically centred.
+		top := (len(trophy) - len(info)) / 2
+		for i, l := range trophy {
+			line := m.st.Trophy.Render(l)
+			if j := i - top; j >= 0 && j < len(info) {
+				line += "    " + info[j]
+			}
+			b.add(line)
+		}
+	} else {
+		for _, l := range trophy {
+			b.add(m.st.Trophy.Render(l))
+		}
+		b.add(info...)
 	}
 	b.blank()
-	b.add(center(m.st.Dim.Render("Your progress is saved. Press q to leave; kvbridge report prints it."), w))
+	b.add(styled(sec.Completion.Text, w, m.st.Text)...)
+	b.add(styled("Your progress is saved. Press q to leave; kvbridge report prints it.", w, m.st.Dim)...)
 	return body{lines: b.lines}
 }
 
@@ -540,7 +619,7 @@ func (m *Model) confirmBody() body {
 	text += ") and starts the course from the beginning."
 	b.add(styled(text, w, m.st.Text)...)
 	b.blank()
-	b.add("  " + m.st.Emph.Render("y") + "        " + m.st.Text.Render("yes, erase it and start over"))
+	b.add("  " + m.st.Emph.Render(padRight("y", 8)) + "  " + m.st.Text.Render("yes, erase it and start over"))
 	b.add("  " + m.st.Emph.Render("n, enter") + "  " + m.st.Text.Render("no, keep my progress and resume (the default)"))
 	return body{lines: b.lines}
 }
