@@ -395,7 +395,10 @@ func (m *Model) layout() {
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
-func (m Model) contentWidth() int { return max(10, m.width-2*bodyPad) }
+// maxContentWidth keeps lines short enough to read on a wide terminal.
+const maxContentWidth = 110
+
+func (m Model) contentWidth() int { return max(10, min(maxContentWidth, m.width-2*bodyPad)) }
 
 // render re-renders the body of the current screen into the viewport and
 // keeps the cursor's item in sight. It runs in Update, only when the state,
