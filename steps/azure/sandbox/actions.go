@@ -95,6 +95,7 @@ func (t *Tenant) AssignRole(principalClientID, roleName, scope string) error {
 	t.m.pruneAssignments(t.now())
 	t.m.Assignments = append(t.m.Assignments, &assignment{
 		ID: newGUID(), PrincipalID: a.SPObjectID, RoleID: r.ID, Scope: canon, Created: t.now(),
+		DataFrom: t.now().Add(t.m.PropagationDelay),
 	})
 	return nil
 }
@@ -118,7 +119,7 @@ func (t *Tenant) RemoveRole(principalClientID, roleName, scope string) error {
 	}
 	for _, as := range t.m.Assignments {
 		if as.active() && strings.EqualFold(as.PrincipalID, a.SPObjectID) && as.RoleID == r.ID && normScope(as.Scope) == normScope(canon) {
-			as.Removed = t.now()
+			as.Removed, as.DataUntil = t.now(), t.now().Add(t.m.PropagationDelay)
 			t.m.pruneAssignments(t.now())
 			return nil
 		}

@@ -34,10 +34,7 @@ func (a *assignment) active() bool { return a.Removed.IsZero() }
 // ten minutes before a role change reaches Key Vault; the tenant's delay models that,
 // for removals as well as grants.
 func (m *model) propagated(a *assignment, now time.Time) bool {
-	if now.Before(a.Created.Add(m.PropagationDelay)) {
-		return false
-	}
-	return a.Removed.IsZero() || now.Before(a.Removed.Add(m.PropagationDelay))
+	return !now.Before(a.DataFrom) && (a.DataUntil.IsZero() || now.Before(a.DataUntil))
 }
 
 // applicable returns the caller's assignments that apply at scope, as the control plane
@@ -80,7 +77,7 @@ func (m *model) holdsAnyWithin(oid, scope string) bool {
 func (m *model) pruneAssignments(now time.Time) {
 	kept := m.Assignments[:0]
 	for _, a := range m.Assignments {
-		if a.active() || now.Before(a.Removed.Add(m.PropagationDelay)) {
+		if a.active() || now.Before(a.DataUntil) {
 			kept = append(kept, a)
 		}
 	}

@@ -61,8 +61,10 @@ type subscription struct {
 	ResourceGroups []string `json:"resourceGroups"`
 }
 
-// assignment is a role assignment. Removed is zero while it is active; a removed one is
-// kept until the data plane has forgotten it (Removed + propagation delay).
+// assignment is a role assignment. Removed is zero while it is active. The data plane
+// sees it from DataFrom until DataUntil (zero: no end): both are fixed when the change
+// is made, with the propagation delay in force then, so changing the delay later does
+// not rewrite history. A removed one is kept until DataUntil.
 type assignment struct {
 	ID          string    `json:"id"`
 	PrincipalID string    `json:"principalId"`
@@ -70,6 +72,8 @@ type assignment struct {
 	Scope       string    `json:"scope"`
 	Created     time.Time `json:"createdOn"`
 	Removed     time.Time `json:"removedOn,omitzero"`
+	DataFrom    time.Time `json:"dataPlaneFrom"`
+	DataUntil   time.Time `json:"dataPlaneUntil,omitzero"`
 }
 
 type vault struct {
