@@ -12,17 +12,35 @@ type CheckInfo struct {
 }
 
 // Causes any check can end with.
+//
+//   - timeout: no answer within the check's time (Config.CheckTimeout, doctor --timeout).
+//   - unreachable: no service answered: DNS, connect or TLS failure; an untrusted
+//     certificate says to pass --ca-file.
+//   - throttled: Azure answered 429 and asked to wait longer than the retry cap
+//     (Retry-After above Config.Retry.MaxRetryDelay); added because a 429 is neither a
+//     refusal nor a network failure.
+//   - service-error: the service answered with an error no cause of the check explains
+//     (a 5xx after retries, an unexpected 4xx); the evidence holds status and codes.
+//   - internal: the check itself failed (a kvbridge bug).
 const (
-	CauseTimeout     = "timeout"
-	CauseUnreachable = "unreachable"
+	CauseTimeout      = "timeout"
+	CauseUnreachable  = "unreachable"
+	CauseThrottled    = "throttled"
+	CauseServiceError = "service-error"
+	CauseInternal     = "internal"
 )
+
+// GenericCauses are the causes every check may end with, besides its own.
+var GenericCauses = []string{CauseTimeout, CauseUnreachable, CauseThrottled, CauseServiceError, CauseInternal}
 
 // Catalogue lists every check in the order a diagnosis reads them.
 var Catalogue = []CheckInfo{
 	{"input.tenant-id", "The tenant ID is a GUID or a verified domain name", []string{"malformed"}},
 	{"input.client-id", "The client ID is a GUID", []string{"malformed"}},
 	{"input.client-secret", "A secret value was given, not the secret's ID, with no stray whitespace", []string{"empty", "looks-like-secret-id", "whitespace"}},
-	{"auth.token", "Entra ID issues a token for the app", []string{"tenant-not-found", "app-not-found", "secret-invalid", "secret-expired", "blocked-by-policy", "app-disabled", "unreachable"}},
+	// auth.token also ends "refused" when Entra ID answers with an AADSTS code not listed
+	// here (the evidence holds it), and "malformed" when the SDK refuses the inputs locally.
+	{"auth.token", "Entra ID issues a token for the app", []string{"tenant-not-found", "app-not-found", "secret-invalid", "secret-expired", "blocked-by-policy", "app-disabled", "unreachable", "refused", "malformed"}},
 	{"arm.subscriptions", "At least one subscription is visible to the app", []string{"none-visible"}},
 	{"arm.vaults", "The vault list Delinea shows is not empty and holds the target vault", []string{"none-listed", "target-not-listed"}},
 	{"vault.permission-model", "The vault uses Azure RBAC, so the role applies", []string{"access-policies"}},
@@ -30,8 +48,11 @@ var Catalogue = []CheckInfo{
 	{"rbac.secrets-write", "The app's effective data actions on the vault include writing secrets", []string{"missing-write", "no-role"}},
 	{"data.secrets", "A read-only data-plane call succeeds", []string{"forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection", "wrong-tenant", "propagating"}},
 	{"mapping.name", "The Azure secret name follows Key Vault's rules", []string{"invalid-name", "too-long"}},
-	{"mapping.secret", "The mapped secret exists, is enabled and was updated by the sync", []string{"not-found", "deleted-but-recoverable", "disabled", "stale"}},
-	{"mapping.tag", "The username tag is there when it is mapped", []string{"missing-tag"}},
+	// mapping.secret ends with one of data.secrets' forbidden-* causes when reading the
+	// secret itself is refused (a role with readMetadata but not getSecret).
+	{"mapping.secret", "The mapped secret exists, is enabled and was updated by the sync", []string{"not-found", "deleted-but-recoverable", "disabled", "stale", "forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection"}},
+	// tag-mismatch: the tag is there but holds another user than the one given.
+	{"mapping.tag", "The username tag is there when it is mapped", []string{"missing-tag", "tag-mismatch"}},
 	{"mapping.value", "The value matches the Delinea password (compared by SHA-256, never shown)", []string{"mismatch"}},
 	{"credential.expiry", "The client secret is not about to expire", []string{"expires-soon", "unknown"}},
 }

@@ -1,0 +1,135 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// diagnoseDropdown explains an empty vault list, or one without the target, from
+// evidence, most likely cause first (reference facts §4.6):
+//
+//  1. listing refused (AuthorizationFailed on a subscription): the missing action;
+//  2. the vault belongs to another tenant (Key Vault's challenge or AKV10032);
+//  3. the permissions API on the vault shows secret data actions but no
+//     Microsoft.KeyVault/vaults/read: a data role without read on the vault resource,
+//     fix: Reader on the vault;
+//  4. the vault uses access policies (Key Vault says ForbiddenByPolicy/AccessDenied):
+//     access policies grant no ARM read, fix: Reader on the vault;
+//  5. the data plane works although ARM does not list the vault: the same as 3, told
+//     from the data plane when the permissions API cannot be read;
+//  6. no role at all on the vault (ForbiddenByRbac, permissions empty); a role that
+//     the permissions API shows while Key Vault still refuses is propagating;
+//  7. no vault of that name answers: a wrong name or cloud;
+//  8. otherwise: no read on any vault.
+//
+// The evidence calls (permissions API, Key Vault probe) are the shared futures, so
+// the later checks reuse their answers.
+func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTarget bool, ev Evidence) Result {
+	cause := "none-listed"
+	title := "Delinea's vault dropdown will be empty"
+	if hasTarget && len(l.vaults) > 0 {
+		cause = "target-not-listed"
+		title = fmt.Sprintf("Delinea's dropdown will not show %s", rs.vaultName())
+	}
+	r := Result{Status: StatusFail, Cause: cause, Title: title, Evidence: ev}
+	lead := ""
+	if cause == "none-listed" {
+		lead = fmt.Sprintf("ARM lists no vault in the %d subscription(s) the app can see. ", ev.Subscriptions)
+	} else {
+		lead = fmt.Sprintf("ARM lists %d vault(s) (%s), but not %s. ", len(l.vaults), vaultNames(l.vaults, 5), rs.vaultName())
+	}
+	vault := orPlaceholder(rs.vaultName(), "(your vault)")
+	readerFix := rs.roleFix(roleReader, "Assign Reader to the app on the vault (or its resource group), so ARM lists it.")
+
+	// 1. Listing refused outright.
+	if len(l.subErrs) > 0 {
+		se := l.subErrs[0]
+		r.Evidence.HTTPStatus, r.Evidence.ErrorCode, r.Evidence.RequestID = se.d.HTTPStatus, se.d.Code, se.d.RequestID
+		r.Evidence.Action, r.Evidence.Scope = se.d.Action, se.d.Scope
+		if se.d.Code == "AuthorizationFailed" {
+			r.Detail = lead + fmt.Sprintf("ARM refused to list vaults in subscription %s: the app lacks %s over %s.", se.sub, orPlaceholder(se.d.Action, "Microsoft.KeyVault/vaults/read"), orPlaceholder(se.d.Scope, "/subscriptions/"+se.sub))
+			r.Fix = readerFix
+			return r
+		}
+		if se.d.Kind == KindTimeout || se.d.Kind == KindNetwork {
+			return genericFailure(se.d, rs)
+		}
+	}
+	if !hasTarget {
+		r.Detail = lead + "The app holds no role that reads any vault (Microsoft.KeyVault/vaults/read). Name the vault with --vault for a closer diagnosis."
+		r.Fix = readerFix
+		return r
+	}
+
+	// Gather evidence: the permissions API (when the vault's ID is known) and Key Vault.
+	rs.startPerms()
+	rs.startProbe()
+	var perms permsResult
+	permsOK := false
+	if rs.vaultID() != "" {
+		if p, ok := rs.perms.wait(ctx); ok {
+			perms, permsOK = p, p.err == nil
+		}
+	}
+	probe, _ := rs.probe.wait(ctx)
+	if ctx.Err() != nil {
+		return timeoutResult("", rs.s.checkTimeout())
+	}
+	if permsOK {
+		r.Evidence.DataActions = flatten(perms.entries, true)
+		r.Evidence.Actions = flatten(perms.entries, false)
+	}
+	r.Evidence.VaultID, r.Evidence.Vault = rs.vaultID(), rs.vaultName()
+	if probe.ran {
+		r.Evidence.VaultURL, r.Evidence.InnerCode = probe.url, probe.d.InnerCode
+	}
+	pc := kvForbiddenCause(probe.d.InnerCode)
+
+	switch {
+	// 2. Another tenant.
+	case probe.d.Kind == KindWrongTenant || (probe.d.HTTPStatus == 401 && strings.Contains(probe.d.Message, "AKV10032")):
+		r.Detail = lead + "The vault belongs to another tenant: Key Vault asked for a token from " + orPlaceholder(probe.d.RequestedTenant, "another directory") + ". Delinea lists only vaults in the subscriptions of the app's own tenant."
+		r.Fix = &Fix{Summary: "Use the tenant the vault belongs to, with an app registered there.",
+			Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", vault)}}
+	// 3. Data role without read on the vault resource.
+	case permsOK && hasSecretData(perms.entries) && !allows(perms.entries, actVaultRead, false):
+		r.Evidence.Action = actVaultRead
+		r.Detail = lead + "The permissions API on the vault shows secret data actions (" + strings.Join(r.Evidence.DataActions, ", ") + ") but no " + actVaultRead + ": the app has a Key Vault data role but no read on the vault resource, and the data roles' Microsoft.KeyVault/vaults/*/read does not cover it. Add Reader on the vault."
+		r.Fix = readerFix
+		if pc == "forbidden-by-rbac" {
+			r.Detail += " (Key Vault also still refuses the data role: it is propagating; try again within 10 minutes.)"
+		}
+	// 4. Access-policy vault.
+	case pc == "forbidden-by-access-policy":
+		r.Detail = lead + "The vault uses access policies (Key Vault answered " + probe.d.InnerCode + "). Access policies give no ARM read, so the vault is not listed; the app needs Reader on the vault, and an access policy (or the vault switched to Azure RBAC with Key Vault Secrets Officer)."
+		r.Fix = readerFix
+	// 5. The data plane works, ARM does not list: a data-only role.
+	case probe.ran && probe.err == nil:
+		r.Evidence.Action = actVaultRead
+		r.Detail = lead + "Key Vault answers the app (its data-plane role works), but ARM does not list the vault: most likely the app has a Key Vault data role but no read on the vault resource (" + actVaultRead + "). Add Reader on the vault."
+		r.Fix = readerFix
+	// 6. No role, or a role still propagating.
+	case pc == "forbidden-by-rbac":
+		if permsOK && hasSecretData(perms.entries) {
+			r.Detail = lead + "The permissions API shows the app's secrets role but Key Vault still refuses it (ForbiddenByRbac): the assignment is propagating; try again within 10 minutes. ARM read on the vault is missing as well."
+			r.Fix = readerFix
+		} else {
+			r.Detail = lead + "The app holds no role on the vault: Key Vault answers ForbiddenByRbac and ARM does not list it. Assign Key Vault Secrets Officer (for the sync) and Reader (for the dropdown) on the vault."
+			of := rs.roleFix(roleOfficer, "Assign Key Vault Secrets Officer and Reader to the app on the vault.")
+			of.Az = append(of.Az, readerFix.Az...)
+			r.Fix = of
+		}
+	// 7. Nothing answers at that name.
+	case probe.ran && probe.d.Kind == KindNetwork:
+		r.Detail = lead + "No vault answers at " + probe.url + " (" + probe.d.Message + "): check the vault's name and the cloud (--cloud)."
+		r.Fix = &Fix{Summary: "Check the vault name.", Az: []string{`az keyvault list --query "[].name" -o tsv`}}
+	case pc == "forbidden-by-firewall" || pc == "forbidden-by-connection":
+		r.Detail = lead + "Key Vault's network rules refused this machine (" + probe.d.InnerCode + "), which says nothing about the role; ARM still does not list the vault, so the app lacks read on it (" + actVaultRead + ")."
+		r.Fix = readerFix
+	default:
+		r.Detail = lead + "The app holds no role that reads the vault (" + actVaultRead + "). Give it Reader on the vault, its resource group or the subscription."
+		r.Fix = readerFix
+	}
+	return r
+}

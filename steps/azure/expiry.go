@@ -1,0 +1,104 @@
+package azure
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// ExpiryWarning is how close to its expiry a client secret is reported (expires-soon).
+const ExpiryWarning = 30 * 24 * time.Hour
+
+type passwordCredential struct {
+	KeyID       string     `json:"keyId"`
+	DisplayName string     `json:"displayName"`
+	Hint        string     `json:"hint"`
+	End         *time.Time `json:"endDateTime"`
+}
+
+func checkExpiry(ctx context.Context, rs *runState) Result {
+	c := rs.s.cfg
+	manual := &Fix{Summary: "Read the secret's expiry in the portal, and put a reminder in the calendar 30 days before it.",
+		Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › Expires",
+		Az:     []string{fmt.Sprintf(`az ad app credential list --id %s --query "[].{name:displayName,hint:hint,expires:endDateTime}" -o table`, c.ClientID)}}
+	if !c.SecretExpires.IsZero() {
+		return expiryResult(rs, c.SecretExpires, "as given")
+	}
+	req, err := runtime.NewRequest(ctx, http.MethodGet, rs.s.graphURL+"/v1.0/applications(appId='"+url.PathEscape(c.ClientID)+"')?$select=passwordCredentials")
+	if err != nil {
+		return Result{Status: StatusWarn, Cause: "unknown", Title: "The expiry could not be read", Detail: err.Error(), Fix: manual}
+	}
+	resp, err := rs.s.graphPL.Do(req)
+	unknown := func(why string, ev Evidence) Result {
+		return Result{Status: StatusWarn, Cause: "unknown", Title: "The secret's expiry is unknown", Evidence: ev,
+			Detail: why + " Read it in the portal (or with az, signed in as an admin) and set a reminder 30 days before.", Fix: manual}
+	}
+	if err != nil {
+		d := decodeError(ctx, err)
+		if d.Kind == KindTimeout {
+			return unknown("Microsoft Graph did not answer in time.", Evidence{})
+		}
+		return unknown("Microsoft Graph could not be asked ("+d.Message+").", evidenceOf(d))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		ev := Evidence{HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("request-id")}
+		if resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized {
+			return unknown("Microsoft Graph refused to show the app's credentials (the app needs Application.Read.All, which it should not have just for this).", ev)
+		}
+		return unknown(fmt.Sprintf("Microsoft Graph answered %d.", resp.StatusCode), ev)
+	}
+	var body struct {
+		PasswordCredentials []passwordCredential `json:"passwordCredentials"`
+	}
+	if b, err := runtime.Payload(resp); err != nil || json.Unmarshal(b, &body) != nil {
+		return unknown("Microsoft Graph's answer could not be read.", Evidence{})
+	}
+	// Match the secret in use by its hint (its first three characters).
+	hint := ""
+	if len(rs.s.secret) >= 3 {
+		hint = rs.s.secret[:3]
+	}
+	var best *time.Time
+	for _, pc := range body.PasswordCredentials {
+		if pc.End == nil || (hint != "" && pc.Hint != "" && pc.Hint != hint) {
+			continue
+		}
+		if best == nil || pc.End.Before(*best) {
+			e := *pc.End
+			best = &e
+		}
+	}
+	if best == nil {
+		return unknown("Microsoft Graph lists no client secret matching the one in use.", Evidence{})
+	}
+	return expiryResult(rs, *best, "read from Microsoft Graph")
+}
+
+func expiryResult(rs *runState, end time.Time, how string) Result {
+	left := end.Sub(rs.s.cfg.now())
+	ev := Evidence{SecretExpires: &end}
+	days := int(left.Hours() / 24)
+	if left < ExpiryWarning {
+		r := Result{Status: StatusWarn, Cause: "expires-soon", Evidence: ev,
+			Title:  fmt.Sprintf("The client secret expires in %d days (%s)", days, end.Format("2006-01-02")),
+			Detail: "When it expires, Delinea's sync stops with AADSTS7000222. Create a new secret now and update the Delinea credential secret (" + how + ")."}
+		if left <= 0 {
+			r.Status, r.Title = StatusFail, "The client secret has expired ("+end.Format("2006-01-02")+")"
+		}
+		r.Fix = authFix("secret-expired", rs)
+		return r
+	}
+	r := pass(fmt.Sprintf("The client secret expires on %s, in %d days", end.Format("2006-01-02"), days),
+		"Set a reminder 30 days before ("+how+").")
+	r.Evidence = ev
+	return r
+}
+
+var _ = strings.TrimSpace

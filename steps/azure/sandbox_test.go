@@ -1,0 +1,130 @@
+package azure_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+)
+
+// fastRetry keeps failing tests quick, yet honours the throttled scenario's
+// retry-after-ms (5 ms).
+var fastRetry = policy.RetryOptions{MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: 50 * time.Millisecond}
+
+func startTenant(t testing.TB, opts sandbox.Options) *sandbox.Tenant {
+	t.Helper()
+	ten, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ten.Close() })
+	return ten
+}
+
+// sandboxConfig is the configuration doctor --sandbox builds: the handed-out
+// credentials, the tenant's transport, and the practice vault and secret.
+func sandboxConfig(ten *sandbox.Tenant) azure.Config {
+	in := ten.Info()
+	cfg := azure.Config{
+		TenantID: in.TenantID, ClientID: in.ClientID, ClientSecret: in.ClientSecret,
+		Vault: in.VaultID, SecretName: in.SecretName, ExpectUsernameTag: true, Username: in.SecretUsername,
+		Transport: ten.HTTPClient(), Retry: fastRetry, CheckTimeout: 10 * time.Second,
+	}
+	cfg.SetComparePassword(in.SecretValue)
+	return cfg
+}
+
+func run(t testing.TB, cfg azure.Config) (*azure.Report, []azure.Result) {
+	t.Helper()
+	s, err := azure.NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed []azure.Result
+	rep := s.Run(context.Background(), nil, func(r azure.Result) { streamed = append(streamed, r) })
+	return rep, streamed
+}
+
+func dump(rep *azure.Report) string {
+	var b strings.Builder
+	for _, r := range rep.Results {
+		b.WriteString("  " + string(r.Status) + " " + r.ID + " " + r.Cause + ": " + r.Title + " | " + r.Detail + "\n")
+	}
+	return b.String()
+}
+
+func TestScenarios(t *testing.T) {
+	for _, sc := range sandbox.Scenarios() {
+		if sc.Name == "mystery" {
+			continue
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			ten := startTenant(t, sandbox.Options{Scenario: sc.Name})
+			rep, streamed := run(t, sandboxConfig(ten))
+			if len(streamed) != len(azure.Catalogue) || len(rep.Results) != len(azure.Catalogue) {
+				t.Fatalf("streamed %d, reported %d, want %d", len(streamed), len(rep.Results), len(azure.Catalogue))
+			}
+			if sc.ExpectCheck == "" {
+				for _, r := range rep.Results {
+					if r.Status == azure.StatusFail || r.Status == azure.StatusSkip {
+						t.Errorf("%s: %s %s", r.ID, r.Status, r.Cause)
+					}
+				}
+				if !rep.OK() {
+					t.Errorf("not OK")
+				}
+			} else {
+				r, _ := rep.Result(sc.ExpectCheck)
+				// The practice tenant has one vault, so "not listed" is "none listed".
+				okCause := r.Cause == sc.ExpectCause || (sc.ExpectCause == "target-not-listed" && r.Cause == "none-listed")
+				if !okCause || r.Status != azure.StatusFail {
+					t.Errorf("%s = %s/%s, want fail/%s", sc.ExpectCheck, r.Status, r.Cause, sc.ExpectCause)
+				}
+				if rep.OK() {
+					t.Errorf("OK, want a failure")
+				}
+			}
+			secret := ten.Info().ClientSecret
+			b, _ := json.Marshal(rep)
+			if strings.Contains(string(b), secret) || strings.Contains(string(b), ten.Info().SecretValue) {
+				t.Errorf("a secret leaked into the report")
+			}
+			if t.Failed() {
+				t.Log("\n" + dump(rep))
+			}
+		})
+	}
+}
+
+// The no-vault-read diagnosis: with the vault's resource ID the permissions API says
+// why; with only its name, the data plane does.
+func TestNoVaultReadDiagnosis(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "no-vault-read"})
+	for _, vault := range []string{ten.Info().VaultID, ten.Info().VaultName} {
+		cfg := sandboxConfig(ten)
+		cfg.Vault = vault
+		rep, _ := run(t, cfg)
+		r, _ := rep.Result("arm.vaults")
+		if r.Cause != "target-not-listed" && r.Cause != "none-listed" {
+			t.Fatalf("arm.vaults = %s/%s\n%s", r.Status, r.Cause, dump(rep))
+		}
+		if !strings.Contains(r.Detail, "Reader") || r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role "Reader" --assignee `+ten.Info().ClientID) {
+			t.Errorf("diagnosis does not lead to Reader: %s %+v", r.Detail, r.Fix)
+		}
+		if r.Evidence.Action != "Microsoft.KeyVault/vaults/read" {
+			t.Errorf("evidence action = %q", r.Evidence.Action)
+		}
+		// The data plane still works by URL.
+		if d, _ := rep.Result("data.secrets"); d.Status != azure.StatusPass {
+			t.Errorf("data.secrets = %s/%s", d.Status, d.Cause)
+		}
+		t.Logf("vault=%s: %s", vault, r.Detail)
+	}
+}

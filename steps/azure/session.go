@@ -1,0 +1,268 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/keyvault/armkeyvault"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+)
+
+// Session holds the SDK clients of one configuration, built once: the credential (and
+// its token cache), the ARM clients (per subscription, made on first use) and one
+// azsecrets client per vault URL (each caches its Key Vault challenge). Run it as many
+// times as needed; runs may not overlap.
+type Session struct {
+	cfg    Config
+	secret string // trimmed client secret, for the credential and for scrubbing
+	// secretCheck is input.client-secret's finding, made before the raw value is dropped.
+	secretCheck InputProblem
+	vault       VaultRef
+	cloudCfg    cloud.Configuration
+	common      azcore.ClientOptions
+	armOpts     *arm.ClientOptions
+
+	cred     *azidentity.ClientSecretCredential // nil when the inputs cannot make one
+	credErr  error
+	subs     *armsubscriptions.Client
+	graphPL  runtime.Pipeline
+	graphURL string
+
+	mu     sync.Mutex
+	vaults map[string]*armkeyvault.VaultsClient
+	perms  map[string]*armauthorization.PermissionsClient
+	kv     map[string]*azsecrets.Client
+}
+
+// NewSession checks the configuration's endpoints and trust and builds the clients. It
+// fails only on configuration errors (a bad URL, an unusable CA file); problems with the
+// tenant, client ID or secret are what the input.* checks report.
+func NewSession(cfg Config) (*Session, error) {
+	if cfg.Cloud == "" {
+		cfg.Cloud = CloudPublic
+	}
+	if _, err := ParseCloud(string(cfg.Cloud)); err != nil {
+		return nil, err
+	}
+	cfg.TenantID = strings.TrimSpace(cfg.TenantID)
+	cfg.ClientID = strings.TrimSpace(cfg.ClientID)
+	s := &Session{cfg: cfg, secret: strings.TrimSpace(cfg.ClientSecret),
+		vaults: map[string]*armkeyvault.VaultsClient{}, perms: map[string]*armauthorization.PermissionsClient{}, kv: map[string]*azsecrets.Client{}}
+	s.secretCheck = CheckClientSecret(cfg.ClientSecret)
+	s.cfg.ClientSecret = "" // kept once, in s.secret
+	var err error
+	if s.vault, err = cfg.parseVault(); err != nil {
+		return nil, err
+	}
+	cc, disableDiscovery, err := cfg.cloudConfig()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := cfg.transport()
+	if err != nil {
+		return nil, err
+	}
+	retry := cfg.Retry
+	if reflect.ValueOf(retry).IsZero() {
+		retry = DefaultRetry
+	}
+	s.cloudCfg = cc
+	s.common = azcore.ClientOptions{Cloud: cc, Retry: retry, Transport: tr,
+		Telemetry: policy.TelemetryOptions{ApplicationID: "kvbridge"}}
+	s.armOpts = &arm.ClientOptions{ClientOptions: s.common, DisableRPRegistration: true}
+
+	if CheckTenantID(cfg.TenantID).Status != StatusFail && CheckClientID(cfg.ClientID).Status != StatusFail && s.secretCheck.Status != StatusFail {
+		s.cred, s.credErr = azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, s.secret,
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: s.common, DisableInstanceDiscovery: disableDiscovery})
+	}
+	if s.cred != nil {
+		if s.subs, err = armsubscriptions.NewClient(s.cred, s.armOpts); err != nil {
+			return nil, err
+		}
+		p := cfg.cloud().params()
+		s.graphURL = "https://" + p.graphHost
+		s.graphPL = runtime.NewPipeline("kvbridge", "v1", runtime.PipelineOptions{
+			PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(s.cred, []string{s.graphURL + "/.default"}, nil)},
+		}, &s.common)
+	}
+	return s, nil
+}
+
+// Config returns the session's configuration, without the secret.
+func (s *Session) Config() Config { return s.cfg }
+
+func (s *Session) vaultsClient(sub string) (*armkeyvault.VaultsClient, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.vaults[sub]; c != nil {
+		return c, nil
+	}
+	c, err := armkeyvault.NewVaultsClient(sub, s.cred, s.armOpts)
+	if err == nil {
+		s.vaults[sub] = c
+	}
+	return c, err
+}
+
+func (s *Session) permsClient(sub string) (*armauthorization.PermissionsClient, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.perms[sub]; c != nil {
+		return c, nil
+	}
+	c, err := armauthorization.NewPermissionsClient(sub, s.cred, s.armOpts)
+	if err == nil {
+		s.perms[sub] = c
+	}
+	return c, err
+}
+
+// secretsClient returns the one azsecrets client of a vault URL. Challenge resource
+// verification stays on except for IP or localhost vault hosts, where it can never pass.
+func (s *Session) secretsClient(vaultURL string) (*azsecrets.Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.kv[vaultURL]; c != nil {
+		return c, nil
+	}
+	c, err := azsecrets.NewClient(vaultURL, s.cred, &azsecrets.ClientOptions{
+		ClientOptions:                        s.common,
+		DisableChallengeResourceVerification: isIPOrLocal(hostOf(vaultURL)),
+	})
+	if err == nil {
+		s.kv[vaultURL] = c
+	}
+	return c, err
+}
+
+// scrub removes the client secret from every string of a result, in case an error text
+// ever carried it (raw, URL-encoded or quoted).
+func (s *Session) scrub(r Result) Result {
+	if len(s.secret) < 4 {
+		return r
+	}
+	forms := []string{s.secret, url.QueryEscape(s.secret), url.PathEscape(s.secret), fmt.Sprintf("%q", s.secret)}
+	clean := func(x string) string {
+		for _, f := range forms {
+			if f != "" && strings.Contains(x, f) {
+				x = strings.ReplaceAll(x, f, "[REDACTED]")
+			}
+		}
+		return x
+	}
+	return redactStrings(r, clean)
+}
+
+// redactStrings applies clean to every string reachable in a result.
+func redactStrings(r Result, clean func(string) string) Result {
+	v := reflect.ValueOf(&r).Elem()
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			if v.CanSet() {
+				v.SetString(clean(v.String()))
+			}
+		case reflect.Struct:
+			if v.Type() == reflect.TypeFor[time.Time]() {
+				return
+			}
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Ptr:
+			if v.CanSet() && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().Type() != reflect.TypeFor[time.Time]() {
+				cp := reflect.New(v.Elem().Type())
+				cp.Elem().Set(v.Elem())
+				walk(cp.Elem())
+				v.Set(cp)
+			}
+		case reflect.Slice:
+			if v.CanSet() && v.Type().Elem().Kind() == reflect.String && !v.IsNil() {
+				cp := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+				reflect.Copy(cp, v)
+				for i := 0; i < cp.Len(); i++ {
+					cp.Index(i).SetString(clean(cp.Index(i).String()))
+				}
+				v.Set(cp)
+			}
+		}
+	}
+	walk(v)
+	return r
+}
+
+// tokenInfo is what auth.token learned from the token (never the token itself).
+type tokenInfo struct {
+	TenantID, AppID, ObjectID string
+	Expires                   time.Time
+}
+
+// runState is what checks of one run share. Fields written by a check are read only by
+// checks that wait for it; futures are shared computations started by the first check
+// that wants them (see future).
+type runState struct {
+	ctx context.Context
+	s   *Session
+
+	mu      sync.Mutex
+	results map[string]Result
+	token   tokenInfo
+	subs    []subInfo
+	list    *vaultListing
+	target  *VaultInfo // the target vault as ARM lists it; nil when not listed
+	url     string     // the data-plane URL in use
+
+	probe  *future[probeResult]  // data.secrets' read-only call
+	secret *future[secretResult] // mapping.secret's GetSecret (and GetDeletedSecret)
+	perms  *future[permsResult]  // the permissions API on the vault
+}
+
+func newRunState(ctx context.Context, s *Session) *runState {
+	rs := &runState{ctx: ctx, s: s, results: map[string]Result{},
+		probe: newFuture[probeResult](), secret: newFuture[secretResult](), perms: newFuture[permsResult]()}
+	return rs
+}
+
+func (rs *runState) setResult(r Result) {
+	rs.mu.Lock()
+	rs.results[r.ID] = r
+	rs.mu.Unlock()
+}
+
+func (rs *runState) result(id string) (Result, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r, ok := rs.results[id]
+	return r, ok
+}
+
+func (rs *runState) vaultList() []VaultInfo {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.list == nil {
+		return []VaultInfo{}
+	}
+	return append([]VaultInfo{}, rs.list.vaults...)
+}
+
+// futureCtx is the context of a shared computation: the run's, bounded by one check's
+// timeout.
+func (rs *runState) futureCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(rs.ctx, rs.s.checkTimeout())
+}
