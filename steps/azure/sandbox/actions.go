@@ -12,10 +12,19 @@ import (
 
 const maxSecretLifetime = 730 * 24 * time.Hour // the portal's limit: 24 months
 
+// showID quotes an ID for an error message, unless it does not look like one: a value
+// typed into the wrong field may be a secret, and errors never carry secrets.
+func showID(s string) string {
+	if isGUID(s) {
+		return fmt.Sprintf("%q", s)
+	}
+	return "(not a GUID)"
+}
+
 func (t *Tenant) appLocked(clientID string) (*directory, *app, error) {
 	d, a := t.m.appAnywhere(clientID)
 	if a == nil {
-		return nil, nil, fmt.Errorf("sandbox: no app registration with client ID %q", clientID)
+		return nil, nil, fmt.Errorf("sandbox: no app registration with client ID %s", showID(clientID))
 	}
 	return d, a, nil
 }
@@ -177,7 +186,7 @@ func (t *Tenant) clientSecretLocked(clientID, secretID string) (*app, int, error
 	}
 	i := slices.IndexFunc(a.Secrets, func(s *clientSecret) bool { return strings.EqualFold(s.KeyID, secretID) })
 	if i < 0 {
-		return nil, -1, fmt.Errorf("sandbox: app %s has no client secret with ID %q", a.ClientID, secretID)
+		return nil, -1, fmt.Errorf("sandbox: app %s has no client secret with ID %s", a.ClientID, showID(secretID))
 	}
 	return a, i, nil
 }

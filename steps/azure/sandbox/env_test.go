@@ -82,7 +82,12 @@ func startOpts(t *testing.T, o Options) *env {
 		t.Fatalf("Start: %v", err)
 	}
 	t.Cleanup(func() { _ = ten.Close() })
-	e := &env{t: t, ten: ten, info: ten.Info(), clock: c, loop: o.Wiring == Loopback}
+	return envFor(t, ten, c)
+}
+
+// envFor configures SDK options for a running tenant, as the wizard would.
+func envFor(t *testing.T, ten *Tenant, c *clock) *env {
+	e := &env{t: t, ten: ten, info: ten.Info(), clock: c, loop: ten.opts.Wiring == Loopback}
 	cfg := cloud.AzurePublic
 	if e.loop {
 		cfg = cloud.Configuration{

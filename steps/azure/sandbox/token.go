@@ -86,7 +86,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	switch {
 	case a == nil:
 		t.entraError(w, r, http.StatusBadRequest, "unauthorized_client", 700016,
-			fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, domain))
+			fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", echoID(clientID), domain))
 	case secretIn == "":
 		t.entraError(w, r, http.StatusUnauthorized, "invalid_client", 7000218,
 			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -162,4 +162,13 @@ func (t *Tenant) requestedResource(w http.ResponseWriter, r *http.Request, v1 bo
 func (t *Tenant) missingParam(w http.ResponseWriter, r *http.Request, name string) {
 	t.entraError(w, r, http.StatusBadRequest, "invalid_request", 900144,
 		fmt.Sprintf("The request body must contain the following parameter: '%s'.", name))
+}
+
+// echoID repeats a client ID in an error only when it looks like one: a secret pasted
+// into the wrong field must not come back in error text (and from there into logs).
+func echoID(s string) string {
+	if isGUID(s) {
+		return s
+	}
+	return "(not a GUID)"
 }
