@@ -1,0 +1,180 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+)
+
+// This file holds the plain runner's input and output plumbing: a line reader
+// that honours the context, word wrapping, and the colour decision.
+
+// plainLineReader reads lines in its own goroutine so that a cancelled context
+// (ctrl+c through signal.NotifyContext) ends a prompt at once, even while the
+// read itself is still blocked on a terminal.
+type plainLineReader struct {
+	lines chan plainLineResult
+	done  chan struct{}
+}
+
+type plainLineResult struct {
+	line string
+	err  error
+}
+
+func newPlainLineReader(r io.Reader) *plainLineReader {
+	lr := &plainLineReader{lines: make(chan plainLineResult), done: make(chan struct{})}
+	go func() {
+		br := bufio.NewReader(r)
+		for {
+			s, err := br.ReadString('\n')
+			if s != "" {
+				// A last line without a newline still counts as an answer.
+				select {
+				case lr.lines <- plainLineResult{line: strings.TrimRight(s, "\r\n")}:
+				case <-lr.done:
+					return
+				}
+			}
+			if err != nil {
+				select {
+				case lr.lines <- plainLineResult{err: err}:
+				case <-lr.done:
+				}
+				return
+			}
+		}
+	}()
+	return lr
+}
+
+// next returns the next line, io.EOF (or the read error) when input ends, or
+// the context's error when it is cancelled first. After an error every call
+// returns an error.
+func (lr *plainLineReader) next(ctx context.Context) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r, ok := <-lr.lines:
+		if !ok {
+			return "", io.EOF
+		}
+		if r.err != nil {
+			close(lr.lines) // the reader goroutine has returned; later calls see EOF
+			return "", r.err
+		}
+		return r.line, nil
+	}
+}
+
+// stop releases the reader goroutine once it has a line to hand over. A read
+// blocked on a terminal ends with the process.
+func (lr *plainLineReader) stop() { close(lr.done) }
+
+// plainIsTTY reports whether f is a terminal (an *os.File on a tty).
+func plainIsTTY(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(file.Fd())
+}
+
+// plainGetenv returns the value of key in an os.Environ-style list.
+func plainGetenv(environ []string, key string) string {
+	val := ""
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			val = v // the last one wins, as in the shell
+		}
+	}
+	return val
+}
+
+// plainWidth is the wrap width: $COLUMNS when it is a sensible number, else 80.
+func plainWidth(environ []string) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(plainGetenv(environ, "COLUMNS"))); err == nil && n > 0 {
+		return max(n, 20)
+	}
+	return 80
+}
+
+// plainProfile decides how much ANSI the plain runner may write: none at all
+// with NO_COLOR (any non-empty value, not just what strconv.ParseBool takes)
+// or when the output is not a terminal, else what colorprofile detects.
+func plainProfile(out io.Writer, environ []string, noColor bool) colorprofile.Profile {
+	if noColor || plainGetenv(environ, "NO_COLOR") != "" {
+		return colorprofile.NoTTY
+	}
+	return colorprofile.Detect(out, environ)
+}
+
+// plainStyles colours a few words: headings, callout labels, quiz feedback.
+// Meaning never rests on colour: every styled word is also a word.
+type plainStyles struct {
+	on                          bool
+	heading, critical, label    lipgloss.Style
+	good, bad, dim, warningNote lipgloss.Style
+}
+
+func newPlainStyles(on bool) plainStyles {
+	return plainStyles{
+		on:          on,
+		heading:     lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#5FAFFF")),
+		critical:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FF5F5F")),
+		label:       lipgloss.NewStyle().Bold(true),
+		good:        lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#5FD75F")),
+		bad:         lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFAF00")),
+		dim:         lipgloss.NewStyle().Faint(true),
+		warningNote: lipgloss.NewStyle().Foreground(lipgloss.Color("#FFAF00")),
+	}
+}
+
+func (s plainStyles) render(st lipgloss.Style, text string) string {
+	if !s.on || text == "" {
+		return text
+	}
+	return st.Render(text)
+}
+
+// plainWrap fills text into lines of at most width columns. The first line
+// starts with first, the others with rest (a hanging indent). Line breaks in
+// text start new paragraphs; a word longer than a line stays whole.
+func plainWrap(text string, width int, first, rest string) []string {
+	var out []string
+	prefix := first
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, strings.TrimRight(prefix, " "))
+			prefix = rest
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(prefix)
+		n, empty := lipgloss.Width(prefix), true
+		for _, w := range words {
+			ww := lipgloss.Width(w)
+			if !empty && n+1+ww > width {
+				out = append(out, b.String())
+				b.Reset()
+				b.WriteString(rest)
+				n, empty = lipgloss.Width(rest), true
+			}
+			if !empty {
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(w)
+			n += ww
+			empty = false
+		}
+		out = append(out, b.String())
+		prefix = rest
+	}
+	return out
+}
