@@ -473,7 +473,7 @@ func (r *plainRunner) quiz(cur steps.Screen) error {
 	if rec := r.st.Quiz[q.ID]; rec.Solved {
 		right := q.Right()
 		r.para("", "  ", fmt.Sprintf("You have answered this correctly: %d) %s", right+1, q.Options[right].Text))
-		r.para("", "", q.Options[right].Explain)
+		r.para("", "", plainExplain(q.Options[right].Explain))
 		r.blank()
 		return r.pause()
 	}
@@ -494,10 +494,10 @@ func (r *plainRunner) quiz(cur steps.Screen) error {
 			continue
 		}
 		if eff.Feedback.Correct {
-			r.para("", "", r.sty.render(r.sty.good, "Correct.")+" "+eff.Feedback.Explain)
+			r.para("", "", r.sty.render(r.sty.good, "Correct.")+" "+plainExplain(eff.Feedback.Explain))
 			return r.advance()
 		}
-		r.para("", "", r.sty.render(r.sty.bad, "Not quite.")+" "+eff.Feedback.Explain)
+		r.para("", "", r.sty.render(r.sty.bad, "Not quite.")+" "+plainExplain(eff.Feedback.Explain))
 		r.line("Try again.")
 	}
 }
@@ -598,6 +598,18 @@ func (r *plainRunner) complete(cur steps.Screen) error {
 	r.line("Time taken: " + plainDuration(r.st.Elapsed()) + ".")
 	r.line("Progress: 100%. Your progress is saved; kvbridge report prints it.")
 	return errPlainFinished
+}
+
+// plainExplain drops a verdict word the explanation may open with ("Right.",
+// "No."), since the runner says "Correct." or "Not quite." itself.
+func plainExplain(s string) string {
+	s = strings.TrimSpace(s)
+	for _, w := range []string{"Right.", "Correct.", "Yes.", "No.", "Wrong.", "Incorrect.", "Not quite."} {
+		if rest, ok := strings.CutPrefix(s, w+" "); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return s
 }
 
 // plainDuration says a duration in words a screen reader reads well.

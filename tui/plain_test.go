@@ -507,6 +507,21 @@ func TestPlainWrap(t *testing.T) {
 	}
 }
 
+func TestPlainExplain(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Right. Rotation writes.": "Rotation writes.",
+		"No. It cannot.":          "It cannot.",
+		"No: explanation B.":      "No: explanation B.",
+		"Nothing else is needed.": "Nothing else is needed.",
+		"  Correct. Spaces.  ":    "Spaces.",
+	} {
+		if got := plainExplain(in); got != want {
+			t.Errorf("plainExplain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestPlainDuration(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{
