@@ -1,0 +1,367 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+)
+
+// doctorFlags are kvbridge doctor's options. The client secret is never a flag value:
+// it comes from AZURE_CLIENT_SECRET, --client-secret-stdin or a masked prompt.
+type doctorFlags struct {
+	tenant, clientID, cloud, authorityHost, armEndpoint string
+	vault, secretName, username, caFile, sandbox        string
+	secretStdin, json                                   bool
+	timeout                                             time.Duration
+}
+
+const doctorUsage = `Usage: kvbridge doctor [options]
+
+Runs every live check against Azure (or a practice tenant) and says what is wrong
+and how to fix it. Exit 0 when no check failed, 1 when one did, 2 on bad usage.
+
+Options:
+  --tenant ID             tenant ID or domain (default $AZURE_TENANT_ID)
+  --client-id ID          application (client) ID (default $AZURE_CLIENT_ID)
+  --client-secret-stdin   read the client secret from standard input
+                          (otherwise $AZURE_CLIENT_SECRET, or a hidden prompt)
+  --cloud NAME            public, china or usgov (default public)
+  --authority-host URL    Entra ID authority host (default $AZURE_AUTHORITY_HOST or the cloud's)
+  --arm-endpoint URL      Azure Resource Manager endpoint (default the cloud's)
+  --vault NAME|URL|ID     the vault Delinea should use: name, URL or resource ID
+  --secret-name NAME      the Azure secret name mapped in Delinea (checks mapping.*)
+  --username NAME         the Delinea Username mapped to the secret's tag "username"
+  --ca-file PATH          extra trusted CA certificates (PEM): TLS proxies, a served practice tenant
+  --timeout D             time allowed for each check (default 20s)
+  --json                  print one JSON object instead of text
+  --sandbox SCENARIO      run against an in-process practice tenant (kvbridge sandbox list)
+`
+
+func parseDoctorFlags(args []string, getenv func(string) string) (doctorFlags, error) {
+	var f doctorFlags
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.HasPrefix(a, "-") && (name == "client-secret" || strings.HasPrefix(name, "client-secret=")) {
+			return f, usagef("doctor: --client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET, or pipe it with --client-secret-stdin")
+		}
+	}
+	fs := flag.NewFlagSet("kvbridge doctor", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.tenant, "tenant", "", "")
+	fs.StringVar(&f.clientID, "client-id", "", "")
+	fs.BoolVar(&f.secretStdin, "client-secret-stdin", false, "")
+	fs.StringVar(&f.cloud, "cloud", "public", "")
+	fs.StringVar(&f.authorityHost, "authority-host", "", "")
+	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
+	fs.StringVar(&f.vault, "vault", "", "")
+	fs.StringVar(&f.secretName, "secret-name", "", "")
+	fs.StringVar(&f.username, "username", "", "")
+	fs.StringVar(&f.caFile, "ca-file", "", "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.StringVar(&f.sandbox, "sandbox", "", "")
+	fs.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return f, errHelp
+		}
+		return f, usagef("doctor: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return f, usagef("doctor takes no arguments, got %q", fs.Arg(0))
+	}
+	if f.timeout <= 0 {
+		return f, usagef("doctor: --timeout must be positive")
+	}
+	if _, err := azure.ParseCloud(f.cloud); err != nil {
+		return f, usagef("doctor: %v", err)
+	}
+	if f.sandbox != "" {
+		if f.authorityHost != "" || f.armEndpoint != "" || f.caFile != "" {
+			return f, usagef("doctor: --sandbox runs its own practice tenant; it does not take --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
+		}
+		if c, _ := azure.ParseCloud(f.cloud); c != azure.CloudPublic {
+			return f, usagef("doctor: the practice tenant is a public-cloud tenant; drop --cloud")
+		}
+		return f, nil
+	}
+	if f.tenant == "" {
+		f.tenant = getenv("AZURE_TENANT_ID")
+	}
+	if f.clientID == "" {
+		f.clientID = getenv("AZURE_CLIENT_ID")
+	}
+	if f.authorityHost == "" {
+		f.authorityHost = getenv("AZURE_AUTHORITY_HOST")
+	}
+	return f, nil
+}
+
+func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
+	f, err := parseDoctorFlags(args, getenv)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(io.out, doctorUsage)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cfg := azure.Config{
+		TenantID: f.tenant, ClientID: f.clientID, AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint,
+		Vault: f.vault, SecretName: f.secretName, CheckTimeout: f.timeout,
+		ExpectUsernameTag: f.username != "", Username: f.username,
+	}
+	cfg.Cloud, _ = azure.ParseCloud(f.cloud)
+	if f.caFile != "" {
+		pem, err := os.ReadFile(f.caFile)
+		if err != nil {
+			return usagef("doctor: --ca-file: %v", err)
+		}
+		cfg.ExtraCAPEM = pem
+	}
+
+	var practice *sandbox.Tenant
+	if f.sandbox != "" {
+		practice, err = sandbox.Start(sandbox.Options{Scenario: f.sandbox, Wiring: sandbox.Hostnames})
+		if err != nil {
+			return usagef("doctor: --sandbox: %v", err)
+		}
+		defer practice.Close()
+		in := practice.Info()
+		cfg.Transport = practice.HTTPClient()
+		if cfg.TenantID == "" {
+			cfg.TenantID = in.TenantID
+		}
+		if cfg.ClientID == "" {
+			cfg.ClientID = in.ClientID
+		}
+		if cfg.Vault == "" {
+			// The resource ID, as the portal's vault Properties page shows it: it lets the
+			// permission checks run even when the app cannot list the vault.
+			cfg.Vault = in.VaultID
+		}
+		if cfg.SecretName == "" {
+			cfg.SecretName = in.SecretName
+		}
+		if strings.EqualFold(cfg.SecretName, in.SecretName) {
+			cfg.ExpectUsernameTag, cfg.Username = true, in.SecretUsername
+			cfg.SetComparePassword(in.SecretValue) // what Delinea holds; only its hash is kept
+		}
+		if !f.secretStdin {
+			cfg.ClientSecret = in.ClientSecret
+		}
+	}
+	if cfg.ClientSecret == "" {
+		sec, err := readSecret(f, io, getenv, practice != nil)
+		if err != nil {
+			return err
+		}
+		cfg.ClientSecret = sec
+	}
+
+	s, err := azure.NewSession(cfg)
+	if err != nil {
+		return usagef("doctor: %v", err)
+	}
+	pr := newPrinter(io.out, getenv)
+	if !f.json {
+		if practice != nil {
+			fmt.Fprintf(io.out, "Practice tenant: scenario %q (in-process; nothing leaves this machine)\n\n", practice.Info().Scenario)
+		}
+	}
+	start := time.Now()
+	rep := s.Run(ctx, nil, func(r azure.Result) {
+		if !f.json {
+			pr.result(r)
+		}
+	})
+	if f.json {
+		if err := writeDoctorJSON(io.out, rep); err != nil {
+			return err
+		}
+	} else {
+		pr.fixes(rep)
+		pr.summary(rep, time.Since(start), ctx.Err() != nil)
+	}
+	if ctx.Err() != nil || !rep.OK() {
+		return errFailed
+	}
+	return nil
+}
+
+// readSecret takes the client secret from --client-secret-stdin, AZURE_CLIENT_SECRET or
+// a masked prompt on a terminal; without any of them it is a usage error.
+func readSecret(f doctorFlags, io stdio, getenv func(string) string, practice bool) (string, error) {
+	if f.secretStdin {
+		b, err := readAllLimited(io.in, 64<<10)
+		if err != nil {
+			return "", fmt.Errorf("doctor: reading the client secret from stdin: %w", err)
+		}
+		s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r") // the pipe's newline
+		if s == "" {
+			return "", usagef("doctor: --client-secret-stdin: standard input was empty")
+		}
+		return s, nil
+	}
+	if s := getenv("AZURE_CLIENT_SECRET"); s != "" && !practice {
+		return s, nil
+	}
+	if file, ok := io.in.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		fmt.Fprint(io.err, "Client secret (the Value; input hidden): ")
+		b, err := term.ReadPassword(int(file.Fd()))
+		fmt.Fprintln(io.err)
+		if err != nil {
+			return "", fmt.Errorf("doctor: reading the client secret: %w", err)
+		}
+		return string(b), nil
+	}
+	return "", usagef("doctor: no client secret: set AZURE_CLIENT_SECRET, or pipe it with --client-secret-stdin")
+}
+
+func readAllLimited(r io.Reader, n int64) ([]byte, error) {
+	if r == nil {
+		return nil, nil
+	}
+	return io.ReadAll(bufio.NewReader(io.LimitReader(r, n)))
+}
+
+// doctorJSON is doctor --json's object. "checks" are azure.Result (see its JSON shape:
+// id, status, cause, title, detail, blocked_by, evidence, fix, duration_ms); "vaults"
+// are azure.VaultInfo, the list Delinea's dropdown would show.
+type doctorJSON struct {
+	OK       bool              `json:"ok"`
+	Checks   []azure.Result    `json:"checks"`
+	Vaults   []azure.VaultInfo `json:"vaults"`
+	DAGDepth int               `json:"dag_depth"`
+}
+
+func writeDoctorJSON(w io.Writer, rep *azure.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	vs := rep.Vaults
+	if vs == nil {
+		vs = []azure.VaultInfo{}
+	}
+	return enc.Encode(doctorJSON{OK: rep.OK(), Checks: rep.Results, Vaults: vs, DAGDepth: azure.Depth()})
+}
+
+// printer writes doctor's text: a line per check as it completes, then the fixes.
+type printer struct {
+	w            io.Writer
+	color, ascii bool
+}
+
+func newPrinter(w io.Writer, getenv func(string) string) *printer {
+	p := &printer{w: w}
+	p.color = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && isTerminal(w)
+	p.ascii = !utf8Locale(getenv) || getenv("TERM") == "dumb"
+	return p
+}
+
+func utf8Locale(getenv func(string) string) bool {
+	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := getenv(k); v != "" {
+			v = strings.ToLower(v)
+			return strings.Contains(v, "utf-8") || strings.Contains(v, "utf8")
+		}
+	}
+	return false
+}
+
+func (p *printer) symbol(s azure.Status) string {
+	sym := map[azure.Status][2]string{
+		azure.StatusPass: {"✓", "[ok]"}, azure.StatusWarn: {"!", "[!!]"},
+		azure.StatusFail: {"✗", "[XX]"}, azure.StatusSkip: {"–", "[--]"},
+	}[s]
+	out := sym[0]
+	if p.ascii {
+		out = sym[1]
+	}
+	if p.color {
+		code := map[azure.Status]string{azure.StatusPass: "32", azure.StatusWarn: "33", azure.StatusFail: "31", azure.StatusSkip: "90"}[s]
+		out = "\x1b[" + code + "m" + out + "\x1b[0m"
+	}
+	return out
+}
+
+func (p *printer) result(r azure.Result) {
+	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), r.Status, r.ID, r.Title)
+	if r.Status != azure.StatusPass && r.Detail != "" {
+		head := ""
+		if r.Cause != "" {
+			head = r.Cause + ": "
+		}
+		for _, line := range wrap(head+r.Detail, 92) {
+			fmt.Fprintf(p.w, "        %s\n", line)
+		}
+	}
+}
+
+func (p *printer) fixes(rep *azure.Report) {
+	first := true
+	for _, r := range rep.Results {
+		if r.Fix == nil || (r.Status != azure.StatusFail && r.Status != azure.StatusWarn) {
+			continue
+		}
+		if first {
+			fmt.Fprintln(p.w, "\nHow to fix:")
+			first = false
+		}
+		fmt.Fprintf(p.w, "\n  %s (%s): %s\n", r.ID, r.Cause, r.Fix.Summary)
+		if r.Fix.Portal != "" {
+			fmt.Fprintf(p.w, "    Portal: %s\n", r.Fix.Portal)
+		}
+		for _, c := range r.Fix.Az {
+			fmt.Fprintf(p.w, "    $ %s\n", c)
+		}
+	}
+}
+
+func (p *printer) summary(rep *azure.Report, d time.Duration, cancelled bool) {
+	n := map[azure.Status]int{}
+	for _, r := range rep.Results {
+		n[r.Status]++
+	}
+	fmt.Fprintf(p.w, "\n%d passed, %d warnings, %d failed, %d skipped in %.1fs", n[azure.StatusPass], n[azure.StatusWarn], n[azure.StatusFail], n[azure.StatusSkip], d.Seconds())
+	if cancelled {
+		fmt.Fprint(p.w, " (cancelled)")
+	}
+	fmt.Fprintln(p.w)
+}
+
+// wrap breaks text into lines of at most width runes, at spaces.
+func wrap(s string, width int) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
