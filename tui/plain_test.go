@@ -684,3 +684,75 @@ func plainTail(s string, n int) string {
 	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(ls[max(0, len(ls)-n):], "\n")
 }
+
+func TestPlainRevisitAndResumeFinished(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	done := runPlainFixture(t, m, store, m.Start(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)), plainFixtureAnswers, plainEnvNoTTY, nil)
+	if done.err != nil || done.state.FinishedAt == nil {
+		t.Fatalf("setup: %v", done.err)
+	}
+
+	// A finished course shows the completion page again and ends at once.
+	res := runPlainFixture(t, m, store, done.state, "", plainEnvNoTTY, nil)
+	if res.err != nil || !strings.Contains(res.out, "Quiz score: 8 of 9 right on the first try (88%).") {
+		t.Errorf("resuming a finished course: %v\n%s", res.err, plainTail(res.out, 5))
+	}
+
+	// Going back shows what is done without asking again: a solved question
+	// and a page of ticked tasks wait for Enter.
+	st := done.state
+	st.Screen = "1/quiz/q1.3"
+	st.FinishedAt = nil // as if resumed from a file written before finishing
+	res = runPlainFixture(t, m, store, st, plainLines("back", "back", "back", "back", "q"), plainEnvNoTTY, nil)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	for _, want := range []string{
+		"You have answered this correctly: 3) Answer C to 1.3",
+		"You have answered this correctly: 1) Answer A to 1.1",
+		"Task 1B.1 (1 of 1), done: Assign Key Vault Secrets Officer.",
+		"Every task on this page is done.",
+	} {
+		if !strings.Contains(res.out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(res.out, "Your answer [") || strings.Contains(res.out, "Done? [y/n]") {
+		t.Error("a solved question or ticked task was asked again")
+	}
+	if got := res.state.Quiz["q1.1"]; got.Attempts != 2 {
+		t.Errorf("revisiting changed the record: %+v", got)
+	}
+
+	// Complete but never marked finished (resumed on the last page): arriving marks it.
+	st.Screen = "4/complete"
+	res = runPlainFixture(t, m, store, st, "", plainEnvNoTTY, nil)
+	if res.err != nil || res.state.FinishedAt == nil {
+		t.Errorf("complete state on the last page: err %v, finished %v", res.err, res.state.FinishedAt)
+	}
+}
+
+func TestPlainSaveFailure(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := steps.Store{Path: filepath.Join(blocker, "progress.json")} // its directory is a file
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y", "q"), plainEnvNoTTY, nil)
+	if res.err == nil {
+		t.Error("quitting with unsaved progress must report the error")
+	}
+	if got := strings.Count(res.out, "Warning: progress could not be saved"); got != 1 {
+		t.Errorf("save warning shown %d times, want once", got)
+	}
+	if !res.state.Tasks["1A.1"] || !res.state.Tasks["1A.2"] {
+		t.Error("the course must go on when saving fails")
+	}
+	if !strings.Contains(res.out, "Progress could not be saved") {
+		t.Errorf("quit message:\n%s", plainTail(res.out, 3))
+	}
+}
