@@ -326,6 +326,11 @@ func checkPermissionModel(ctx context.Context, rs *runState) Result {
 		r.Evidence = ev
 		return r
 	}
+	if pr.d.Kind == KindTimeout || pr.d.Kind == KindNetwork {
+		r := genericFailure(pr.d, rs)
+		r.Evidence.Vault = ev.Vault
+		return r
+	}
 	return Result{Status: StatusSkip, BlockedBy: "arm.vaults", Title: "The permission model is unknown", Evidence: ev,
 		Detail: "The vault is not readable on ARM, so its permission model cannot be read; Key Vault's answers did not tell either."}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -29,6 +28,12 @@ func checkExpiry(ctx context.Context, rs *runState) Result {
 		Az:     []string{fmt.Sprintf(`az ad app credential list --id %s --query "[].{name:displayName,hint:hint,expires:endDateTime}" -o table`, c.ClientID)}}
 	if !c.SecretExpires.IsZero() {
 		return expiryResult(rs, c.SecretExpires, "as given")
+	}
+	if c.customEndpoints() {
+		// A custom authority or ARM endpoint is a private cloud or a practice tenant, whose
+		// Graph endpoint kvbridge cannot know; never send its token to the public Graph.
+		return Result{Status: StatusWarn, Cause: "unknown", Title: "The secret's expiry is unknown",
+			Detail: "With custom endpoints there is no known Microsoft Graph endpoint to ask. Read the expiry in the portal and set a reminder 30 days before.", Fix: manual}
 	}
 	req, err := runtime.NewRequest(ctx, http.MethodGet, rs.s.graphURL+"/v1.0/applications(appId='"+url.PathEscape(c.ClientID)+"')?$select=passwordCredentials")
 	if err != nil {
@@ -100,5 +105,3 @@ func expiryResult(rs *runState, end time.Time, how string) Result {
 	r.Evidence = ev
 	return r
 }
-
-var _ = strings.TrimSpace
