@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -126,6 +127,30 @@ func List(w io.Writer) {
 		} else if s.Name == "mystery" {
 			expect = "see the answer key"
 		}
-		fmt.Fprintf(w, "%-20s %s\n%20s %s\n%20s expect: %s\n\n", s.Name, s.Title, "", s.Teaches, "", expect)
+		fmt.Fprintf(w, "%-20s %s\n", s.Name, s.Title)
+		for _, line := range wrap(s.Teaches, 70) {
+			fmt.Fprintf(w, "%20s %s\n", "", line)
+		}
+		fmt.Fprintf(w, "%20s expect: %s\n\n", "", expect)
 	}
+}
+
+// wrap breaks text into lines of at most width runes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
