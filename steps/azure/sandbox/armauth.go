@@ -70,7 +70,7 @@ func (t *Tenant) armAuth(w http.ResponseWriter, r *http.Request) (*claims, bool)
 
 func armTime(unix int64) string { return time.Unix(unix, 0).UTC().Format("1/2/2006 3:04:05 PM") }
 
-// checkAPIVersion answers ARM's 400 when api-version is missing or not date-shaped. Any
+// checkARMAPIVersion answers ARM's 400 when api-version is missing or not date-shaped. Any
 // date is accepted otherwise, so SDK upgrades keep working.
 func checkARMAPIVersion(w http.ResponseWriter, r *http.Request) bool {
 	v, ok := r.URL.Query()["api-version"]

@@ -1,9 +1,6 @@
 package sandbox
 
-import (
-	"net/http"
-	"time"
-)
+import "time"
 
 // Wiring says how clients reach the tenant.
 type Wiring int
@@ -79,7 +76,3 @@ type NewSecret struct {
 	ID      string
 	Expires time.Time
 }
-
-var _ interface {
-	Do(*http.Request) (*http.Response, error)
-} = (*http.Client)(nil)

@@ -117,6 +117,9 @@ func (t *Tenant) listen() error {
 		return netip.AddrPortFrom(base.Addr(), base.Port()+uint16(i)).String()
 	}
 	t.vaultURLs = map[string]string{}
+	if base.Port() != 0 && int(base.Port())+2+len(t.m.Vaults) > 65535 {
+		return fmt.Errorf("sandbox: port %d leaves no room for the tenant's %d endpoints", base.Port(), 2+len(t.m.Vaults))
+	}
 	if t.opts.Wiring == Hostnames {
 		ln, err := t.serve(next(0), t.byHost())
 		if err != nil {

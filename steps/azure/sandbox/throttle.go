@@ -20,6 +20,9 @@ func (t *Tenant) throttled(w http.ResponseWriter, r *http.Request, svc service) 
 	key := svc.String() + " " + r.Method + " " + strings.ToLower(r.URL.Path)
 	t.mu.Lock()
 	hit := t.m.Throttle && !t.seen[key]
+	if len(t.seen) > 10000 { // a long session forgets, and is throttled afresh
+		clear(t.seen)
+	}
 	if hit {
 		t.seen[key] = true
 	}
