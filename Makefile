@@ -1,0 +1,26 @@
+# kvbridge developer tasks. The README's two commands work without make.
+GO ?= go
+
+.PHONY: run test race bench lint build golden
+
+run: ## run the wizard
+	$(GO) run ./cmd/kvbridge
+
+test: ## run the tests (the README's test command)
+	$(GO) test ./...
+
+race: ## the tests with the race detector, as CI runs them
+	$(GO) test -race ./...
+
+bench: ## benchmarks: View, state machine, practice tenant, checks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint: ## formatting and vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+build: ## a binary in ./bin
+	$(GO) build -o bin/kvbridge ./cmd/kvbridge
+
+golden: ## rewrite the TUI golden files (read them before committing)
+	$(GO) test ./tui -update

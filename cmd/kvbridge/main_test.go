@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvbridge/kvbridge/steps"
+)
+
+// runCLI runs the command in process with a private state directory.
+func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb}, getenv)
+	return code, out.String(), errb.String()
+}
+
+func privateState(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	return filepath.Join(dir, "kvbridge", "progress.json")
+}
+
+func TestUsageAndVersion(t *testing.T) {
+	privateState(t)
+	tests := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"--help"}, 0, "Usage:", ""},
+		{[]string{"-h"}, 0, "Keys in the wizard", ""},
+		{[]string{"help"}, 0, "kvbridge report", ""},
+		{[]string{"--version"}, 0, "kvbridge ", ""},
+		{[]string{"version"}, 0, "kvbridge ", ""},
+		{[]string{"--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"--reset"}, 2, "", "--reset without a terminal needs --yes"},
+		{[]string{"report", "extra"}, 2, "", "report takes no arguments"},
+		{[]string{"report", "--yaml"}, 2, "", "flag provided but not defined"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", nil, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
+				t.Fatalf("code=%d\nstdout=%s\nstderr=%s", code, out, errOut)
+			}
+			if strings.Contains(out+errOut, "goroutine ") {
+				t.Error("a stack trace reached the user")
+			}
+		})
+	}
+}
+
+func TestReportWithoutProgress(t *testing.T) {
+	path := privateState(t)
+	code, out, errOut := runCLI(t, "", nil, "report")
+	if code != 1 || out != "" || !strings.Contains(errOut, "no saved progress at "+path) {
+		t.Fatalf("code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+}
+
+func TestReportOfSavedProgress(t *testing.T) {
+	path := privateState(t)
+	m, err := loadMachine(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Start(mustTime(t, "2026-11-28T09:00:00Z"))
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvGoto, ID: "1/step/1A"}, s.StartedAt)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}, s.StartedAt)
+	if err := (steps.Store{Path: path}).Save(s); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, "", nil, "report")
+	if code != 0 || !strings.Contains(out, "| 1 Establishing") || !strings.Contains(out, "1/") || !strings.Contains(out, "## Still to do") {
+		t.Fatalf("markdown report (code %d):\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", nil, "report", "--json")
+	var r steps.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("json report (code %d): %v\n%s", code, err, out)
+	}
+	if r.Complete || r.Sections[0].Done != 1 || r.Quiz.Total < 12 || len(r.Acks) != 3 || r.Screen != "1/step/1A" {
+		t.Errorf("report = %+v", r)
+	}
+}
+
+func TestReportOfDamagedProgress(t *testing.T) {
+	path := privateState(t)
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	os.WriteFile(path, []byte("{not json"), 0o600)
+	code, _, errOut := runCLI(t, "", nil, "report")
+	if code != 1 || !strings.Contains(errOut, "moved to") {
+		t.Fatalf("code=%d stderr=%q", code, errOut)
+	}
+}
+
+func TestTruthy(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "false": false, "No": false, "off": false, "1": true, "yes": true, "true": true, " x ": true} {
+		if truthy(v) != want {
+			t.Errorf("truthy(%q) = %v", v, !want)
+		}
+	}
+}
+
+func mustTime(t *testing.T, s string) (tm time.Time) {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
