@@ -52,6 +52,10 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 	switch cmd, rest := subcommand(args); cmd {
 	case "report":
 		err = runReport(rest, io, getenv)
+	case "doctor":
+		err = runDoctor(ctx, rest, io, getenv)
+	case "sandbox":
+		err = runSandbox(ctx, rest, io, getenv)
 	case "help":
 		printUsage(io.out)
 	case "version":
@@ -65,7 +69,7 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 func subcommand(args []string) (string, []string) {
 	if len(args) > 0 {
 		switch args[0] {
-		case "report", "help", "version":
+		case "report", "doctor", "sandbox", "help", "version":
 			return args[0], args[1:]
 		}
 	}
@@ -107,6 +111,9 @@ func printUsage(w io.Writer) {
 
 Usage:
   kvbridge [flags]              run the course wizard (resumes saved progress)
+  kvbridge doctor [flags]       diagnose the integration (why is Delinea's vault dropdown empty?);
+                                'kvbridge doctor --help' lists its flags
+  kvbridge sandbox serve|list   run the practice tenant as a server, or list its scenarios
   kvbridge report [--json]      print the saved progress as Markdown or JSON
   kvbridge help                 show this help
   kvbridge version              print the version
