@@ -71,7 +71,7 @@ func TestFullRunWithinLatencyBudget(t *testing.T) {
 				best = min(best, d)
 			}
 			t.Logf("full run %v (budget %v, depth %d)", best.Round(time.Millisecond), budget(), azure.Depth())
-			if best > budget() {
+			if best > budget() && !raceEnabled {
 				t.Errorf("full run took %v, budget %v", best, budget())
 			}
 		})
@@ -195,7 +195,7 @@ func TestBigTenantListing(t *testing.T) {
 	}
 	t.Logf("200 subscriptions, 2000 vaults at %v latency: arm.vaults %v, whole run %v, peak heap +%.1f MB (tenant included)",
 		latency, r.Duration.Round(time.Millisecond), d.Round(time.Millisecond), float64(peak)/(1<<20))
-	if r.Duration > 2*time.Second {
+	if r.Duration > 2*time.Second && !raceEnabled {
 		t.Errorf("listing took %v", r.Duration)
 	}
 	if peak > 50<<20 {

@@ -163,7 +163,7 @@ func TestSilentTenantTimesOut(t *testing.T) {
 			t.Errorf("%s: %s/%s", r.ID, r.Status, r.Cause)
 		}
 	}
-	if took > 2*bound {
+	if took > 2*bound && !raceEnabled {
 		t.Errorf("the run took %v", took)
 	}
 
