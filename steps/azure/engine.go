@@ -351,13 +351,16 @@ func timeoutResult(id string, d time.Duration) Result {
 }
 
 func skipResult(id string, blocker Result) Result {
-	why := string(blocker.Status)
-	if blocker.Cause != "" {
-		why = blocker.Cause
+	why := "was skipped"
+	switch {
+	case blocker.Cause != "":
+		why = "ended " + string(blocker.Status) + " (" + blocker.Cause + ")"
+	case blocker.Status != StatusSkip:
+		why = "ended " + string(blocker.Status)
 	}
 	return Result{ID: id, Status: StatusSkip, BlockedBy: blocker.ID,
 		Title:  "Not run: " + blocker.ID + " did not pass",
-		Detail: "This check needs " + blocker.ID + ", which ended " + why + ". Fix that first."}
+		Detail: "This check needs " + blocker.ID + ", which " + why + "."}
 }
 
 func defByIDIn(defs []*checkDef, id string) bool {

@@ -49,7 +49,11 @@ func checkExpiry(ctx context.Context, rs *runState) Result {
 		if d.Kind == KindTimeout {
 			return unknown("Microsoft Graph did not answer in time.", Evidence{})
 		}
-		return unknown("Microsoft Graph could not be asked ("+d.Message+").", evidenceOf(d))
+		why := d.Message
+		if d.AADSTS != 0 {
+			why = fmt.Sprintf("Entra ID refused a Graph token, AADSTS%d", d.AADSTS)
+		}
+		return unknown("Microsoft Graph could not be asked ("+why+").", evidenceOf(d))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
