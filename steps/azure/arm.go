@@ -272,7 +272,11 @@ func checkVaults(ctx context.Context, rs *runState) Result {
 			detail += " No --vault was given, so the vault checks below have no target."
 		}
 		if len(l.subErrs) > 0 {
-			r := Result{Status: StatusWarn, Cause: "none-listed", Title: title, Evidence: ev,
+			se := l.subErrs[0].d
+			ev.HTTPStatus, ev.ErrorCode, ev.Action, ev.Scope, ev.RequestID = se.HTTPStatus, se.Code, se.Action, se.Scope, se.RequestID
+			// A warning without a cause: the list is usable but incomplete; the evidence
+			// holds the first refusal.
+			r := Result{Status: StatusWarn, Title: title, Evidence: ev,
 				Detail: detail + fmt.Sprintf(" But listing failed in %d subscription(s) (%s), so vaults there are missing.", len(l.subErrs), l.subErrs[0].d.Message)}
 			return r
 		}
