@@ -48,6 +48,7 @@ const (
 	EvAnswer      EventType = "answer"       // ID = question ID, Choice = option index
 	EvToggleAck   EventType = "toggle-ack"   // ID = acknowledgement ID
 	EvCheckResult EventType = "check-result" // ID = check ID, Status
+	EvConnect     EventType = "connect"      // Connection: where live checks run and what they target
 )
 
 // Event is one input to the state machine.
@@ -57,6 +58,10 @@ type Event struct {
 	ID      string // task, question, ack or check ID; screen key for EvGoto
 	Choice  int    // EvAnswer
 	Status  string // EvCheckResult: pass, warn, fail, skip
+	// Connection for EvConnect. Results of checks it makes stale are forgotten:
+	// all of them when the tenant or app changes, the vault's and mapping's
+	// when the target vault or secret name changes.
+	Connection *Connection
 }
 
 // The transition table: events each screen kind accepts besides the global ones.
@@ -71,7 +76,7 @@ var accepts = map[ScreenKind][]EventType{
 	ScreenComplete:        nil,
 }
 
-var global = []EventType{EvNext, EvPrev, EvJump, EvGoto, EvCheckResult}
+var global = []EventType{EvNext, EvPrev, EvJump, EvGoto, EvCheckResult, EvConnect}
 
 // ErrRejected wraps every refused transition; the UI can ignore it quietly or say why.
 var ErrRejected = errors.New("not possible here")
@@ -90,9 +95,6 @@ type Effect struct {
 type Machine struct {
 	Course *Course
 	Bank   *quiz.Bank
-	// LiveChecks makes each lesson's live check part of progress and completion.
-	// Off for the offline course, on when the wizard talks to a tenant.
-	LiveChecks bool
 
 	screens []Screen
 	byKey   map[string]int
@@ -104,8 +106,8 @@ type Machine struct {
 type taskRef struct{ section, step int }
 
 // NewMachine lays out the screens of a course.
-func NewMachine(c *Course, b *quiz.Bank, liveChecks bool) *Machine {
-	m := &Machine{Course: c, Bank: b, LiveChecks: liveChecks,
+func NewMachine(c *Course, b *quiz.Bank) *Machine {
+	m := &Machine{Course: c, Bank: b,
 		byKey: map[string]int{}, tasks: map[string]taskRef{}, acks: map[string]bool{}, checks: map[string]bool{}}
 	for si, s := range c.Sections {
 		var sec []Screen
@@ -230,6 +232,20 @@ func (m *Machine) Apply(s State, e Event, now time.Time) (State, Effect, error) 
 			return s, eff, reject("check status %q is unknown", e.Status)
 		}
 		next.Checks[e.ID] = CheckMark{Status: e.Status, At: now}
+	case EvConnect:
+		if e.Connection == nil {
+			return s, eff, reject("connect needs a connection")
+		}
+		c := *e.Connection
+		if err := c.Validate(); err != nil {
+			return s, eff, reject("%v", err)
+		}
+		for id := range next.Checks {
+			if s.Connection.Invalidates(c, id) {
+				delete(next.Checks, id)
+			}
+		}
+		next.Connection = c
 	}
 	next.UpdatedAt = now
 	// Finishing is derived: arriving at (or staying on) the completion screen with

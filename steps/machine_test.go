@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"errors"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
 func TestScreensLayout(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	var keys []string
 	for _, s := range m.Screens() {
 		keys = append(keys, s.Key)
@@ -42,7 +43,7 @@ func at(t *testing.T, m *steps.Machine, key string) steps.State {
 }
 
 func TestTransitions(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	tests := []struct {
 		name     string
 		from     string
@@ -145,7 +146,7 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestApplyDoesNotMutateInput(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	s := at(t, m, "1/step/1A")
 	next, _, err := m.Apply(s, steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}, t0)
 	if err != nil {
@@ -161,7 +162,7 @@ func TestApplyDoesNotMutateInput(t *testing.T) {
 }
 
 func TestQuizRetryKeepsFirstAttempt(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	s := at(t, m, "1/quiz/q1b")
 	s, eff, err := m.Apply(s, steps.Event{Type: steps.EvAnswer, ID: "q1b", Choice: 0}, t0)
 	if err != nil || eff.Feedback == nil || eff.Feedback.Correct || eff.Feedback.Explain != "No." {
@@ -194,6 +195,9 @@ func complete(t *testing.T, m *steps.Machine, live bool) steps.State {
 			t.Fatalf("%+v: %v", e, err)
 		}
 	}
+	if live {
+		apply(steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}})
+	}
 	for {
 		cur, _ := m.Current(s)
 		sec := m.Course.Sections[cur.Section]
@@ -225,7 +229,7 @@ func complete(t *testing.T, m *steps.Machine, live bool) steps.State {
 
 func TestFinishingIsDerived(t *testing.T) {
 	for _, live := range []bool{false, true} {
-		m := stepstest.Machine(t, live)
+		m := stepstest.Machine(t)
 		s := complete(t, m, live)
 		if s.FinishedAt == nil {
 			t.Fatalf("live=%v: course complete but not finished; missing %v", live, m.Missing(s))
@@ -247,13 +251,17 @@ func TestFinishingIsDerived(t *testing.T) {
 }
 
 func TestLiveChecksGateCompletion(t *testing.T) {
-	offline := stepstest.Machine(t, false)
-	s := complete(t, offline, false)
-	live := stepstest.Machine(t, true)
-	p := live.Progress(s)
-	if p.Complete() || p.Total != offline.Progress(s).Total+4 {
-		t.Fatalf("live progress over an offline run = %+v", p)
+	m := stepstest.Machine(t)
+	offline := complete(t, m, false)
+	s, _, err := m.Apply(offline, steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnTenant, TenantID: "t"}}, t0)
+	if err != nil {
+		t.Fatal(err)
 	}
+	p := m.Progress(s)
+	if p.Complete() || p.Total != m.Progress(offline).Total+4 || s.FinishedAt != nil {
+		t.Fatalf("connecting a finished offline run: progress %+v, finished %v", p, s.FinishedAt)
+	}
+	live := m
 	missing := strings.Join(live.Missing(s), "\n")
 	for _, want := range []string{"Section 1: live 1 check not passed (auth.token)", "arm.vaults, data.secrets", "mapping.secret"} {
 		if !strings.Contains(missing, want) {
@@ -267,7 +275,7 @@ func TestLiveChecksGateCompletion(t *testing.T) {
 }
 
 func TestProgressCounts(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	s := m.Start(t0)
 	p := m.Progress(s)
 	// 5 tasks + 9 questions + 2 acks.
@@ -282,5 +290,75 @@ func TestProgressCounts(t *testing.T) {
 	}
 	if got := m.Missing(s)[0]; got != "Section 1: 2 tasks not ticked (1A.2, 1B.1)" {
 		t.Errorf("missing[0] = %q", got)
+	}
+}
+
+func TestConnectForgetsStaleResults(t *testing.T) {
+	m := stepstest.Machine(t)
+	base := steps.Connection{Kind: steps.ConnTenant, TenantID: "t1", ClientID: "c1", Vault: "kv-one", SecretName: "Prod-VM-Admin-Pass"}
+	s, _, _ := m.Apply(m.Start(t0), steps.Event{Type: steps.EvConnect, Connection: &base}, t0)
+	for _, id := range []string{"auth.token", "arm.vaults", "data.secrets", "mapping.secret"} {
+		s, _, _ = m.Apply(s, steps.Event{Type: steps.EvCheckResult, ID: id, Status: steps.StatusPass}, t0)
+	}
+	tests := []struct {
+		name   string
+		change func(c *steps.Connection)
+		kept   string // check IDs that survive, space separated
+	}{
+		{"same connection", func(c *steps.Connection) {}, "arm.vaults auth.token data.secrets mapping.secret"},
+		{"vault name case", func(c *steps.Connection) { c.Vault = "KV-ONE" }, "arm.vaults auth.token data.secrets mapping.secret"},
+		{"secret name", func(c *steps.Connection) { c.SecretName = "Other" }, "arm.vaults auth.token data.secrets"},
+		{"username mapping", func(c *steps.Connection) { c.MapUsername = true }, "arm.vaults auth.token data.secrets"},
+		{"vault", func(c *steps.Connection) { c.Vault = "kv-two" }, "auth.token"},
+		{"tenant", func(c *steps.Connection) { c.TenantID = "t2" }, ""},
+		{"client", func(c *steps.Connection) { c.ClientID = "c2" }, ""},
+		{"kind", func(c *steps.Connection) { c.Kind = steps.ConnPractice }, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			next := base
+			tc.change(&next)
+			got, _, err := m.Apply(s, steps.Event{Type: steps.EvConnect, Connection: &next}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for id := range got.Checks {
+				kept = append(kept, id)
+			}
+			sort.Strings(kept)
+			if strings.Join(kept, " ") != tc.kept {
+				t.Errorf("kept %v, want %s", kept, tc.kept)
+			}
+			if got.Connection != next {
+				t.Errorf("connection not stored: %+v", got.Connection)
+			}
+		})
+	}
+	if _, _, err := m.Apply(s, steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: "cloudy"}}, t0); !errors.Is(err, steps.ErrRejected) {
+		t.Errorf("unknown kind accepted: %v", err)
+	}
+	if _, _, err := m.Apply(s, steps.Event{Type: steps.EvConnect}, t0); !errors.Is(err, steps.ErrRejected) {
+		t.Errorf("connect without connection accepted: %v", err)
+	}
+}
+
+func TestTodosPointAtScreens(t *testing.T) {
+	m := stepstest.Machine(t)
+	s, _, _ := m.Apply(m.Start(t0), steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnPractice}}, t0)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvGoto, ID: "1/step/1A"}, t0)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}, t0)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvToggleTask, ID: "1A.2"}, t0)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvGoto, ID: "1/quiz/q1"}, t0)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvAnswer, ID: "q1", Choice: 0}, t0)
+	var got []string
+	for _, td := range m.Todos(s)[:4] {
+		got = append(got, td.Screen)
+	}
+	if want := "1/step/1B 1/check 1/quiz/q1b 2/step/2A"; strings.Join(got, " ") != want {
+		t.Errorf("todo screens = %v, want %s", got, want)
+	}
+	if len(m.Todos(s)) != len(m.Missing(s)) {
+		t.Error("Missing and Todos disagree")
 	}
 }

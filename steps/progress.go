@@ -39,7 +39,7 @@ func (p Progress) Fraction() float64 {
 }
 
 // Progress counts ticked tasks, solved questions, passed live checks (when
-// they are on) and acknowledgements.
+// the trainee is connected to a tenant) and acknowledgements.
 func (m *Machine) Progress(s State) Progress {
 	var p Progress
 	p.Sections = make([]SectionProgress, len(m.Course.Sections))
@@ -57,7 +57,7 @@ func (m *Machine) Progress(s State) Progress {
 			}
 		}
 		if sec.Kind == SectionLesson {
-			if m.LiveChecks {
+			if s.Live() {
 				for _, id := range sec.Check.IDs {
 					count(s.Checks[id].Passed())
 				}
@@ -77,23 +77,44 @@ func (m *Machine) Progress(s State) Progress {
 	return p
 }
 
-// Missing lists, in course order and in words, what stands between the
-// trainee and the completion screen.
-func (m *Machine) Missing(s State) []string {
-	var out []string
+// Todo is one thing that stands between the trainee and the completion
+// screen, with the screen where it can be done.
+type Todo struct {
+	Text   string // e.g. "Section 1: 2 tasks not ticked (1A.2, 1B.1)"
+	Screen string // key of the first screen where it can be done
+}
+
+// Todos lists, in course order and in words, what is still to do.
+func (m *Machine) Todos(s State) []Todo {
+	var out []Todo
+	add := func(text string, match func(Screen) bool) {
+		key := m.screens[0].Key
+		for _, sc := range m.screens {
+			if match(sc) {
+				key = sc.Key
+				break
+			}
+		}
+		out = append(out, Todo{Text: text, Screen: key})
+	}
 	for i, sec := range m.Course.Sections {
 		var tasks []string
-		for _, st := range sec.Steps {
+		firstStep := -1
+		for si, st := range sec.Steps {
 			for _, t := range st.Tasks {
 				if !s.Tasks[t.ID] {
 					tasks = append(tasks, t.ID)
+					if firstStep < 0 {
+						firstStep = si
+					}
 				}
 			}
 		}
 		if len(tasks) > 0 {
-			out = append(out, fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(tasks), "task"), strings.Join(tasks, ", ")))
+			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(tasks), "task"), strings.Join(tasks, ", ")),
+				func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenStep && sc.Step == firstStep })
 		}
-		if sec.Kind == SectionLesson && m.LiveChecks {
+		if sec.Kind == SectionLesson && s.Live() {
 			var checks []string
 			for _, id := range sec.Check.IDs {
 				if !s.Checks[id].Passed() {
@@ -101,18 +122,24 @@ func (m *Machine) Missing(s State) []string {
 				}
 			}
 			if len(checks) > 0 {
-				out = append(out, fmt.Sprintf("Section %s: live %s not passed (%s)", sec.ID, plural(len(checks), "check"), strings.Join(checks, ", ")))
+				add(fmt.Sprintf("Section %s: live %s not passed (%s)", sec.ID, plural(len(checks), "check"), strings.Join(checks, ", ")),
+					func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenCheck })
 			}
 		}
 		if m.Bank != nil && sec.Kind == SectionLesson {
 			var qs []string
+			firstQ := ""
 			for n, q := range m.Bank.Section(i + 1) {
 				if !s.Quiz[q.ID].Solved {
 					qs = append(qs, fmt.Sprint(n+1))
+					if firstQ == "" {
+						firstQ = q.ID
+					}
 				}
 			}
 			if len(qs) > 0 {
-				out = append(out, fmt.Sprintf("Section %s: quiz %s not answered correctly yet (%s)", sec.ID, pluralWord(len(qs), "question"), strings.Join(qs, ", ")))
+				add(fmt.Sprintf("Section %s: quiz %s not answered correctly yet (%s)", sec.ID, pluralWord(len(qs), "question"), strings.Join(qs, ", ")),
+					func(sc Screen) bool { return sc.Kind == ScreenQuiz && sc.QuestionID == firstQ })
 			}
 		}
 		var acks []string
@@ -122,8 +149,18 @@ func (m *Machine) Missing(s State) []string {
 			}
 		}
 		if len(acks) > 0 {
-			out = append(out, fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(acks), "acknowledgement"), strings.Join(acks, ", ")))
+			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(acks), "acknowledgement"), strings.Join(acks, ", ")),
+				func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenAcks })
 		}
+	}
+	return out
+}
+
+// Missing is the text of Todos, for reports and the plain runner.
+func (m *Machine) Missing(s State) []string {
+	var out []string
+	for _, t := range m.Todos(s) {
+		out = append(out, t.Text)
 	}
 	return out
 }

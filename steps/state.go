@@ -1,7 +1,9 @@
 package steps
 
 import (
+	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/kvbridge/kvbridge/quiz"
@@ -31,6 +33,65 @@ type State struct {
 	Quiz       map[string]quiz.Record `json:"quiz"`
 	Acks       map[string]bool        `json:"acks"`
 	Checks     map[string]CheckMark   `json:"checks"`
+	Connection Connection             `json:"connection"`
+}
+
+// Connection kinds.
+const (
+	ConnNone     = ""         // not chosen yet
+	ConnOffline  = "offline"  // the course without live checks
+	ConnPractice = "practice" // the built-in practice tenant
+	ConnTenant   = "tenant"   // the trainee's own Azure tenant
+)
+
+// Connection says where the live checks run and what they look at. It holds
+// identifiers only: the client secret is asked for (or read from
+// AZURE_CLIENT_SECRET) every run and never saved.
+type Connection struct {
+	Kind          string     `json:"kind"`
+	Scenario      string     `json:"scenario,omitempty"` // practice tenant scenario
+	TenantID      string     `json:"tenant_id,omitempty"`
+	ClientID      string     `json:"client_id,omitempty"`
+	Cloud         string     `json:"cloud,omitempty"`
+	AuthorityHost string     `json:"authority_host,omitempty"`
+	ARMEndpoint   string     `json:"arm_endpoint,omitempty"`
+	Vault         string     `json:"vault,omitempty"`       // name, URL or resource ID
+	SecretName    string     `json:"secret_name,omitempty"` // the Azure secret name mapped in Delinea
+	MapUsername   bool       `json:"map_username,omitempty"`
+	Username      string     `json:"username,omitempty"`
+	SecretExpires *time.Time `json:"secret_expires,omitempty"` // the client secret's expiry, when the trainee gave it
+}
+
+// Live reports whether the trainee checks against a tenant, which makes the
+// lessons' live checks part of progress and completion.
+func (s State) Live() bool {
+	return s.Connection.Kind == ConnPractice || s.Connection.Kind == ConnTenant
+}
+
+// Validate rejects a connection of an unknown kind.
+func (c Connection) Validate() error {
+	switch c.Kind {
+	case ConnNone, ConnOffline, ConnPractice, ConnTenant:
+		return nil
+	}
+	return fmt.Errorf("connection kind %q is not offline, practice or tenant", c.Kind)
+}
+
+// Invalidates reports whether moving from c to next makes the saved result of
+// check id meaningless.
+func (c Connection) Invalidates(next Connection, id string) bool {
+	if c.Kind != next.Kind || c.Scenario != next.Scenario || c.TenantID != next.TenantID ||
+		c.ClientID != next.ClientID || c.Cloud != next.Cloud ||
+		c.AuthorityHost != next.AuthorityHost || c.ARMEndpoint != next.ARMEndpoint {
+		return true
+	}
+	vaultBound := strings.HasPrefix(id, "arm.vaults") || strings.HasPrefix(id, "vault.") ||
+		strings.HasPrefix(id, "rbac.") || strings.HasPrefix(id, "data.") || strings.HasPrefix(id, "mapping.")
+	if vaultBound && !strings.EqualFold(c.Vault, next.Vault) {
+		return true
+	}
+	mapping := strings.HasPrefix(id, "mapping.")
+	return mapping && (c.SecretName != next.SecretName || c.MapUsername != next.MapUsername || c.Username != next.Username)
 }
 
 // CheckMark is the last result of one live check.
@@ -51,6 +112,10 @@ func (s State) clone() State {
 	if s.FinishedAt != nil {
 		t := *s.FinishedAt
 		c.FinishedAt = &t
+	}
+	if s.Connection.SecretExpires != nil {
+		t := *s.Connection.SecretExpires
+		c.Connection.SecretExpires = &t
 	}
 	return c
 }

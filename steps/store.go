@@ -90,6 +90,9 @@ func (m *Machine) sanitize(s State, now time.Time) State {
 		s.StartedAt = now
 	}
 	fresh.StartedAt, fresh.UpdatedAt, fresh.FinishedAt = s.StartedAt, s.UpdatedAt, s.FinishedAt
+	if s.Connection.Validate() == nil {
+		fresh.Connection = s.Connection
+	}
 	if _, ok := m.byKey[s.Screen]; ok {
 		fresh.Screen = s.Screen
 	}

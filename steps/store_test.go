@@ -12,7 +12,7 @@ import (
 )
 
 func TestStoreRoundTrip(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	st := steps.Store{Path: filepath.Join(t.TempDir(), "nested", "progress.json")}
 	s := complete(t, m, false)
 	if err := st.Save(s); err != nil {
@@ -40,7 +40,7 @@ func TestStoreRoundTrip(t *testing.T) {
 }
 
 func TestStoreMissingFileStartsFresh(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	s, notice, err := steps.Store{Path: filepath.Join(t.TempDir(), "none.json")}.Load(m, t0)
 	if err != nil || notice != "" || s.Screen != "1/overview" || !s.StartedAt.Equal(t0) {
 		t.Fatalf("fresh start: %+v %q %v", s, notice, err)
@@ -48,7 +48,7 @@ func TestStoreMissingFileStartsFresh(t *testing.T) {
 }
 
 func TestStoreMovesUnusableFilesAside(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	for name, content := range map[string]string{
 		"damaged":        `{"version": 1, "screen": `,
 		"not json":       "hello",
@@ -86,7 +86,7 @@ func TestStoreMovesUnusableFilesAside(t *testing.T) {
 }
 
 func TestStoreDropsUnknownIDs(t *testing.T) {
-	m := stepstest.Machine(t, false)
+	m := stepstest.Machine(t)
 	st := steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}
 	os.WriteFile(st.Path, []byte(`{"version":1,"screen":"7/gone","started_at":"2026-11-28T09:00:00Z",
 		"tasks":{"1A.1":true,"old.task":true},"acks":{"ack.one":true,"ack.old":true},
@@ -132,7 +132,7 @@ func TestDefaultStateDir(t *testing.T) {
 }
 
 func BenchmarkApply(b *testing.B) {
-	m := stepstest.Machine(b, false)
+	m := stepstest.Machine(b)
 	s, _, _ := m.Apply(m.Start(t0), steps.Event{Type: steps.EvGoto, ID: "1/step/1A"}, t0)
 	ev := steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}
 	for b.Loop() {

@@ -36,7 +36,7 @@ func machine(t testing.TB) *steps.Machine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.NewMachine(c, b, false)
+	return steps.NewMachine(c, b)
 }
 
 // newTest builds a model on the real course with a store in a temp dir,

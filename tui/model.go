@@ -379,9 +379,9 @@ func (m *Model) choose() tea.Cmd {
 		if m.mach.Progress(m.state).Complete() {
 			return nil
 		}
-		todo := m.mach.TodoScreens(m.state)
+		todo := m.mach.Todos(m.state)
 		if m.cursor < len(todo) {
-			return m.apply(steps.Event{Type: steps.EvGoto, ID: todo[m.cursor]})
+			return m.apply(steps.Event{Type: steps.EvGoto, ID: todo[m.cursor].Screen})
 		}
 	}
 	return nil

@@ -365,15 +365,8 @@ func TestSaverDropsOlderSnapshots(t *testing.T) {
 
 func TestCompleteScreenGoesToWhatIsMissing(t *testing.T) {
 	m := newTest(t, 80, 24)
-	states := []steps.State{m.state}
 	m = gotoScreen(t, m, "1/step/1A")
 	m = press(t, m, "space", "space", "space")
-	states = append(states, m.state)
-	for _, s := range states {
-		if a, b := len(m.mach.Missing(s)), len(m.mach.TodoScreens(s)); a != b {
-			t.Errorf("Missing has %d lines, TodoScreens %d", a, b)
-		}
-	}
 	m = gotoScreen(t, m, "4/complete")
 	if v := view(m); !strings.Contains(v, "Not finished yet") || !strings.Contains(v, "1B.1") {
 		t.Fatalf("complete view:\n%s", v)

@@ -42,7 +42,7 @@ func plainFixtureMachine(t *testing.T) *steps.Machine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.NewMachine(c, b, false)
+	return steps.NewMachine(c, b)
 }
 
 // plainClock starts at a fixed time and moves one minute per reading, so
@@ -587,7 +587,7 @@ func TestPlainRealCourse(t *testing.T) {
 	if err != nil {
 		t.Skipf("the question bank is not written yet: %v", err)
 	}
-	m := steps.NewMachine(c, b, false)
+	m := steps.NewMachine(c, b)
 	answers, wrong := plainCourseAnswers(m)
 	store := plainStore(t)
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(answers...), plainEnvNoTTY, func(o *Options) { o.NoColor = true })

@@ -21,7 +21,7 @@ func TestE2ECompleteCourseByKeys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	m, err := loadMachine(false)
+	m, err := loadMachine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestE2EPlainPiped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	m, err := loadMachine(false)
+	m, err := loadMachine()
 	if err != nil {
 		t.Fatal(err)
 	}

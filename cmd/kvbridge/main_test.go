@@ -70,7 +70,7 @@ func TestReportWithoutProgress(t *testing.T) {
 
 func TestReportOfSavedProgress(t *testing.T) {
 	path := privateState(t)
-	m, err := loadMachine(false)
+	m, err := loadMachine()
 	if err != nil {
 		t.Fatal(err)
 	}

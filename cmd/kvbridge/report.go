@@ -24,7 +24,7 @@ func runReport(args []string, io stdio, getenv func(string) string) error {
 	if fs.NArg() > 0 {
 		return usagef("report takes no arguments, got %q", fs.Arg(0))
 	}
-	m, err := loadMachine(false)
+	m, err := loadMachine()
 	if err != nil {
 		return err
 	}

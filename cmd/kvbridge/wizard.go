@@ -48,7 +48,7 @@ func parseWizardFlags(args []string, stderr io.Writer) (wizardFlags, error) {
 }
 
 // loadMachine loads and validates the embedded course and question bank.
-func loadMachine(live bool) (*steps.Machine, error) {
+func loadMachine() (*steps.Machine, error) {
 	c, err := steps.LoadCourse()
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func loadMachine(live bool) (*steps.Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return steps.NewMachine(c, b, live), nil
+	return steps.NewMachine(c, b), nil
 }
 
 func runWizard(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
@@ -69,7 +69,7 @@ func runWizard(ctx context.Context, args []string, io stdio, getenv func(string)
 		fmt.Fprintln(io.out, "kvbridge", buildVersion())
 		return nil
 	}
-	m, err := loadMachine(false)
+	m, err := loadMachine()
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ option = [
 `
 
 // Machine returns a machine over the fixture course.
-func Machine(t testing.TB, live bool) *steps.Machine {
+func Machine(t testing.TB) *steps.Machine {
 	t.Helper()
 	c, err := steps.ParseCourse(Course)
 	if err != nil {
@@ -185,5 +185,5 @@ func Machine(t testing.TB, live bool) *steps.Machine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.NewMachine(c, b, live)
+	return steps.NewMachine(c, b)
 }
