@@ -58,6 +58,7 @@ type Event struct {
 	ID      string // task, question, ack or check ID; screen key for EvGoto
 	Choice  int    // EvAnswer
 	Status  string // EvCheckResult: pass, warn, fail, skip
+	Cause   string // EvCheckResult: the check's cause code, "" on pass
 	// Connection for EvConnect. Results of checks it makes stale are forgotten:
 	// all of them when the tenant or app changes, the vault's and mapping's
 	// when the target vault or secret name changes.
@@ -231,7 +232,7 @@ func (m *Machine) Apply(s State, e Event, now time.Time) (State, Effect, error) 
 		default:
 			return s, eff, reject("check status %q is unknown", e.Status)
 		}
-		next.Checks[e.ID] = CheckMark{Status: e.Status, At: now}
+		next.Checks[e.ID] = CheckMark{Status: e.Status, Cause: e.Cause, At: now}
 	case EvConnect:
 		if e.Connection == nil {
 			return s, eff, reject("connect needs a connection")

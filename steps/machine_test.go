@@ -272,6 +272,12 @@ func TestLiveChecksGateCompletion(t *testing.T) {
 	if !s.Checks["auth.token"].Passed() {
 		t.Error("warn must count as passed")
 	}
+	for cause, want := range map[string]bool{steps.CauseNotAsked: true, "": false, "timeout": false} {
+		s, _, _ = live.Apply(s, steps.Event{Type: steps.EvCheckResult, ID: "mapping.secret", Status: steps.StatusSkip, Cause: cause}, t0)
+		if got := s.Checks["mapping.secret"].Passed(); got != want {
+			t.Errorf("skip with cause %q passed = %v, want %v", cause, got, want)
+		}
+	}
 }
 
 func TestProgressCounts(t *testing.T) {

@@ -94,14 +94,22 @@ func (c Connection) Invalidates(next Connection, id string) bool {
 	return mapping && (c.SecretName != next.SecretName || c.MapUsername != next.MapUsername || c.Username != next.Username)
 }
 
+// CauseNotAsked is the cause of a check skipped because the trainee chose
+// not to give what it compares (an optional tag mapping, the password).
+const CauseNotAsked = "not-asked"
+
 // CheckMark is the last result of one live check.
 type CheckMark struct {
 	Status string    `json:"status"`
+	Cause  string    `json:"cause,omitempty"`
 	At     time.Time `json:"at"`
 }
 
-// Passed reports whether the check ended well enough to count as done.
-func (c CheckMark) Passed() bool { return c.Status == StatusPass || c.Status == StatusWarn }
+// Passed reports whether the check ended well enough to count as done: a pass,
+// a warning, or a skip because there was nothing the trainee asked to compare.
+func (c CheckMark) Passed() bool {
+	return c.Status == StatusPass || c.Status == StatusWarn || (c.Status == StatusSkip && c.Cause == CauseNotAsked)
+}
 
 func (s State) clone() State {
 	c := s

@@ -20,8 +20,10 @@ type Options struct {
 	// ConfirmReset makes the runner ask before starting over (kvbridge --reset);
 	// on "yes" it clears State and the saved file, on "no" it resumes.
 	ConfirmReset bool
-	In           io.Reader // defaults to os.Stdin
-	Out          io.Writer // defaults to os.Stdout
+	// Live checks the trainee's work against a tenant; nil runs the course offline.
+	Live *Live
+	In   io.Reader // defaults to os.Stdin
+	Out  io.Writer // defaults to os.Stdout
 }
 
 // ErrAborted means the input ended (plain mode) before the course did.

@@ -22,16 +22,20 @@ type CheckInfo struct {
 //   - service-error: the service answered with an error no cause of the check explains
 //     (a 5xx after retries, an unexpected 4xx); the evidence holds status and codes.
 //   - internal: the check itself failed (a kvbridge bug).
+//   - not-asked (with status skip): there was nothing to compare, because the user gave
+//     no secret name, no password or no tag mapping; the wizard counts it as done for
+//     the optional comparisons.
 const (
 	CauseTimeout      = "timeout"
 	CauseUnreachable  = "unreachable"
 	CauseThrottled    = "throttled"
 	CauseServiceError = "service-error"
 	CauseInternal     = "internal"
+	CauseNotAsked     = "not-asked"
 )
 
 // GenericCauses are the causes every check may end with, besides its own.
-var GenericCauses = []string{CauseTimeout, CauseUnreachable, CauseThrottled, CauseServiceError, CauseInternal}
+var GenericCauses = []string{CauseTimeout, CauseUnreachable, CauseThrottled, CauseServiceError, CauseInternal, CauseNotAsked}
 
 // Catalogue lists every check in the order a diagnosis reads them.
 var Catalogue = []CheckInfo{

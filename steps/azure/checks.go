@@ -50,7 +50,7 @@ var checkDefs = []*checkDef{
 
 // notAsked is a skip without a blocker: the input the check needs was not given.
 func notAsked(id, what string) Result {
-	return Result{ID: id, Status: StatusSkip, Title: "Not asked", Detail: "Nothing to check: " + what + "."}
+	return Result{ID: id, Status: StatusSkip, Cause: CauseNotAsked, Title: "Not asked", Detail: "Nothing to check: " + what + "."}
 }
 
 func pass(title, detail string) Result {

@@ -1,0 +1,27 @@
+package tui
+
+import (
+	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+)
+
+// Live is what both runners need to check the trainee's work against a
+// tenant. cmd/kvbridge builds it; a nil *Live means the course runs offline.
+// Only the wiring behind these functions knows whether a tenant is the
+// practice one: the runners ask Practice != nil solely to offer practice actions.
+type Live struct {
+	// Initial is the connection given on the command line or by AZURE_*
+	// variables. It prefills the connection form and, when Kind is set
+	// (--sandbox, or --tenant with --client-id), skips the question of
+	// which tenant to use.
+	Initial steps.Connection
+	// Secret is AZURE_CLIENT_SECRET when set: memory only, never saved.
+	Secret string
+	// StartPractice starts the in-process practice tenant for a scenario
+	// ("" means healthy). The runner closes it on exit.
+	StartPractice func(scenario string) (*sandbox.Tenant, error)
+	// Config builds the checks' configuration for a connection and secret:
+	// cloud, endpoints, extra CAs, and, for practice, the tenant's transport.
+	Config func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config
+}
