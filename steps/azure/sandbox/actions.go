@@ -96,16 +96,27 @@ func (t *Tenant) AssignRole(principalClientID, roleName, scope string) error {
 	if !strings.EqualFold(s.TenantID, d.ID) {
 		return fmt.Errorf("sandbox: app %s belongs to another directory than subscription %s", a.ClientID, s.ID)
 	}
-	for _, as := range t.m.Assignments {
-		if as.active() && strings.EqualFold(as.PrincipalID, a.SPObjectID) && as.RoleID == r.ID && normScope(as.Scope) == normScope(canon) {
-			return fmt.Errorf("sandbox: the role assignment already exists (%s at %s)", r.Name, canon)
-		}
+	if t.activeAssignmentLocked(a.SPObjectID, r.ID, canon) != nil {
+		return fmt.Errorf("sandbox: the role assignment already exists (%s at %s)", r.Name, canon)
 	}
 	t.m.pruneAssignments(t.now())
-	t.m.Assignments = append(t.m.Assignments, &assignment{
+	na := &assignment{
 		ID: newGUID(), PrincipalID: a.SPObjectID, RoleID: r.ID, Scope: canon, Created: t.now(),
 		DataFrom: t.now().Add(t.m.PropagationDelay),
-	})
+	}
+	t.m.Assignments = append(t.m.Assignments, na)
+	t.m.indexAssignment(na)
+	return nil
+}
+
+// activeAssignmentLocked finds the principal's active assignment of a role at scope.
+func (t *Tenant) activeAssignmentLocked(oid, roleID, scope string) *assignment {
+	target := normScope(scope)
+	for _, ia := range t.m.principalAssignments(oid) {
+		if ia.a.active() && ia.a.RoleID == roleID && ia.scope == target {
+			return ia.a
+		}
+	}
 	return nil
 }
 
@@ -126,12 +137,10 @@ func (t *Tenant) RemoveRole(principalClientID, roleName, scope string) error {
 	if err != nil {
 		return err
 	}
-	for _, as := range t.m.Assignments {
-		if as.active() && strings.EqualFold(as.PrincipalID, a.SPObjectID) && as.RoleID == r.ID && normScope(as.Scope) == normScope(canon) {
-			as.Removed, as.DataUntil = t.now(), t.now().Add(t.m.PropagationDelay)
-			t.m.pruneAssignments(t.now())
-			return nil
-		}
+	if as := t.activeAssignmentLocked(a.SPObjectID, r.ID, canon); as != nil {
+		as.Removed, as.DataUntil = t.now(), t.now().Add(t.m.PropagationDelay)
+		t.m.pruneAssignments(t.now())
+		return nil
 	}
 	return fmt.Errorf("sandbox: no assignment of %s at %s for app %s", r.Name, canon, a.ClientID)
 }

@@ -30,6 +30,10 @@ type adminRequest struct {
 	Tags     map[string]string `json:"tags"`
 	Secrets  []string          `json:"secrets"`
 	On       *bool             `json:"on"`
+
+	Permission     string `json:"permission"`
+	SubscriptionID string `json:"subscriptionId"`
+	ResourceGroup  string `json:"resourceGroup"`
 }
 
 func (a *adminRequest) flag() (bool, error) {
@@ -142,6 +146,22 @@ func (t *Tenant) adminAction(action string, q *adminRequest) (any, error) {
 			return nil, fmt.Errorf("delay: %w", err)
 		}
 		return nil, t.SetPropagationDelay(d)
+	case "grant-graph-permission":
+		return nil, t.GrantGraphPermission(q.ClientID, q.Permission)
+	case "revoke-graph-permission":
+		return nil, t.RevokeGraphPermission(q.ClientID, q.Permission)
+	case "add-subscription":
+		id, err := t.AddSubscription(q.Name)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"subscriptionId": id}, nil
+	case "add-vault":
+		v, err := t.AddVault(q.SubscriptionID, q.ResourceGroup, q.Name)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"name": v.Name, "id": v.ID, "vaultUri": v.URL, "subscriptionId": v.SubscriptionID, "resourceGroup": v.ResourceGroup}, nil
 	case "set-throttling":
 		on, err := q.flag()
 		if err != nil {

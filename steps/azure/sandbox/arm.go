@@ -175,11 +175,16 @@ func (t *Tenant) readableVaults(c *claims, s *subscription, rg string, render fu
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var items []any
-	for _, v := range t.m.Vaults {
-		if !strings.EqualFold(v.SubscriptionID, s.ID) || (rg != "" && !strings.EqualFold(v.ResourceGroup, rg)) {
+	x := t.m.index()
+	grants := t.m.grantScopes(c.OID, kvVaultRead, t.now(), false)
+	if len(grants) == 0 {
+		return nil
+	}
+	for _, v := range x.vaultsBySub[strings.ToLower(s.ID)] {
+		if rg != "" && !strings.EqualFold(v.ResourceGroup, rg) {
 			continue
 		}
-		if t.m.allowed(c.OID, kvVaultRead, v.id(), t.now(), false) {
+		if anyCovers(grants, x.vaultScope[v]) {
 			items = append(items, render(v))
 		}
 	}

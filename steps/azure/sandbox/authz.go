@@ -41,12 +41,10 @@ func (m *model) propagated(a *assignment, now time.Time) bool {
 // (data=false) or the data plane (data=true) sees them.
 func (m *model) applicable(oid, scope string, now time.Time, data bool) []*assignment {
 	var out []*assignment
-	for _, a := range m.Assignments {
-		if !strings.EqualFold(a.PrincipalID, oid) || !scopeCovers(a.Scope, scope) {
-			continue
-		}
-		if (data && m.propagated(a, now)) || (!data && a.active()) {
-			out = append(out, a)
+	target := normScope(scope)
+	for _, ia := range m.principalAssignments(oid) {
+		if coversNorm(ia.scope, target) && m.seen(ia.a, now, data) {
+			out = append(out, ia.a)
 		}
 	}
 	return out
@@ -54,8 +52,9 @@ func (m *model) applicable(oid, scope string, now time.Time, data bool) []*assig
 
 // allowed reports whether some applicable role grants the action at scope.
 func (m *model) allowed(oid, action, scope string, now time.Time, data bool) bool {
-	for _, a := range m.applicable(oid, scope, now, data) {
-		if r := roleByID(a.RoleID); r != nil && r.grants(action, data) {
+	target, low := normScope(scope), strings.ToLower(action)
+	for _, ia := range m.principalAssignments(oid) {
+		if ia.role != nil && coversNorm(ia.scope, target) && m.seen(ia.a, now, data) && ia.role.grantsLower(low, data) {
 			return true
 		}
 	}
@@ -65,8 +64,9 @@ func (m *model) allowed(oid, action, scope string, now time.Time, data bool) boo
 // holdsAnyWithin reports whether the caller has an active assignment at, above or below
 // scope. ARM lists a subscription to a caller who holds any role inside it.
 func (m *model) holdsAnyWithin(oid, scope string) bool {
-	for _, a := range m.Assignments {
-		if a.active() && strings.EqualFold(a.PrincipalID, oid) && (scopeCovers(a.Scope, scope) || scopeCovers(scope, a.Scope)) {
+	target := normScope(scope)
+	for _, ia := range m.principalAssignments(oid) {
+		if ia.a.active() && (coversNorm(ia.scope, target) || coversNorm(target, ia.scope)) {
 			return true
 		}
 	}
@@ -81,5 +81,9 @@ func (m *model) pruneAssignments(now time.Time) {
 			kept = append(kept, a)
 		}
 	}
-	m.Assignments = kept
+	if len(kept) != len(m.Assignments) {
+		clear(m.Assignments[len(kept):])
+		m.Assignments = kept
+		m.invalidate()
+	}
 }

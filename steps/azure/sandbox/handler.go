@@ -13,10 +13,11 @@ const (
 	svcEntra service = iota
 	svcARM
 	svcVault
+	svcGraph
 )
 
 func (s service) String() string {
-	return [...]string{"entra", "arm", "vault"}[s]
+	return [...]string{"entra", "arm", "vault", "graph"}[s]
 }
 
 // statusWriter remembers the status for the request log.
@@ -59,6 +60,8 @@ func (t *Tenant) byHost() http.Handler {
 			t.dispatch(w, r, svcEntra, "")
 		case host == armHost:
 			t.dispatch(w, r, svcARM, "")
+		case host == graphHost:
+			t.dispatch(w, r, svcGraph, "")
 		case strings.HasSuffix(host, "."+vaultZone) && !strings.Contains(strings.TrimSuffix(host, "."+vaultZone), "."):
 			t.dispatch(w, r, svcVault, strings.TrimSuffix(host, "."+vaultZone))
 		default:
@@ -103,6 +106,8 @@ func (t *Tenant) dispatch(w http.ResponseWriter, r *http.Request, svc service, v
 		t.serveEntra(sw, r)
 	case svc == svcARM:
 		t.serveARM(sw, r)
+	case svc == svcGraph:
+		t.serveGraph(sw, r)
 	default:
 		t.serveVault(sw, r, vaultName)
 	}

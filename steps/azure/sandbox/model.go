@@ -21,6 +21,8 @@ type model struct {
 	Throttle         bool            `json:"throttle"`
 	Handout          handout         `json:"handout"`
 	Answer           *AnswerKey      `json:"answerKey,omitempty"`
+
+	idx *modelIndex // derived lookups, see index.go
 }
 
 // handout is what the trainee was given, right or wrong, per the scenario.
@@ -43,6 +45,9 @@ type app struct {
 	DisplayName string          `json:"displayName"`
 	Disabled    bool            `json:"disabled,omitempty"`
 	Secrets     []*clientSecret `json:"passwordCredentials"`
+	// GraphPermissions are the Microsoft Graph application permissions granted to the
+	// app with admin consent; tokens for Graph carry them as roles.
+	GraphPermissions []string `json:"graphAppRoles,omitempty"`
 }
 
 type clientSecret struct {
@@ -169,12 +174,7 @@ func (m *model) appAnywhere(clientID string) (*directory, *app) {
 }
 
 func (m *model) subscription(id string) *subscription {
-	for _, s := range m.Subscriptions {
-		if strings.EqualFold(s.ID, id) {
-			return s
-		}
-	}
-	return nil
+	return m.index().subs[strings.ToLower(id)]
 }
 
 func (s *subscription) resourceGroup(name string) (string, bool) {
@@ -187,12 +187,7 @@ func (s *subscription) resourceGroup(name string) (string, bool) {
 }
 
 func (m *model) vault(name string) *vault {
-	for _, v := range m.Vaults {
-		if strings.EqualFold(v.Name, name) {
-			return v
-		}
-	}
-	return nil
+	return m.index().vaults[strings.ToLower(name)]
 }
 
 // purgeExpired drops deleted secrets whose scheduled purge date has passed, as the

@@ -29,8 +29,9 @@ type Options struct {
 	Seed     int64  // picks mystery's scenario; 0 picks at random
 	Wiring   Wiring
 	// Addr is the first loopback address to listen on; "" means 127.0.0.1:0. With a
-	// fixed port P in Loopback wiring, Entra gets P, ARM P+1 and the vaults P+2 onward.
-	// Anything but a loopback address is refused.
+	// fixed port P in Loopback wiring, Entra gets P, ARM P+1 and the vaults P+2 onward;
+	// Microsoft Graph the port after the last vault, and vaults added while serving
+	// (AddVault) the ports after that. Anything but a loopback address is refused.
 	Addr     string
 	Latency  time.Duration    // added to every response
 	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation
@@ -45,6 +46,11 @@ type Info struct {
 	ARMEndpoint   string // "https://management.azure.com" or the loopback URL
 	ARMAudience   string // "https://management.core.windows.net/"
 	VaultURLs     []string
+	// GraphEndpoint is Microsoft Graph: "https://graph.microsoft.com" in Hostnames
+	// wiring, a loopback URL of its own in Loopback wiring. Tokens for it are asked
+	// with the scope "https://graph.microsoft.com/.default" in both wirings, as Graph's
+	// audience does not change with its address.
+	GraphEndpoint string
 
 	TenantID, TenantDomain, ClientID, ClientSecret, ClientSecretID string
 
@@ -61,7 +67,7 @@ type Info struct {
 // RequestRecord is one request the tenant served. It never holds secrets or tokens.
 type RequestRecord struct {
 	Time          time.Time
-	Service       string // "entra", "arm", "vault" or "admin"
+	Service       string // "entra", "arm", "vault", "graph" or "admin"
 	Method        string
 	Host          string
 	Path          string

@@ -123,6 +123,7 @@ func (m *model) validate() error {
 			return errors.New("a role assignment names an unknown role")
 		}
 	}
+	m.invalidate()
 	return nil
 }
 

@@ -10,6 +10,66 @@ type roleDefinition struct {
 	NotActions     []string
 	DataActions    []string
 	NotDataActions []string
+
+	// The same patterns lower-cased and split at '*', made once (init), so checking a
+	// role allocates nothing.
+	cActions, cNotActions, cDataActions, cNotDataActions [][]string
+}
+
+func compilePatterns(ps []string) [][]string {
+	out := make([][]string, len(ps))
+	for i, p := range ps {
+		out[i] = strings.Split(strings.ToLower(p), "*")
+	}
+	return out
+}
+
+func init() {
+	for i := range builtinRoles {
+		r := &builtinRoles[i]
+		r.cActions, r.cNotActions = compilePatterns(r.Actions), compilePatterns(r.NotActions)
+		r.cDataActions, r.cNotDataActions = compilePatterns(r.DataActions), compilePatterns(r.NotDataActions)
+	}
+}
+
+// matchCompiled is actionMatches for a compiled pattern and a lower-case action.
+func matchCompiled(parts []string, a string) bool {
+	if len(parts) == 1 {
+		return parts[0] == a
+	}
+	if !strings.HasPrefix(a, parts[0]) {
+		return false
+	}
+	a = a[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(a, mid)
+		if i < 0 {
+			return false
+		}
+		a = a[i+len(mid):]
+	}
+	return strings.HasSuffix(a, last)
+}
+
+func anyCompiled(ps [][]string, a string) bool {
+	for _, p := range ps {
+		if matchCompiled(p, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// grantsLower is grants for a lower-case action.
+func (r *roleDefinition) grantsLower(action string, data bool) bool {
+	if r.cActions == nil && r.cDataActions == nil && (len(r.Actions) > 0 || len(r.DataActions) > 0) {
+		return r.grants(action, data) // not a built-in (tests): the slow path
+	}
+	if data {
+		return anyCompiled(r.cDataActions, action) && !anyCompiled(r.cNotDataActions, action)
+	}
+	return anyCompiled(r.cActions, action) && !anyCompiled(r.cNotActions, action)
 }
 
 // kvControlPlane is the control-plane part shared by the Key Vault data roles.

@@ -67,7 +67,7 @@ func (t *Tenant) handout(fn func(h *handout)) {
 }
 
 var scenarioDefs = []scenarioDef{
-	{Scenario{"healthy", "Everything in order", "What a working integration looks like: the app signs in, sees the subscription and the vault, holds Key Vault Secrets Officer and Reader on the vault, and Prod-VM-Admin-Pass is synced with its username tag.", "", ""},
+	{Scenario{"healthy", "Everything in order", "What a working integration looks like: the app signs in, sees the subscription and the vault, holds Key Vault Secrets Officer and Reader on the vault, and Prod-VM-Admin-Pass is synced with its username tag. In every scenario the app also holds the Microsoft Graph application permission Application.Read.All (admin-consented), so the expiry check shows the client secret's real expiry date: a workshop choice, since real tenants often do not grant it and the check then reports the expiry as unknown.", "", ""},
 		officerAndReader},
 	{Scenario{"wrong-tenant", "A tenant ID that does not exist", "The tenant ID is the Directory (tenant) ID of the app's own directory. Entra answers an unknown one with AADSTS90002 already at discovery, before any secret is checked.", "auth.token", "tenant-not-found"},
 		func(t *Tenant, b *base) error {
@@ -222,6 +222,13 @@ func (t *Tenant) buildBase() (*base, error) {
 	}
 	sec, err := t.AddClientSecret(clientID, 0)
 	if err != nil {
+		return nil, err
+	}
+	// A workshop choice: the app may read its own registration in Microsoft Graph, so
+	// credential.expiry shows the secret's real expiry date instead of "unknown". Real
+	// tenants often do not grant this (Application.Read.All reads every app, more than
+	// the sync needs); RevokeGraphPermission shows what the check says then.
+	if err := t.GrantGraphPermission(clientID, "Application.Read.All"); err != nil {
 		return nil, err
 	}
 	sub := t.addSubscription(tid, practiceSubName, practiceRG)

@@ -18,6 +18,7 @@ type ServeInfo struct {
 	ARMEndpoint    string   `json:"arm_endpoint"`
 	ARMAudience    string   `json:"arm_audience"`
 	VaultURLs      []string `json:"vault_urls"`
+	GraphEndpoint  string   `json:"graph_endpoint"`
 	TenantID       string   `json:"tenant_id"`
 	TenantDomain   string   `json:"tenant_domain,omitempty"`
 	ClientID       string   `json:"client_id"`
@@ -62,7 +63,7 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 	info := t.Info()
 	si := ServeInfo{
 		Scenario: info.Scenario, AuthorityHost: info.AuthorityHost, ARMEndpoint: info.ARMEndpoint, ARMAudience: info.ARMAudience,
-		VaultURLs: info.VaultURLs, TenantID: info.TenantID, TenantDomain: info.TenantDomain, ClientID: info.ClientID,
+		VaultURLs: info.VaultURLs, GraphEndpoint: info.GraphEndpoint, TenantID: info.TenantID, TenantDomain: info.TenantDomain, ClientID: info.ClientID,
 		ClientSecret: info.ClientSecret, ClientSecretID: info.ClientSecretID, SubscriptionID: info.SubscriptionID,
 		ResourceGroup: info.ResourceGroup, VaultName: info.VaultName, VaultID: info.VaultID,
 		CAFile: filepath.Join(dir, "ca.pem"), AdminURL: info.AdminURL, AdminKey: info.AdminKey,
@@ -98,6 +99,7 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	for _, u := range si.VaultURLs {
 		rows = append(rows, [2]string{"Vault URL", u})
 	}
+	rows = append(rows, [2]string{"Graph endpoint", si.GraphEndpoint + "  (token scope https://graph.microsoft.com/.default)"})
 	rows = append(rows,
 		[2]string{"Tenant ID", si.TenantID}, [2]string{"Client ID", si.ClientID},
 		[2]string{"Client secret", si.ClientSecret}, [2]string{"Client secret ID", si.ClientSecretID},

@@ -65,6 +65,7 @@ type claims struct {
 	TID      string   `json:"tid"`
 	Ver      string   `json:"ver"`
 	XmsCC    []string `json:"xms_cc,omitempty"`
+	Roles    []string `json:"roles,omitempty"` // app roles of the resource: Graph application permissions
 }
 
 func signToken(c *claims) (string, error) {

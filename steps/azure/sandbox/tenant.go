@@ -30,13 +30,20 @@ type Tenant struct {
 	reqMu sync.Mutex
 	reqs  []RequestRecord
 
+	// netMu guards the listeners, which AddVault may add while serving (Loopback).
+	netMu      sync.RWMutex
 	servers    []*http.Server
 	listeners  []net.Listener
 	addrs      map[string]bool // listener addresses HTTPClient may dial
-	mainAddr   string          // Hostnames: the one listener
+	serving    bool            // listeners opened from now on are served at once
+	closed     bool
+	base       netip.AddrPort // Options.Addr; a fixed port numbers the listeners from it
+	nextPort   int            // offset from base of the next listener
+	mainAddr   string         // Hostnames: the one listener
 	authority  string
 	armURL     string
-	vaultURLs  map[string]string // lower-case vault name -> URL
+	graphURL   string
+	vaultURLs  map[string]string // lower-case vault name -> URL; written with mu held
 	client     *http.Client
 	closeOnce  sync.Once
 	transports []*http.Transport
@@ -107,57 +114,98 @@ func loopbackAddr(addr string) (netip.AddrPort, error) {
 
 func (t *Tenant) now() time.Time { return t.clock() }
 
-// listen opens the listeners of the chosen wiring and starts serving.
-func (t *Tenant) listen() error {
-	base, _ := loopbackAddr(t.opts.Addr)
-	next := func(i int) string {
-		if base.Port() == 0 {
-			return netip.AddrPortFrom(base.Addr(), 0).String()
-		}
-		return netip.AddrPortFrom(base.Addr(), base.Port()+uint16(i)).String()
+// maxLoopbackVaults bounds the vaults of a Loopback tenant: each has its own listener
+// (a port, a file descriptor and a goroutine), as a vault has its own host name in Azure.
+// Hostnames wiring routes every vault by Host header on the one listener, so a vault
+// there costs only its model, and thousands are fine.
+const maxLoopbackVaults = 1000
+
+// nextAddr returns the address of the next listener: port 0 (any) when Options.Addr
+// has none, else the base port plus the listeners opened so far.
+func (t *Tenant) nextAddr() (string, error) {
+	i := t.nextPort
+	t.nextPort++
+	if t.base.Port() == 0 {
+		return netip.AddrPortFrom(t.base.Addr(), 0).String(), nil
 	}
+	if int(t.base.Port())+i > 65535 {
+		return "", fmt.Errorf("sandbox: port %d leaves no room for the tenant's endpoint number %d", t.base.Port(), i+1)
+	}
+	return netip.AddrPortFrom(t.base.Addr(), t.base.Port()+uint16(i)).String(), nil
+}
+
+// listen opens the listeners of the chosen wiring and starts serving. Loopback with a
+// fixed port P: Entra P, ARM P+1, the vaults P+2 onward, Microsoft Graph after the last
+// vault, and vaults added later (AddVault) after that.
+func (t *Tenant) listen() error {
+	t.base, _ = loopbackAddr(t.opts.Addr)
 	t.vaultURLs = map[string]string{}
-	if base.Port() != 0 && int(base.Port())+2+len(t.m.Vaults) > 65535 {
-		return fmt.Errorf("sandbox: port %d leaves no room for the tenant's %d endpoints", base.Port(), 2+len(t.m.Vaults))
+	if t.base.Port() != 0 && int(t.base.Port())+3+len(t.m.Vaults) > 65535 {
+		return fmt.Errorf("sandbox: port %d leaves no room for the tenant's %d endpoints", t.base.Port(), 3+len(t.m.Vaults))
+	}
+	if t.opts.Wiring == Loopback && len(t.m.Vaults) > maxLoopbackVaults {
+		return fmt.Errorf("sandbox: %d vaults is more than the loopback wiring serves (%d, one port each); use the hostnames wiring", len(t.m.Vaults), maxLoopbackVaults)
 	}
 	if t.opts.Wiring == Hostnames {
-		ln, err := t.serve(next(0), t.byHost())
+		ln, err := t.serveNext(t.byHost())
 		if err != nil {
 			return err
 		}
 		t.mainAddr = ln
 		t.authority = "https://" + loginHost + "/"
 		t.armURL = "https://" + armHost
+		t.graphURL = "https://" + graphHost
 		for _, v := range t.m.Vaults {
-			t.vaultURLs[strings.ToLower(v.Name)] = "https://" + strings.ToLower(v.Name) + "." + vaultZone + "/"
+			t.vaultURLs[strings.ToLower(v.Name)] = hostnamesVaultURL(v.Name)
 		}
 	} else {
-		a, err := t.serve(next(0), t.handler(svcEntra, ""))
+		a, err := t.serveNext(t.handler(svcEntra, ""))
 		if err != nil {
 			return err
 		}
-		r, err := t.serve(next(1), t.handler(svcARM, ""))
+		r, err := t.serveNext(t.handler(svcARM, ""))
 		if err != nil {
 			t.Close()
 			return err
 		}
 		t.authority = "https://" + a + "/"
 		t.armURL = "https://" + r
-		for i, v := range t.m.Vaults {
-			va, err := t.serve(next(2+i), t.handler(svcVault, v.Name))
+		for _, v := range t.m.Vaults {
+			va, err := t.serveNext(t.handler(svcVault, v.Name))
 			if err != nil {
 				t.Close()
 				return err
 			}
 			t.vaultURLs[strings.ToLower(v.Name)] = "https://" + va + "/"
 		}
+		g, err := t.serveNext(t.handler(svcGraph, ""))
+		if err != nil {
+			t.Close()
+			return err
+		}
+		t.graphURL = "https://" + g
 	}
 	t.client = t.newClient()
 	// Serve only once every address and URL is known, so handlers read settled maps.
+	t.netMu.Lock()
+	defer t.netMu.Unlock()
+	t.serving = true
 	for i, srv := range t.servers {
 		go func() { _ = srv.ServeTLS(t.listeners[i], "", "") }()
 	}
 	return nil
+}
+
+func hostnamesVaultURL(name string) string {
+	return "https://" + strings.ToLower(name) + "." + vaultZone + "/"
+}
+
+func (t *Tenant) serveNext(h http.Handler) (string, error) {
+	addr, err := t.nextAddr()
+	if err != nil {
+		return "", err
+	}
+	return t.serve(addr, h)
 }
 
 func (t *Tenant) serve(addr string, h http.Handler) (string, error) {
@@ -172,10 +220,19 @@ func (t *Tenant) serve(addr string, h http.Handler) (string, error) {
 		// Handshake failures (an untrusting client) are the client's news, not ours.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
+	t.netMu.Lock()
+	defer t.netMu.Unlock()
+	if t.closed {
+		_ = ln.Close()
+		return "", fmt.Errorf("sandbox: the tenant is closed")
+	}
 	t.servers = append(t.servers, srv)
 	t.listeners = append(t.listeners, ln)
 	got := ln.Addr().String()
 	t.addrs[got] = true
+	if t.serving {
+		go func() { _ = srv.ServeTLS(ln, "", "") }()
+	}
 	return got, nil
 }
 
@@ -189,7 +246,10 @@ func (t *Tenant) newClient() *http.Client {
 			if t.mainAddr != "" {
 				return d.DialContext(ctx, network, t.mainAddr) // Hostnames: every host is the tenant
 			}
-			if !t.addrs[addr] {
+			t.netMu.RLock()
+			ok := t.addrs[addr]
+			t.netMu.RUnlock()
+			if !ok {
 				return nil, fmt.Errorf("sandbox transport: refusing to dial %s: not a practice tenant endpoint", addr)
 			}
 			return d.DialContext(ctx, network, addr)
@@ -211,6 +271,9 @@ func (t *Tenant) HTTPClient() *http.Client { return t.client }
 func (t *Tenant) Close() error {
 	var errs []error
 	t.closeOnce.Do(func() {
+		t.netMu.Lock()
+		defer t.netMu.Unlock()
+		t.closed = true
 		for i, s := range t.servers {
 			errs = append(errs, s.Close())
 			_ = t.listeners[i].Close() // a listener not yet served is not closed by Server.Close
@@ -232,6 +295,7 @@ func (t *Tenant) Info() Info {
 		AuthorityHost: t.authority,
 		ARMEndpoint:   t.armURL,
 		ARMAudience:   "https://management.core.windows.net/",
+		GraphEndpoint: t.graphURL,
 		TenantID:      h.TenantID, TenantDomain: h.TenantDomain,
 		ClientID: h.ClientID, ClientSecret: h.ClientSecret, ClientSecretID: h.ClientSecretID,
 		SecretName: h.SecretName, SecretUsername: h.SecretUsername, SecretValue: h.SecretValue,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,6 +20,8 @@ var resources = map[string]bool{
 	"797f4846-ba00-4fd7-ba43-dac1f8f63013": true, // Windows Azure Service Management API
 	"https://vault.azure.net":              true, "https://vault.azure.net/": true,
 	"cfa8b339-82a2-471a-a3c9-0fc0be7a4093": true, // Azure Key Vault
+	graphAudience:                          true, graphAudience + "/": true,
+	graphAppID: true, // Microsoft Graph
 }
 
 // oidcScopes are the scopes MSAL adds to every request, even for client credentials.
@@ -77,8 +80,12 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	}
 	domain := d.Domain
 	var oid string
+	var roles []string
 	if a != nil {
 		oid = a.SPObjectID
+		if graphAudiences[resource] {
+			roles = slices.Clone(a.GraphPermissions)
+		}
 	}
 	t.mu.Unlock()
 
@@ -107,7 +114,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 			Aud: resource, Iss: "https://sts.windows.net/" + tid + "/",
 			Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(tokenLifetime).Unix(),
 			AppID: a.ClientID, AppIDAcr: "1", Azp: a.ClientID, IDType: "app",
-			OID: oid, Sub: oid, TID: tid, Ver: "1.0",
+			OID: oid, Sub: oid, TID: tid, Ver: "1.0", Roles: roles,
 		}
 		if strings.Contains(f.Get("claims"), "CP1") {
 			c.XmsCC = []string{"CP1"}
