@@ -56,6 +56,9 @@ type plainRunner struct {
 	sty   plainStyles
 
 	saveErr string // the last save failure already reported, so it is said once
+
+	rawIn io.Reader  // the input itself, for hidden prompts on a terminal
+	lv    *plainLive // live checks; nil runs the course offline
 }
 
 func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, error) {
@@ -84,8 +87,13 @@ func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, err
 		width: plainWidth(env.environ),
 		now:   env.now,
 		sty:   newPlainStyles(profile > colorprofile.NoTTY),
+		rawIn: in,
 	}
 	defer r.in.stop()
+	if opts.Live != nil {
+		r.lv = &plainLive{live: opts.Live}
+		defer func() { r.lv.close() }()
+	}
 	if r.st.Screen == "" && r.st.Version == 0 {
 		r.st = r.m.Start(r.now())
 	}
@@ -100,6 +108,11 @@ func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, err
 		}
 	}
 	r.intro()
+	if r.lv != nil {
+		if err := r.connect(); err != nil {
+			return r.finish(err)
+		}
+	}
 	return r.finish(r.loop())
 }
 
@@ -436,6 +449,9 @@ func (r *plainRunner) check(cur steps.Screen) error {
 		r.para("  - ", "    ", title)
 	}
 	r.blank()
+	if r.lv != nil && r.st.Live() {
+		return r.liveCheck(chk)
+	}
 	r.para("", "", "Live checks do not run in this version of kvbridge, so nothing is contacted here. "+
 		"You can confirm these points by hand in the Azure portal.")
 	r.blank()

@@ -18,10 +18,15 @@ import (
 
 // plainLineReader reads lines in its own goroutine so that a cancelled context
 // (ctrl+c through signal.NotifyContext) ends a prompt at once, even while the
-// read itself is still blocked on a terminal.
+// read itself is still blocked on a terminal. It reads only when asked for a
+// line, so between prompts nothing is pending on the input and a hidden
+// prompt can read the terminal itself (term.ReadPassword).
 type plainLineReader struct {
-	lines chan plainLineResult
-	done  chan struct{}
+	req     chan struct{}
+	lines   chan plainLineResult
+	done    chan struct{}
+	pending bool // a line was asked for and has not been taken yet
+	ended   bool // an error was returned; later calls return io.EOF
 }
 
 type plainLineResult struct {
@@ -30,26 +35,29 @@ type plainLineResult struct {
 }
 
 func newPlainLineReader(r io.Reader) *plainLineReader {
-	lr := &plainLineReader{lines: make(chan plainLineResult), done: make(chan struct{})}
+	lr := &plainLineReader{req: make(chan struct{}), lines: make(chan plainLineResult, 1), done: make(chan struct{})}
 	go func() {
 		br := bufio.NewReader(r)
+		var later error // the error that ended a last line without a newline
 		for {
+			select {
+			case <-lr.req:
+			case <-lr.done:
+				return
+			}
+			if later != nil {
+				lr.lines <- plainLineResult{err: later}
+				return
+			}
 			s, err := br.ReadString('\n')
 			if s != "" {
 				// A last line without a newline still counts as an answer.
-				select {
-				case lr.lines <- plainLineResult{line: strings.TrimRight(s, "\r\n")}:
-				case <-lr.done:
-					return
-				}
+				lr.lines <- plainLineResult{line: strings.TrimRight(s, "\r\n")}
+				later = err
+				continue
 			}
-			if err != nil {
-				select {
-				case lr.lines <- plainLineResult{err: err}:
-				case <-lr.done:
-				}
-				return
-			}
+			lr.lines <- plainLineResult{err: err}
+			return
 		}
 	}()
 	return lr
@@ -59,23 +67,32 @@ func newPlainLineReader(r io.Reader) *plainLineReader {
 // the context's error when it is cancelled first. After an error every call
 // returns an error.
 func (lr *plainLineReader) next(ctx context.Context) (string, error) {
+	if lr.ended {
+		return "", io.EOF
+	}
+	if !lr.pending {
+		select {
+		case lr.req <- struct{}{}:
+			lr.pending = true
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
 	select {
 	case <-ctx.Done():
 		return "", ctx.Err()
-	case r, ok := <-lr.lines:
-		if !ok {
-			return "", io.EOF
-		}
+	case r := <-lr.lines:
+		lr.pending = false
 		if r.err != nil {
-			close(lr.lines) // the reader goroutine has returned; later calls see EOF
+			lr.ended = true
 			return "", r.err
 		}
 		return r.line, nil
 	}
 }
 
-// stop releases the reader goroutine once it has a line to hand over. A read
-// blocked on a terminal ends with the process.
+// stop releases the reader goroutine. A read blocked on a terminal ends with
+// the process.
 func (lr *plainLineReader) stop() { close(lr.done) }
 
 // plainIsTTY reports whether f is a terminal (an *os.File on a tty).

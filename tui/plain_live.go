@@ -1,0 +1,698 @@
+package tui
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+)
+
+// This file holds the plain runner's live checks: where to check (practice
+// tenant, own tenant or none), the inputs each lesson's check page needs, the
+// runs of the engine's checks and the practice tenant's sync. The client
+// secret and any Delinea password live in plainLive only (memory); the state
+// and its saved file hold identifiers.
+
+// plainLive is the live-check side of a plain run.
+type plainLive struct {
+	live     *Live
+	practice *sandbox.Tenant // started by this run, closed at its end
+	secret   string          // the client secret: memory only
+	pwHash   *[32]byte       // SHA-256 of the Delinea password, for mapping.value
+	sess     *azure.Session
+	sessKey  string
+}
+
+func (l *plainLive) close() {
+	if l != nil && l.practice != nil {
+		_ = l.practice.Close()
+		l.practice = nil
+	}
+}
+
+// DefaultSecretName is the Azure secret name the guide uses.
+const plainDefaultSecretName = "Prod-VM-Admin-Pass"
+
+// connect decides where the live checks run: the command line's choice, the
+// saved one, or the trainee's answer. It applies EvConnect when that changes
+// the state's connection.
+func (r *plainRunner) connect() error {
+	l := r.lv.live
+	conn, init := r.st.Connection, l.Initial
+	askAll := false
+	switch {
+	case init.Kind != "":
+		if init.Kind != conn.Kind || init.Scenario != "" && init.Scenario != conn.Scenario {
+			conn = init
+		} else {
+			conn = mergeConnection(conn, init)
+		}
+	case conn.Kind == steps.ConnNone:
+		kind, err := r.askWhere()
+		if err != nil {
+			return err
+		}
+		conn = init
+		conn.Kind = kind
+		askAll = true
+	}
+	switch conn.Kind {
+	case steps.ConnPractice:
+		return r.connectPractice(conn)
+	case steps.ConnTenant:
+		return r.connectTenant(conn, askAll)
+	}
+	r.lv.close()
+	r.lv = nil
+	conn.Kind = steps.ConnOffline
+	r.line("The course runs without live checks; the check pages say what to confirm in the portal.")
+	return r.connectTo(conn)
+}
+
+// mergeConnection fills what the command line gave over the saved connection.
+func mergeConnection(saved, given steps.Connection) steps.Connection {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	c := saved
+	set(&c.Scenario, given.Scenario)
+	set(&c.TenantID, given.TenantID)
+	set(&c.ClientID, given.ClientID)
+	set(&c.Cloud, given.Cloud)
+	set(&c.AuthorityHost, given.AuthorityHost)
+	set(&c.ARMEndpoint, given.ARMEndpoint)
+	set(&c.Vault, given.Vault)
+	set(&c.SecretName, given.SecretName)
+	return c
+}
+
+func (r *plainRunner) askWhere() (string, error) {
+	r.blank()
+	r.line("Where should kvbridge check your work?")
+	r.para("  1) ", "     ", "the built-in practice tenant (no Azure needed)")
+	r.para("  2) ", "     ", "your own Azure tenant")
+	r.para("  3) ", "     ", "no live checks, the course only")
+	for {
+		ans, err := r.askLine("Your choice [1-3] (Enter: 1): ")
+		if err != nil {
+			return "", err
+		}
+		switch strings.ToLower(ans) {
+		case "", "1":
+			return steps.ConnPractice, nil
+		case "2":
+			return steps.ConnTenant, nil
+		case "3":
+			return steps.ConnOffline, nil
+		}
+		r.line("Type 1, 2 or 3 (? for help).")
+	}
+}
+
+func (r *plainRunner) connectPractice(conn steps.Connection) error {
+	l := r.lv
+	scenario := conn.Scenario
+	if scenario == "" {
+		scenario = "healthy"
+	}
+	var ten *sandbox.Tenant
+	err := fmt.Errorf("this build cannot start a practice tenant")
+	if l.live.StartPractice != nil {
+		ten, err = l.live.StartPractice(scenario)
+	}
+	if err != nil {
+		r.line(r.sty.render(r.sty.warningNote, "The practice tenant could not start: "+err.Error()))
+		r.line("The course goes on without live checks.")
+		r.lv = nil
+		conn = steps.Connection{Kind: steps.ConnOffline}
+		return r.connectTo(conn)
+	}
+	l.practice = ten
+	in := ten.Info()
+	// The handed-out credentials are what the trainee would type; they change
+	// with every start, so the connection keeps the scenario, not the IDs.
+	conn.Kind, conn.Scenario, conn.TenantID, conn.ClientID = steps.ConnPractice, scenario, "", ""
+	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint = "", "", ""
+	l.secret = in.ClientSecret
+	r.blank()
+	shown := scenario
+	if scenario == "mystery" {
+		shown = "mystery (a hidden problem: find it)"
+	}
+	r.para("", "  ", "Practice tenant started: scenario "+shown+". It runs inside kvbridge; nothing leaves this machine.")
+	r.line("These are the values you would type into Delinea and the Azure forms:")
+	for _, row := range [][2]string{
+		{"Tenant ID", in.TenantID},
+		{"Client ID", in.ClientID},
+		{"Client secret", maskSecret(in.ClientSecret) + " (a practice value, masked here)"},
+		{"Vault", in.VaultName + ", resource ID " + in.VaultID},
+	} {
+		r.para(fmt.Sprintf("  %-14s ", row[0]+":"), strings.Repeat(" ", 17), row[1])
+	}
+	return r.connectTo(conn)
+}
+
+// maskSecret keeps the first 3 characters of a secret.
+func maskSecret(s string) string {
+	if len(s) <= 3 {
+		return strings.Repeat("*", len(s))
+	}
+	return s[:3] + strings.Repeat("*", min(len(s)-3, 12))
+}
+
+func (r *plainRunner) connectTenant(conn steps.Connection, askAll bool) error {
+	l := r.lv
+	conn.Kind, conn.Scenario = steps.ConnTenant, ""
+	r.blank()
+	r.line("Your own tenant: the checks sign in as the app, read-only. Nothing here is written to Azure.")
+	var err error
+	if askAll || azure.CheckTenantID(conn.TenantID).Status == azure.StatusFail {
+		if conn.TenantID, err = r.askValidated("Tenant ID (Directory ID, or a verified domain)", conn.TenantID, azure.CheckTenantID); err != nil {
+			return err
+		}
+	}
+	if askAll || azure.CheckClientID(conn.ClientID).Status == azure.StatusFail {
+		if conn.ClientID, err = r.askValidated("Client ID (Application ID)", conn.ClientID, azure.CheckClientID); err != nil {
+			return err
+		}
+	}
+	if askAll {
+		for {
+			def := conn.Cloud
+			if def == "" {
+				def = "public"
+			}
+			ans, err := r.askLine("Cloud: public, china or usgov [" + def + "]: ")
+			if err != nil {
+				return err
+			}
+			if ans == "" {
+				ans = def
+			}
+			c, perr := azure.ParseCloud(ans)
+			if perr != nil {
+				r.line(perr.Error() + ".")
+				continue
+			}
+			conn.Cloud = string(c)
+			break
+		}
+	}
+	if l.live.Secret != "" {
+		l.secret = l.live.Secret
+		r.line("Client secret: from AZURE_CLIENT_SECRET (not shown, never saved).")
+	} else {
+		for {
+			s, err := r.askHidden("Client secret (the Value; not shown, never saved): ")
+			if err != nil {
+				return err
+			}
+			p := azure.CheckClientSecret(s)
+			if p.Status == azure.StatusFail {
+				r.para("", "  ", p.Detail)
+				continue
+			}
+			if p.Status == azure.StatusWarn {
+				r.para("", "  ", p.Detail)
+			}
+			l.secret = strings.TrimSpace(s)
+			break
+		}
+	}
+	r.para("", "  ", fmt.Sprintf("Checking as app %s in tenant %s (%s cloud).", conn.ClientID, conn.TenantID, orDefault(conn.Cloud, "public")))
+	return r.connectTo(conn)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// connectTo applies EvConnect when the connection changed.
+func (r *plainRunner) connectTo(conn steps.Connection) error {
+	if conn == r.st.Connection || sameConnection(conn, r.st.Connection) {
+		return nil
+	}
+	c := conn
+	if _, err := r.apply(steps.Event{Type: steps.EvConnect, Connection: &c}); err != nil {
+		r.line("The connection could not be kept: " + err.Error())
+	}
+	return nil
+}
+
+func sameConnection(a, b steps.Connection) bool {
+	if (a.SecretExpires == nil) != (b.SecretExpires == nil) || (a.SecretExpires != nil && !a.SecretExpires.Equal(*b.SecretExpires)) {
+		return false
+	}
+	a.SecretExpires, b.SecretExpires = nil, nil
+	return a == b
+}
+
+// askValidated asks for a value, checked as typed with the engine's input
+// check; a failing value is asked again with the check's words.
+func (r *plainRunner) askValidated(what, def string, check func(string) azure.InputProblem) (string, error) {
+	prompt := what + ": "
+	if def != "" {
+		prompt = what + " [" + def + "]: "
+	}
+	for {
+		ans, err := r.askLine(prompt)
+		if err != nil {
+			return "", err
+		}
+		if ans == "" {
+			ans = def
+		}
+		p := check(ans)
+		if p.Status == azure.StatusFail {
+			r.para("", "  ", p.Detail+" Please type it again.")
+			continue
+		}
+		if p.Status == azure.StatusWarn {
+			r.para("", "  ", p.Detail)
+		}
+		return strings.TrimSpace(ans), nil
+	}
+}
+
+// askLine reads one answer as typed (trimmed, case kept): names and IDs. Only
+// ? (help) and q (quit) are commands here.
+func (r *plainRunner) askLine(prompt string) (string, error) {
+	for {
+		r.write(prompt)
+		line, err := r.in.next(r.ctx)
+		if err != nil {
+			r.write("\n")
+			return "", err
+		}
+		if r.echo {
+			r.write(line + "\n")
+		}
+		a := strings.TrimSpace(line)
+		switch strings.ToLower(a) {
+		case "?", "help":
+			r.blank()
+			r.help()
+			r.blank()
+			continue
+		case "q", "quit", "exit":
+			return "", errPlainQuit
+		}
+		return a, nil
+	}
+}
+
+// askHidden reads a secret: with a hidden prompt when the input is a
+// terminal, else one line. It is never echoed, and returned as typed.
+func (r *plainRunner) askHidden(prompt string) (string, error) {
+	r.write(prompt)
+	if f, ok := r.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !r.in.pending {
+		fd := int(f.Fd())
+		old, _ := term.GetState(fd)
+		type res struct {
+			s   string
+			err error
+		}
+		ch := make(chan res, 1)
+		go func() {
+			b, err := term.ReadPassword(fd)
+			ch <- res{string(b), err}
+		}()
+		select {
+		case <-r.ctx.Done():
+			if old != nil {
+				_ = term.Restore(fd, old) // give the terminal its echo back
+			}
+			r.write("\n")
+			return "", r.ctx.Err()
+		case x := <-ch:
+			r.write("\n")
+			return x.s, x.err
+		}
+	}
+	line, err := r.in.next(r.ctx)
+	if err != nil {
+		r.write("\n")
+		return "", err
+	}
+	if r.echo {
+		r.write("(not shown)\n")
+	} else {
+		r.write("\n")
+	}
+	return line, nil
+}
+
+// ---- the check page ----
+
+func hasCheck(ids []string, want ...string) bool {
+	for _, id := range ids {
+		for _, w := range want {
+			if id == w || strings.HasSuffix(w, ".") && strings.HasPrefix(id, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// liveCheck runs a lesson's checks: it asks what they need, runs them with
+// the engine (each result a line, recorded into the state), and offers to run
+// them again.
+func (r *plainRunner) liveCheck(chk steps.Check) error {
+	ids := chk.IDs
+	r.para("", "", "These checks run now against "+r.target()+". Ctrl+C stops a run.")
+	r.blank()
+	conn := r.st.Connection
+	if hasCheck(ids, "rbac.secrets-write", "vault.permission-model") || conn.Vault == "" && hasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
+		if err := r.askVault(); err != nil {
+			return err
+		}
+	}
+	mapping := hasCheck(ids, "mapping.")
+	if mapping {
+		if err := r.askMapping(); err != nil {
+			return err
+		}
+	}
+	for {
+		rep, err := r.runChecks(ids)
+		if err != nil {
+			return err
+		}
+		if rep != nil && hasCheck(ids, "arm.vaults") {
+			r.showVaults(rep)
+		}
+		for {
+			ans, moved, err := r.ask(askPause, "r) run again, Enter) continue: ")
+			if err != nil || moved {
+				return err
+			}
+			if ans == "r" {
+				break
+			}
+			r.line(fmt.Sprintf("%q is not a command here. Type r to run the checks again, or press Enter to continue.", ans))
+		}
+	}
+}
+
+func (r *plainRunner) target() string {
+	c := r.st.Connection
+	if c.Kind == steps.ConnPractice {
+		return "the practice tenant"
+	}
+	return "your tenant " + c.TenantID
+}
+
+func (r *plainRunner) askVault() error {
+	conn := r.st.Connection
+	def := conn.Vault
+	if def == "" && r.lv.practice != nil {
+		def = r.lv.practice.Info().VaultID
+	}
+	what := "Vault to check (name, URL or resource ID)"
+	if def == "" {
+		what += ", Enter for none"
+	}
+	for {
+		ans, err := r.askLine(promptWithDefault(what, def))
+		if err != nil {
+			return err
+		}
+		if ans == "" {
+			ans = def
+		}
+		if _, verr := azure.NewSession(azure.Config{Vault: ans}); verr != nil {
+			r.para("", "  ", verr.Error()+". Please type it again.")
+			continue
+		}
+		conn.Vault = ans
+		return r.connectTo(conn)
+	}
+}
+
+func promptWithDefault(what, def string) string {
+	if def == "" {
+		return what + ": "
+	}
+	return what + " [" + def + "]: "
+}
+
+func (r *plainRunner) askMapping() error {
+	conn := r.st.Connection
+	def := conn.SecretName
+	if def == "" {
+		def = plainDefaultSecretName
+	}
+	name, err := r.askValidated("Azure secret name mapped in Delinea", def, azure.CheckSecretName)
+	if err != nil {
+		return err
+	}
+	conn.SecretName = name
+	for {
+		ans, err := r.askLine(`Is the Delinea Username mapped to the secret's tag "username"? [Y/n] `)
+		if err != nil {
+			return err
+		}
+		yes, ok := plainYesNo(strings.ToLower(ans))
+		if ans == "" {
+			yes, ok = true, true
+		}
+		if !ok {
+			r.line("Please type y or n.")
+			continue
+		}
+		conn.MapUsername, conn.Username = yes, ""
+		if yes && r.lv.practice != nil {
+			conn.Username = r.lv.practice.Info().SecretUsername
+		}
+		break
+	}
+	if err := r.connectTo(conn); err != nil {
+		return err
+	}
+	if r.lv.practice != nil {
+		return r.offerSync()
+	}
+	pw, err := r.askHidden("Delinea password to compare with the secret's value (optional, Enter skips; not shown, never saved): ")
+	if err != nil {
+		return err
+	}
+	r.setComparePassword(pw)
+	return nil
+}
+
+func (r *plainRunner) setComparePassword(pw string) {
+	if pw == "" {
+		r.lv.pwHash = nil
+		return
+	}
+	h := sha256.Sum256([]byte(pw))
+	r.lv.pwHash = &h
+}
+
+// offerSync does Delinea's "Save" in the practice tenant, when asked: a
+// SetSecret with the app's own credentials. Only the password's SHA-256 is
+// kept, for mapping.value.
+func (r *plainRunner) offerSync() error {
+	conn := r.st.Connection
+	r.blank()
+	r.para("", "", "In Delinea, saving the external secret writes its password to Azure as "+conn.SecretName+
+		" (a new version), with the app's own credentials. kvbridge can do that write now in the practice vault.")
+	for {
+		ans, err := r.askLine("Sync now as Delinea would? [y/n] ")
+		if err != nil {
+			return err
+		}
+		yes, ok := plainYesNo(strings.ToLower(ans))
+		if !ok {
+			r.line("Please type y to sync, or n to skip.")
+			continue
+		}
+		if !yes {
+			r.line("Not synced.")
+			return nil
+		}
+		break
+	}
+	var pw string
+	for pw == "" {
+		var err error
+		if pw, err = r.askHidden("The Delinea password of the secret (any practice value; not shown, never saved): "); err != nil {
+			return err
+		}
+		if pw == "" {
+			r.line("The password is empty; type one (Delinea does not sync an empty password).")
+		}
+	}
+	sess, err := r.session()
+	if err != nil {
+		r.line("The sync cannot run: " + err.Error())
+		return nil
+	}
+	var tags map[string]string
+	if conn.MapUsername && conn.Username != "" {
+		tags = map[string]string{"username": conn.Username}
+	}
+	res := sess.SyncSecret(r.ctx, conn.SecretName, pw, tags)
+	r.setComparePassword(pw) // what Delinea holds, synced or not; only its hash is kept
+	pw = ""
+	if r.ctx.Err() != nil {
+		return r.ctx.Err()
+	}
+	r.printResult(res.Result, "")
+	if res.OK() {
+		r.line("Synced. The checks below compare the vault's value with this password (by SHA-256).")
+	} else {
+		r.line("The sync failed as it would in Delinea; the fix above says what to change.")
+	}
+	r.blank()
+	return nil
+}
+
+// session returns the engine's session for the current connection, made
+// again only when the connection or the compare password changed.
+func (r *plainRunner) session() (*azure.Session, error) {
+	l := r.lv
+	if l.live.Config == nil {
+		return nil, fmt.Errorf("this build cannot configure live checks")
+	}
+	conn := r.st.Connection
+	key := fmt.Sprintf("%+v|%v", conn, l.pwHash != nil)
+	if l.pwHash != nil {
+		key += fmt.Sprintf("%x", *l.pwHash)
+	}
+	if l.sess != nil && key == l.sessKey {
+		return l.sess, nil
+	}
+	cfg := l.live.Config(conn, l.secret, l.practice)
+	if l.pwHash != nil {
+		cfg.SetComparePasswordHash(*l.pwHash)
+	} else {
+		cfg.SetComparePassword("")
+	}
+	s, err := azure.NewSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	l.sess, l.sessKey = s, key
+	return s, nil
+}
+
+// runChecks runs ids (and what they depend on) and prints each result of the
+// page as it arrives, recording it into the state. A failed prerequisite is
+// shown too, since it explains the skips. Cancelling ends the run promptly;
+// the results of a cancelled run are not recorded.
+func (r *plainRunner) runChecks(ids []string) (*azure.Report, error) {
+	sess, err := r.session()
+	if err != nil {
+		r.line("The checks cannot run: " + err.Error())
+		return nil, nil
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	r.line(fmt.Sprintf("Running %d live checks...", len(ids)))
+	passed := 0
+	rep := sess.Run(r.ctx, ids, func(res azure.Result) {
+		if r.ctx.Err() != nil {
+			return
+		}
+		if !want[res.ID] {
+			if res.Status == azure.StatusFail || res.Status == azure.StatusWarn {
+				r.printResult(res, " (needed first)")
+			}
+			return
+		}
+		r.printResult(res, "")
+		mark := steps.CheckMark{Status: string(res.Status), Cause: res.Cause}
+		if mark.Passed() {
+			passed++
+		}
+		if _, err := r.apply(steps.Event{Type: steps.EvCheckResult, ID: res.ID, Status: mark.Status, Cause: mark.Cause}); err != nil {
+			r.line("  (not recorded: " + err.Error() + ")")
+		}
+	})
+	if err := r.ctx.Err(); err != nil {
+		r.line("Checks stopped.")
+		return rep, err
+	}
+	r.blank()
+	r.line(fmt.Sprintf("%d of %d checks done (passed, or nothing to compare).", passed, len(ids)))
+	r.blank()
+	return rep, nil
+}
+
+// printResult writes one result: status, ID and title on a line, then the
+// detail and, for failures and warnings, the fix, indented.
+func (r *plainRunner) printResult(res azure.Result, note string) {
+	word := string(res.Status)
+	styled := word
+	switch res.Status {
+	case azure.StatusPass:
+		styled = r.sty.render(r.sty.good, word)
+	case azure.StatusFail:
+		styled = r.sty.render(r.sty.bad, word)
+	case azure.StatusWarn:
+		styled = r.sty.render(r.sty.warningNote, word)
+	}
+	lines := plainWrap(fmt.Sprintf("%-4s  %s%s  %s", word, res.ID, note, res.Title), r.width, "", "      ")
+	if len(lines) > 0 {
+		lines[0] = strings.Replace(lines[0], word, styled, 1)
+	}
+	for _, l := range lines {
+		r.write(l + "\n")
+	}
+	detail := res.Detail
+	if res.Cause != "" && res.Status != azure.StatusPass {
+		detail = res.Cause + ": " + detail
+	}
+	if strings.TrimSpace(detail) != "" {
+		r.para("      ", "      ", detail)
+	}
+	if res.Fix != nil && (res.Status == azure.StatusFail || res.Status == azure.StatusWarn) {
+		r.para("      Fix: ", "        ", res.Fix.Summary)
+		if res.Fix.Portal != "" {
+			r.para("      Portal: ", "        ", res.Fix.Portal)
+		}
+		for _, c := range res.Fix.Az {
+			r.write("      $ " + c + "\n")
+		}
+	}
+}
+
+// showVaults says what Delinea's vault dropdown shows: the list, or why it is
+// empty or lacks the vault.
+func (r *plainRunner) showVaults(rep *azure.Report) {
+	res, ok := rep.Result("arm.vaults")
+	if !ok {
+		return
+	}
+	if len(rep.Vaults) == 0 {
+		r.line("What Delinea's vault dropdown shows: nothing (the list is empty).")
+	} else {
+		r.line(fmt.Sprintf("What Delinea's vault dropdown shows (%d):", len(rep.Vaults)))
+		for _, v := range rep.Vaults {
+			r.para("  - ", "    ", fmt.Sprintf("%s (resource group %s, %s)", v.Name, v.ResourceGroup, v.URL))
+		}
+	}
+	if res.Status == azure.StatusFail || res.Status == azure.StatusSkip {
+		what := res.Title
+		if res.Cause != "" {
+			what = res.Cause + ": " + what
+		}
+		r.para("Diagnosis: ", "  ", what+". See arm.vaults above for the evidence and the fix.")
+	}
+	r.blank()
+}

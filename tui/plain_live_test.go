@@ -1,0 +1,396 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/kvbridge/kvbridge/quiz"
+	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+)
+
+// plainTestLive is the Live cmd/kvbridge builds, for tests: the in-process
+// practice tenant (hostnames wiring) reached through its transport, short
+// retries and timeouts. started receives each tenant it starts.
+func plainTestLive(t *testing.T, initial steps.Connection, opts sandbox.Options, started *[]*sandbox.Tenant) *Live {
+	var mu sync.Mutex
+	return &Live{
+		Initial: initial,
+		StartPractice: func(scenario string) (*sandbox.Tenant, error) {
+			o := opts
+			o.Scenario, o.Wiring = scenario, sandbox.Hostnames
+			ten, err := sandbox.Start(o)
+			if err != nil {
+				return nil, err
+			}
+			t.Cleanup(func() { ten.Close() })
+			mu.Lock()
+			if started != nil {
+				*started = append(*started, ten)
+			}
+			mu.Unlock()
+			return ten, nil
+		},
+		Config: func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config {
+			cfg := azure.Config{
+				TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
+				AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint,
+				Vault: c.Vault, SecretName: c.SecretName, ExpectUsernameTag: c.MapUsername, Username: c.Username,
+				Retry:        policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond, MaxRetryDelay: 20 * time.Millisecond},
+				CheckTimeout: 10 * time.Second,
+			}
+			cfg.Cloud, _ = azure.ParseCloud(c.Cloud)
+			if practice != nil {
+				in := practice.Info()
+				cfg.Transport = practice.HTTPClient()
+				cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint = azure.CloudPublic, "", ""
+				if cfg.TenantID == "" {
+					cfg.TenantID = in.TenantID
+				}
+				if cfg.ClientID == "" {
+					cfg.ClientID = in.ClientID
+				}
+				if v := strings.TrimSpace(cfg.Vault); v == "" || strings.EqualFold(v, in.VaultName) {
+					cfg.Vault = in.VaultID
+				}
+			}
+			return cfg
+		},
+	}
+}
+
+const plainPracticePassword = "Practice-Pa55word!x"
+
+// plainLiveAnswers answers every screen of m from the first, with the live
+// inputs on the check pages: the vault (Enter: the default), and on the
+// mapping page the secret name (Enter), the username mapping (y), the sync (y)
+// and the password.
+func plainLiveAnswers(m *steps.Machine) []string {
+	var answers []string
+	vaultAsked := false
+	for _, sc := range m.Screens() {
+		sec := m.Course.Sections[sc.Section]
+		switch sc.Kind {
+		case steps.ScreenStep:
+			for range sec.Steps[sc.Step].Tasks {
+				answers = append(answers, "y")
+			}
+		case steps.ScreenCheck:
+			ids := sec.Check.IDs
+			if hasCheck(ids, "rbac.secrets-write", "vault.permission-model") || !vaultAsked && hasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
+				answers = append(answers, "")
+				vaultAsked = true
+			}
+			if hasCheck(ids, "mapping.") {
+				answers = append(answers, "", "y", "y", plainPracticePassword)
+			}
+			answers = append(answers, "")
+		case steps.ScreenQuiz:
+			q, _ := m.Bank.Get(sc.QuestionID)
+			answers = append(answers, strconv.Itoa(q.Right()+1))
+		case steps.ScreenAcks:
+			for range sec.Acks {
+				answers = append(answers, "y")
+			}
+		case steps.ScreenComplete:
+		default:
+			answers = append(answers, "")
+		}
+	}
+	return answers
+}
+
+func plainRealMachine(t *testing.T) *steps.Machine {
+	t.Helper()
+	c, err := steps.LoadCourse()
+	if err != nil {
+		t.Skipf("the course is not written yet: %v", err)
+	}
+	b, err := quiz.Load()
+	if err != nil {
+		t.Skipf("the question bank is not written yet: %v", err)
+	}
+	return steps.NewMachine(c, b)
+}
+
+// The whole course, live, against the healthy practice tenant: connect (the
+// default answer), every check passes, the sync writes and mapping.value
+// matches the typed password, 100%.
+func TestPlainLiveCoursePractice(t *testing.T) {
+	t.Parallel()
+	for _, course := range []string{"fixture", "real"} {
+		t.Run(course, func(t *testing.T) {
+			t.Parallel()
+			m := plainFixtureMachine(t)
+			if course == "real" {
+				m = plainRealMachine(t)
+			}
+			store := plainStore(t)
+			var tenants []*sandbox.Tenant
+			live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, &tenants)
+			input := plainLines(append([]string{""}, plainLiveAnswers(m)...)...)
+			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *Options) { o.Live = live; o.NoColor = true })
+			if res.err != nil {
+				t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+			}
+			if len(tenants) != 1 {
+				t.Fatalf("%d practice tenants started", len(tenants))
+			}
+			in := tenants[0].Info()
+			st := res.state
+			if st.Connection.Kind != steps.ConnPractice || st.Connection.Scenario != "healthy" || st.Connection.SecretName != "Prod-VM-Admin-Pass" || !st.Connection.MapUsername {
+				t.Errorf("connection = %+v", st.Connection)
+			}
+			if st.FinishedAt == nil || !m.Progress(st).Complete() {
+				t.Fatalf("not complete; missing %v\n%s", m.Missing(st), plainTail(res.out, 60))
+			}
+			for _, sec := range m.Course.Sections {
+				for _, id := range sec.Check.IDs {
+					if mark := st.Checks[id]; !mark.Passed() {
+						t.Errorf("%s = %+v", id, mark)
+					}
+				}
+			}
+			for _, want := range []string{
+				"Where should kvbridge check your work?", "1) the built-in practice tenant (no Azure needed)",
+				"Client secret:  " + in.ClientSecret[:3] + "***",
+				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  Delinea's dropdown will list 1 vault(s)",
+				"What Delinea's vault dropdown shows (1):", "pass  sync  Synced Prod-VM-Admin-Pass as Delinea would",
+				"r) run again, Enter) continue:", "Progress: 100%.",
+			} {
+				if !plainContains(res.out, want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+			if course == "real" {
+				for _, want := range []string{"pass  mapping.value  The value matches the Delinea password", "pass  mapping.tag", "pass  rbac.secrets-write"} {
+					if !plainContains(res.out, want) {
+						t.Errorf("output lacks %q", want)
+					}
+				}
+			}
+			saved, err := os.ReadFile(store.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, secret := range map[string]string{"client secret": in.ClientSecret, "password": plainPracticePassword} {
+				if strings.Contains(res.out, secret) {
+					t.Errorf("the %s appears in the output", name)
+				}
+				if strings.Contains(string(saved), secret) {
+					t.Errorf("the %s appears in the saved progress", name)
+				}
+			}
+			if t.Failed() {
+				t.Log(plainTail(res.out, 80))
+			}
+		})
+	}
+}
+
+// no-vault-read: section 2's page shows the empty dropdown and its diagnosis.
+func TestPlainLiveNoVaultRead(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	// Section 1's overview: jump to section 2; its overview, 2A, the check page
+	// (vault: Enter), then quit.
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	if strings.Contains(res.out, "Where should kvbridge check") {
+		t.Error("asked where to check although Initial.Kind was set")
+	}
+	for _, want := range []string{"fail  arm.vaults", "What Delinea's vault dropdown shows: nothing", "Diagnosis: ", `--role "Reader"`} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
+		}
+	}
+	mark := res.state.Checks["arm.vaults"]
+	if mark.Status != steps.StatusFail || (mark.Cause != "target-not-listed" && mark.Cause != "none-listed") {
+		t.Errorf("arm.vaults mark = %+v", mark)
+	}
+	if !plainContains(res.out, mark.Cause+": ") {
+		t.Errorf("the cause %s is not said", mark.Cause)
+	}
+}
+
+// A refused sync is told as Delinea would meet it, and recorded nowhere.
+func TestPlainLiveSyncRefused(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "secrets-user-only"}, sandbox.Options{}, nil)
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()),
+		plainLines(":3", "", "y", "", "y", "y", plainPracticePassword, "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	for _, want := range []string{"fail  sync  Key Vault refused the write", "forbidden-by-rbac: ", "setSecret", `az role assignment create --role "Key Vault Secrets Officer"`} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
+		}
+	}
+	if strings.Contains(res.out, plainPracticePassword) {
+		t.Error("the password appears in the output")
+	}
+}
+
+// Own tenant: bad IDs and a bad cloud are asked again with the check's words;
+// the secret is read without echo and saved nowhere. No check runs here.
+func TestPlainLiveOwnTenantPrompts(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	const (
+		tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+		client = "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"
+		secret = "Own~Secret.Value_1234567890abcdefghij"
+	)
+	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
+	in := plainLines("2", "not a tenant!", tenant, "12345", client, "mars", "", "", secret, "q")
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, res.out)
+	}
+	for _, want := range []string{
+		azure.CheckTenantID("not a tenant!").Detail, azure.CheckClientID("12345").Detail, "Please type it again.",
+		`unknown cloud "mars"`, "No client secret was given", "Checking as app " + client + " in tenant " + tenant,
+	} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Count(res.out, "Tenant ID (Directory ID, or a verified domain)") != 2 || strings.Count(res.out, "Client ID (Application ID)") != 2 {
+		t.Errorf("IDs not asked twice:\n%s", res.out)
+	}
+	c := res.state.Connection
+	if c.Kind != steps.ConnTenant || c.TenantID != tenant || c.ClientID != client || c.Cloud != "public" {
+		t.Errorf("connection = %+v", c)
+	}
+	saved, _ := os.ReadFile(store.Path)
+	if strings.Contains(res.out, secret) || strings.Contains(string(saved), secret) {
+		t.Error("the client secret was echoed or saved")
+	}
+}
+
+// Live.Secret (AZURE_CLIENT_SECRET) and Initial.Kind: nothing is asked.
+func TestPlainLiveOwnTenantFromInitial(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, sandbox.Options{}, nil)
+	live.Secret = "Env~Secret.Value_1234567890abcdefghij"
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil || strings.Contains(res.out, "Tenant ID (") || strings.Contains(res.out, live.Secret) ||
+		!strings.Contains(res.out, "from AZURE_CLIENT_SECRET") || res.state.Connection.TenantID != "contoso.onmicrosoft.com" {
+		t.Errorf("err %v\n%s", res.err, res.out)
+	}
+}
+
+// Choosing 3 runs the course offline; a nil Live never asks.
+func TestPlainLiveOfflineChoice(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("3", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil || res.state.Connection.Kind != steps.ConnOffline || res.state.Live() {
+		t.Errorf("err %v connection %+v", res.err, res.state.Connection)
+	}
+	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, nil)
+	if strings.Contains(res.out, "Where should") || res.state.Connection.Kind != steps.ConnNone {
+		t.Errorf("offline run asked or connected: %+v", res.state.Connection)
+	}
+}
+
+// lockedBuffer lets the test read what the runner writes while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Ctrl+C during a run (a slow tenant) ends it promptly, records nothing from
+// the cancelled run, and saves progress.
+func TestPlainLiveCancelDuringRun(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{Latency: 3 * time.Second}, nil)
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	go func() {
+		// Section 1's check page: jump there (overview, 1A, 1B), then the vault.
+		_, _ = io.WriteString(pw, plainLines("", "y", "y", "y", ""))
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := runPlain(ctx, Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
+		done <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Running 2 live checks") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the run did not start:\n%s", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrAborted) || !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("returned %v after cancel", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunPlain did not return after cancel")
+	}
+	loaded, _, err := store.Load(m, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded.Checks) != 0 {
+		t.Errorf("a cancelled run recorded %v", loaded.Checks)
+	}
+	if !strings.Contains(out.String(), "Checks stopped.") || !strings.Contains(out.String(), "Interrupted; progress saved.") {
+		t.Errorf("output:\n%s", plainTail(out.String(), 6))
+	}
+}
+
+func TestMaskSecret(t *testing.T) {
+	for in, want := range map[string]string{"": "", "ab": "**", "abcd": "abc*", "abcdefghijklmnopqrstuvwxyz": "abc************"} {
+		if got := maskSecret(in); got != want {
+			t.Errorf("maskSecret(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
