@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/keyvault/armkeyvault"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 )
 
 // largeTenant grows the healthy tenant to subs subscriptions of vaultsPer vaults each
@@ -76,4 +81,104 @@ func BenchmarkListVaultsLarge(b *testing.B) {
 			}
 		}
 	}
+}
+
+// A vault added to a running tenant is served at once, in both wirings, and the SDK
+// reaches it: ARM lists it once the app may read it, and its data plane answers.
+func TestAddVaultWhileServing(t *testing.T) {
+	forWirings(t, func(t *testing.T, w Wiring) {
+		e := start(t, w, "healthy")
+		sub, err := e.ten.AddSubscription("Contoso Extra")
+		must(t, err)
+		v, err := e.ten.AddVault(sub, "rg-extra", "kv-extra-01")
+		must(t, err)
+		if v.ID != "/subscriptions/"+sub+"/resourceGroups/rg-extra/providers/Microsoft.KeyVault/vaults/kv-extra-01" || v.URL == "" {
+			t.Fatalf("VaultInfo %+v", v)
+		}
+		if w == Hostnames && v.URL != "https://kv-extra-01.vault.azure.net/" {
+			t.Errorf("URL %s", v.URL)
+		}
+		if got := e.ten.Info().VaultURLs; len(got) != 2 || got[1] != v.URL {
+			t.Errorf("Info().VaultURLs = %v", got)
+		}
+		// No role there yet: the subscription is not even listed.
+		subs, err := e.listSubs(e.cred())
+		must(t, err)
+		if len(subs) != 1 {
+			t.Fatalf("subscriptions %v before any role", subs)
+		}
+		must(t, e.ten.AssignRole(e.info.ClientID, "Reader", v.ID))
+		must(t, e.ten.AssignRole(e.info.ClientID, "Key Vault Secrets Officer", v.ID))
+		vc, err := armkeyvault.NewVaultsClient(sub, e.cred(), e.armOpts())
+		must(t, err)
+		p := vc.NewListBySubscriptionPager(nil)
+		var names []string
+		for p.More() {
+			page, err := p.NextPage(ctx(t))
+			must(t, err)
+			for _, x := range page.Value {
+				names = append(names, *x.Name)
+				if *x.Properties.VaultURI != v.URL {
+					t.Errorf("vaultUri %s, want %s", *x.Properties.VaultURI, v.URL)
+				}
+			}
+		}
+		if len(names) != 1 || names[0] != "kv-extra-01" {
+			t.Fatalf("listed %v", names)
+		}
+		sc, err := azsecrets.NewClient(v.URL, e.cred(), &azsecrets.ClientOptions{ClientOptions: e.opts, DisableChallengeResourceVerification: e.loop})
+		must(t, err)
+		_, err = sc.SetSecret(ctx(t), "extra", azsecrets.SetSecretParameters{Value: to.Ptr("v1")}, nil)
+		must(t, err)
+		got, err := sc.GetSecret(ctx(t), "extra", "", nil)
+		must(t, err)
+		if *got.Value != "v1" {
+			t.Errorf("value %q", *got.Value)
+		}
+	})
+}
+
+func TestAddVaultRefusals(t *testing.T) {
+	e := start(t, Hostnames, "healthy")
+	for _, c := range []struct{ sub, rg, name string }{
+		{e.info.SubscriptionID, "rg", "kv"},                              // too short
+		{e.info.SubscriptionID, "rg", "kv--double"},                      // consecutive dashes
+		{e.info.SubscriptionID, "rg.", "kv-fine"},                        // resource group ends with a period
+		{newGUID(), "rg", "kv-fine"},                                     // no such subscription
+		{e.info.SubscriptionID, "rg", e.info.VaultName},                  // names are global
+		{e.info.SubscriptionID, "rg", strings.ToUpper(e.info.VaultName)}, // ignoring case
+	} {
+		if _, err := e.ten.AddVault(c.sub, c.rg, c.name); err == nil {
+			t.Errorf("AddVault(%q, %q, %q) succeeded", c.sub, c.rg, c.name)
+		}
+	}
+	if _, err := e.ten.AddSubscription(" "); err == nil {
+		t.Error("AddSubscription with a blank name succeeded")
+	}
+}
+
+// The large tenant of BenchmarkListVaultsLarge, checked for correctness: every vault is
+// listed through the index, and an assignment's removal takes effect.
+func TestLargeTenantListing(t *testing.T) {
+	ten, ids := largeTenant(t, 200, 10, 200)
+	e := envFor(t, ten, nil)
+	cred := e.cred()
+	total := 0
+	for _, id := range ids {
+		vc, err := armkeyvault.NewVaultsClient(id, cred, e.armOpts())
+		must(t, err)
+		for p := vc.NewListBySubscriptionPager(nil); p.More(); {
+			page, err := p.NextPage(ctx(t))
+			must(t, err)
+			total += len(page.Value)
+		}
+	}
+	if total != 2000 {
+		t.Fatalf("listed %d vaults, want 2000", total)
+	}
+	must(t, ten.RemoveRole(e.info.ClientID, "Reader", "/subscriptions/"+ids[7]))
+	vc, err := armkeyvault.NewVaultsClient(ids[7], cred, e.armOpts())
+	must(t, err)
+	_, err = vc.NewListBySubscriptionPager(nil).NextPage(ctx(t))
+	wantAz(t, err, 403, "AuthorizationFailed", "")
 }

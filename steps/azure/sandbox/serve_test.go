@@ -24,7 +24,7 @@ func TestServeJSONAndAnExternalClient(t *testing.T) {
 	must(t, err)
 	var si map[string]any
 	must(t, json.Unmarshal([]byte(line), &si))
-	for _, k := range []string{"authority_host", "arm_endpoint", "vault_urls", "tenant_id", "client_id", "client_secret", "client_secret_id", "subscription_id", "ca_file", "answer_key_file"} {
+	for _, k := range []string{"authority_host", "arm_endpoint", "vault_urls", "graph_endpoint", "tenant_id", "client_id", "client_secret", "client_secret_id", "subscription_id", "ca_file", "answer_key_file"} {
 		if _, ok := si[k]; !ok {
 			t.Errorf("serve --json lacks %q", k)
 		}
@@ -70,7 +70,7 @@ func TestServeText(t *testing.T) {
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
 	must(t, Serve(c, Options{}, &out, false))
-	for _, want := range []string{"Authority host", "Client secret", "CA file", "healthy", "Vault URL"} {
+	for _, want := range []string{"Authority host", "Client secret", "CA file", "healthy", "Vault URL", "Graph endpoint"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("text output lacks %q:\n%s", want, out.String())
 		}

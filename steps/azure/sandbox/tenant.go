@@ -191,7 +191,8 @@ func (t *Tenant) listen() error {
 	defer t.netMu.Unlock()
 	t.serving = true
 	for i, srv := range t.servers {
-		go func() { _ = srv.ServeTLS(t.listeners[i], "", "") }()
+		ln := t.listeners[i]
+		go func() { _ = srv.ServeTLS(ln, "", "") }()
 	}
 	return nil
 }
