@@ -36,7 +36,7 @@ func (l *plainLive) close() {
 	}
 }
 
-// DefaultSecretName is the Azure secret name the guide uses.
+// plainDefaultSecretName is the Azure secret name the guide uses.
 const plainDefaultSecretName = "Prod-VM-Admin-Pass"
 
 // connect decides where the live checks run: the command line's choice, the
@@ -51,7 +51,7 @@ func (r *plainRunner) connect() error {
 		if init.Kind != conn.Kind || init.Scenario != "" && init.Scenario != conn.Scenario {
 			conn = init
 		} else {
-			conn = mergeConnection(conn, init)
+			conn = plainMergeConnection(conn, init)
 		}
 	case conn.Kind == steps.ConnNone:
 		kind, err := r.askWhere()
@@ -75,8 +75,8 @@ func (r *plainRunner) connect() error {
 	return r.connectTo(conn)
 }
 
-// mergeConnection fills what the command line gave over the saved connection.
-func mergeConnection(saved, given steps.Connection) steps.Connection {
+// plainMergeConnection fills what the command line gave over the saved connection.
+func plainMergeConnection(saved, given steps.Connection) steps.Connection {
 	set := func(dst *string, v string) {
 		if v != "" {
 			*dst = v
@@ -152,7 +152,7 @@ func (r *plainRunner) connectPractice(conn steps.Connection) error {
 	for _, row := range [][2]string{
 		{"Tenant ID", in.TenantID},
 		{"Client ID", in.ClientID},
-		{"Client secret", maskSecret(in.ClientSecret) + " (a practice value, masked here)"},
+		{"Client secret", plainMask(in.ClientSecret) + " (a practice value, masked here)"},
 		{"Vault", in.VaultName + ", resource ID " + in.VaultID},
 	} {
 		r.para(fmt.Sprintf("  %-14s ", row[0]+":"), strings.Repeat(" ", 17), row[1])
@@ -160,8 +160,8 @@ func (r *plainRunner) connectPractice(conn steps.Connection) error {
 	return r.connectTo(conn)
 }
 
-// maskSecret keeps the first 3 characters of a secret.
-func maskSecret(s string) string {
+// plainMask keeps the first 3 characters of a secret.
+func plainMask(s string) string {
 	if len(s) <= 3 {
 		return strings.Repeat("*", len(s))
 	}
@@ -227,11 +227,11 @@ func (r *plainRunner) connectTenant(conn steps.Connection, askAll bool) error {
 			break
 		}
 	}
-	r.para("", "  ", fmt.Sprintf("Checking as app %s in tenant %s (%s cloud).", conn.ClientID, conn.TenantID, orDefault(conn.Cloud, "public")))
+	r.para("", "  ", fmt.Sprintf("Checking as app %s in tenant %s (%s cloud).", conn.ClientID, conn.TenantID, plainOrDefault(conn.Cloud, "public")))
 	return r.connectTo(conn)
 }
 
-func orDefault(v, def string) string {
+func plainOrDefault(v, def string) string {
 	if v == "" {
 		return def
 	}
@@ -240,7 +240,7 @@ func orDefault(v, def string) string {
 
 // connectTo applies EvConnect when the connection changed.
 func (r *plainRunner) connectTo(conn steps.Connection) error {
-	if conn == r.st.Connection || sameConnection(conn, r.st.Connection) {
+	if conn == r.st.Connection || plainSameConnection(conn, r.st.Connection) {
 		return nil
 	}
 	c := conn
@@ -250,7 +250,7 @@ func (r *plainRunner) connectTo(conn steps.Connection) error {
 	return nil
 }
 
-func sameConnection(a, b steps.Connection) bool {
+func plainSameConnection(a, b steps.Connection) bool {
 	if (a.SecretExpires == nil) != (b.SecretExpires == nil) || (a.SecretExpires != nil && !a.SecretExpires.Equal(*b.SecretExpires)) {
 		return false
 	}
@@ -355,7 +355,7 @@ func (r *plainRunner) askHidden(prompt string) (string, error) {
 
 // ---- the check page ----
 
-func hasCheck(ids []string, want ...string) bool {
+func plainHasCheck(ids []string, want ...string) bool {
 	for _, id := range ids {
 		for _, w := range want {
 			if id == w || strings.HasSuffix(w, ".") && strings.HasPrefix(id, w) {
@@ -374,12 +374,12 @@ func (r *plainRunner) liveCheck(chk steps.Check) error {
 	r.para("", "", "These checks run now against "+r.target()+". Ctrl+C stops a run.")
 	r.blank()
 	conn := r.st.Connection
-	if hasCheck(ids, "rbac.secrets-write", "vault.permission-model") || conn.Vault == "" && hasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
+	if plainHasCheck(ids, "rbac.secrets-write", "vault.permission-model") || conn.Vault == "" && plainHasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
 		if err := r.askVault(); err != nil {
 			return err
 		}
 	}
-	mapping := hasCheck(ids, "mapping.")
+	mapping := plainHasCheck(ids, "mapping.")
 	if mapping {
 		if err := r.askMapping(); err != nil {
 			return err
@@ -390,7 +390,7 @@ func (r *plainRunner) liveCheck(chk steps.Check) error {
 		if err != nil {
 			return err
 		}
-		if rep != nil && hasCheck(ids, "arm.vaults") {
+		if rep != nil && plainHasCheck(ids, "arm.vaults") {
 			r.showVaults(rep)
 		}
 		for {
@@ -425,7 +425,7 @@ func (r *plainRunner) askVault() error {
 		what += ", Enter for none"
 	}
 	for {
-		ans, err := r.askLine(promptWithDefault(what, def))
+		ans, err := r.askLine(plainPromptWithDefault(what, def))
 		if err != nil {
 			return err
 		}
@@ -441,7 +441,7 @@ func (r *plainRunner) askVault() error {
 	}
 }
 
-func promptWithDefault(what, def string) string {
+func plainPromptWithDefault(what, def string) string {
 	if def == "" {
 		return what + ": "
 	}
@@ -647,7 +647,7 @@ func (r *plainRunner) printResult(res azure.Result, note string) {
 	case azure.StatusWarn:
 		styled = r.sty.render(r.sty.warningNote, word)
 	}
-	lines := plainWrap(fmt.Sprintf("%-4s  %s%s  %s", word, res.ID, note, res.Title), r.width, "", "      ")
+	lines := plainWrap(res.Title, r.width, fmt.Sprintf("%-4s  %s%s  ", word, res.ID, note), "      ")
 	if len(lines) > 0 {
 		lines[0] = strings.Replace(lines[0], word, styled, 1)
 	}

@@ -88,11 +88,11 @@ func plainLiveAnswers(m *steps.Machine) []string {
 			}
 		case steps.ScreenCheck:
 			ids := sec.Check.IDs
-			if hasCheck(ids, "rbac.secrets-write", "vault.permission-model") || !vaultAsked && hasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
+			if plainHasCheck(ids, "rbac.secrets-write", "vault.permission-model") || !vaultAsked && plainHasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
 				answers = append(answers, "")
 				vaultAsked = true
 			}
-			if hasCheck(ids, "mapping.") {
+			if plainHasCheck(ids, "mapping.") {
 				answers = append(answers, "", "y", "y", plainPracticePassword)
 			}
 			answers = append(answers, "")
@@ -172,6 +172,9 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				if !plainContains(res.out, want) {
 					t.Errorf("output lacks %q", want)
 				}
+			}
+			if !strings.Contains(res.out, "\npass  auth.token  Entra ID issued a token") {
+				t.Error("a result line is not laid out as \"pass  auth.token  title\"")
 			}
 			if course == "real" {
 				for _, want := range []string{"pass  mapping.value  The value matches the Delinea password", "pass  mapping.tag", "pass  rbac.secrets-write"} {
@@ -314,19 +317,19 @@ func TestPlainLiveOfflineChoice(t *testing.T) {
 	}
 }
 
-// lockedBuffer lets the test read what the runner writes while it runs.
-type lockedBuffer struct {
+// plainLockedBuffer lets the test read what the runner writes while it runs.
+type plainLockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *plainLockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *plainLockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
@@ -347,7 +350,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &lockedBuffer{}
+	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		_, err := runPlain(ctx, Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: live},
@@ -387,10 +390,10 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	}
 }
 
-func TestMaskSecret(t *testing.T) {
+func TestPlainMask(t *testing.T) {
 	for in, want := range map[string]string{"": "", "ab": "**", "abcd": "abc*", "abcdefghijklmnopqrstuvwxyz": "abc************"} {
-		if got := maskSecret(in); got != want {
-			t.Errorf("maskSecret(%q) = %q, want %q", in, got, want)
+		if got := plainMask(in); got != want {
+			t.Errorf("plainMask(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
