@@ -31,7 +31,10 @@ func (t *Tenant) serveEntra(w http.ResponseWriter, r *http.Request) {
 			t.entraError(w, r, http.StatusServiceUnavailable, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
 			return
 		}
-		writeJSON(w, http.StatusOK, k)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(k)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(k)
 	case "oauth2/v2.0/token", "oauth2/token":
 		t.token(w, r, tenantSeg, rest == "oauth2/token")
 	default:
