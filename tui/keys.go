@@ -12,6 +12,11 @@ type KeyMap struct {
 	PageUp, PageDown, Home, End key.Binding
 	Help, Quit, ForceQuit       key.Binding
 	Yes, No                     key.Binding // the start-over question
+
+	// The live checks (only where they work).
+	Rerun, Watch, Cancel key.Binding // check screens
+	Practice, Connection key.Binding // p: practice actions (practice tenant); c: where checks run
+	Export, Filter       key.Binding // e: .ics reminder (review); /: filter the vault list
 }
 
 // DefaultKeyMap returns the wizard's bindings.
@@ -32,6 +37,14 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, start over")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "enter", "esc"), key.WithHelp("n/enter", "no, resume")),
+
+		Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
+		Watch:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch")),
+		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
+		Practice:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "practice")),
+		Connection: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "connection")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "reminder")),
+		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 	}
 }
 
@@ -50,7 +63,7 @@ func (k screenKeys) FullHelp() [][]key.Binding { return k.full }
 // than the space; choose names what space/enter does there ("" for nothing).
 // The short help uses the shortest key names so it fits 60 columns; the
 // full help lists every alternative.
-func (k KeyMap) forScreen(choose string, selectable, scrolls, first, last bool) screenKeys {
+func (k KeyMap) forScreen(choose string, selectable, scrolls, first, last bool, extra ...key.Binding) screenKeys {
 	what := "scroll"
 	if selectable {
 		what = "move"
@@ -70,6 +83,7 @@ func (k KeyMap) forScreen(choose string, selectable, scrolls, first, last bool) 
 	if choose != "" {
 		s = append(s, short(k.Choose, "space", choose))
 	}
+	s = append(s, extra...)
 	s = append(s, short(next, "→", "next"), short(prev, "←", "back"), k.Section,
 		short(k.Help, "?", "keys"), short(k.Quit, "q", "quit"))
 
@@ -83,6 +97,9 @@ func (k KeyMap) forScreen(choose string, selectable, scrolls, first, last bool) 
 	}
 	if len(col) > 0 {
 		full = append(full, col)
+	}
+	if len(extra) > 0 {
+		full = append(full, extra)
 	}
 	full = append(full, []key.Binding{next, prev, k.Section})
 	// Help and quitting before the scroll keys: on a narrow terminal the

@@ -33,23 +33,6 @@ const (
 	bodyPad      = 2 // columns of margin left and right of the body
 )
 
-// CheckResultMsg is how live check results reach the wizard (the seam for
-// the live-checks issue): each result goes through Machine.Apply as an
-// EvCheckResult. Results of an older run (Attempt below the current one)
-// are dropped.
-type CheckResultMsg struct {
-	ID      string // catalogue check ID
-	Status  string // steps.StatusPass, ...
-	Attempt int
-}
-
-// CheckRunner runs a lesson's live checks and reports each as a
-// CheckResultMsg. The offline course has none: the check screen then says
-// what will be checked once a tenant is connected.
-type CheckRunner interface {
-	Run(section int, attempt int) tea.Cmd
-}
-
 // answer is the quiz feedback shown for a question in this session.
 type answer struct {
 	choice       int
@@ -97,8 +80,8 @@ type Model struct {
 	confirm    bool   // asking "Start over?"
 	scrolls    bool   // the body is taller than its space
 
-	checks       CheckRunner // nil: the offline course
-	checkAttempt int
+	live    *liveModel // nil: the offline course (no Live given)
+	initCmd tea.Cmd    // what setupLive asks to run first
 
 	body  body
 	lines []string // the body, indented and padded to the width
@@ -122,6 +105,7 @@ func newModel(opts Options, now func() time.Time) Model {
 	m.vp.FillHeight = true
 	m.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'))
 	m.setStyles(NewStyles(true))
+	m.initCmd = m.setupLive(opts)
 	m.enterScreen()
 	return m
 }
@@ -134,7 +118,7 @@ func (m *Model) setStyles(st *Styles) {
 }
 
 // Init asks the terminal for its background colour; the dark palette is used until it answers.
-func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (m Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.initCmd) }
 
 // View hands over the frame composed in Update.
 func (m Model) View() tea.View {
@@ -163,12 +147,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else if msg.seq >= m.saveErrSeq {
 			m.saveErr = ""
 		}
-	case CheckResultMsg:
-		if msg.Attempt >= m.checkAttempt {
-			cmd = m.apply(steps.Event{Type: steps.EvCheckResult, ID: msg.ID, Status: msg.Status})
-		}
 	case tea.KeyPressMsg:
 		cmd = m.key(msg)
+	default:
+		if m.live != nil {
+			cmd = m.liveMsg(msg)
+		}
 	}
 	m.compose()
 	return m, cmd
@@ -180,6 +164,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	m.notice, m.status = "", ""
+	if !m.confirm && m.live != nil {
+		if handled, cmd := m.liveKey(msg); handled {
+			return cmd
+		}
+	}
 	if m.confirm {
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -404,9 +393,14 @@ func (m Model) contentWidth() int { return max(10, min(maxContentWidth, m.width-
 // keeps the cursor's item in sight. It runs in Update, only when the state,
 // the cursor, the size or the styles change.
 func (m *Model) render() {
-	if m.confirm {
+	switch {
+	case m.confirm:
 		m.body = m.confirmBody()
-	} else {
+	case m.live != nil && m.live.overlay == overlayChooser:
+		m.body = m.chooserBody()
+	case m.live != nil && m.live.overlay == overlayPractice:
+		m.body = m.practiceBody()
+	default:
 		m.body = m.screenBody()
 	}
 	if n := len(m.body.items); n > 0 && m.cursor >= n {
@@ -460,9 +454,12 @@ func (m Model) keyMap() screenKeys {
 		return screenKeys{short: []key.Binding{m.keys.Yes, m.keys.No, m.keys.Quit},
 			full: [][]key.Binding{{m.keys.Yes, m.keys.No}, {m.keys.Quit, m.keys.ForceQuit}}}
 	}
+	if ks, ok := m.liveKeyMap(); ok {
+		return ks
+	}
 	_, idx := m.mach.Current(m.state)
 	return m.keys.forScreen(m.body.choose, len(m.body.items) > 0, m.scrolls,
-		idx == 0, idx == len(m.mach.Screens())-1)
+		idx == 0, idx == len(m.mach.Screens())-1, m.liveExtraKeys()...)
 }
 
 func (m Model) helpView() string { return m.help.View(m.keyMap()) }

@@ -382,21 +382,6 @@ func TestCompleteScreenGoesToWhatIsMissing(t *testing.T) {
 	}
 }
 
-func TestCheckResultSeam(t *testing.T) {
-	m := gotoScreen(t, newTest(t, 80, 24), "1/check")
-	if !strings.Contains(view(m), "Live check — coming with a connected tenant") {
-		t.Errorf("placeholder missing:\n%s", view(m))
-	}
-	m = update(t, m, CheckResultMsg{ID: "input.tenant-id", Status: steps.StatusPass})
-	m = press(t, m, "end")
-	if m.state.Checks["input.tenant-id"].Status != steps.StatusPass {
-		t.Errorf("check result not applied: %+v", m.state.Checks)
-	}
-	if !strings.Contains(view(m), "(pass)") {
-		t.Errorf("result not shown:\n%s", view(m))
-	}
-}
-
 func TestBackgroundColour(t *testing.T) {
 	m := newTest(t, 80, 24)
 	if !m.st.isDark {

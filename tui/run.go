@@ -37,6 +37,8 @@ func Run(ctx context.Context, opts Options) (steps.State, error) {
 	if fm, ok := final.(Model); ok {
 		m = fm
 	}
+	// The practice tenant (if any) and a run still going end with the wizard.
+	m.live.closeLive()
 	// Newer than any save still in flight, so none of them can overwrite it.
 	if err := m.sv.save(m.seq+1, m.state); err != nil {
 		return m.state, errors.Join(runErr, err)

@@ -95,6 +95,9 @@ func (m *Model) screenBody() body {
 	case steps.ScreenStep:
 		return m.stepBody(sec.Steps[cur.Step], w)
 	case steps.ScreenCheck:
+		if m.live != nil {
+			return m.liveCheckBody(cur, sec, w)
+		}
 		return m.checkBody(sec, w)
 	case steps.ScreenQuiz:
 		return m.quizBody(cur, w)
@@ -326,7 +329,7 @@ func (m *Model) checkBody(sec steps.Section, w int) body {
 	b.blank()
 	b.add(styled(ch.Explains, w, m.st.Text)...)
 	b.blank()
-	if m.checks == nil {
+	{
 		b.add(m.st.Warn.Render("◌ Live check — coming with a connected tenant"))
 		b.add(styled("This course runs offline, so nothing is checked yet. Once kvbridge is connected to your tenant "+
 			"(or to the practice tenant), this screen runs the checks below and says for each one pass, warn or "+
@@ -477,6 +480,11 @@ func (m *Model) troubleBody(sec steps.Section, w int) body {
 	block("When the vault dropdown in 2B is empty", sec.Troubleshooting)
 	b.blank()
 	block("Keeping the integration running", sec.Maintenance)
+	if m.live != nil {
+		var items []span
+		m.expiryBlock(&b, &items, w)
+		return body{lines: b.lines, items: items, choose: "edit/choose"}
+	}
 	return body{lines: b.lines}
 }
 

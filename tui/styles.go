@@ -50,6 +50,7 @@ type Styles struct {
 	Notice    lipgloss.Style
 	Modal     lipgloss.Style
 	Trophy    lipgloss.Style
+	Spinner   lipgloss.Style
 
 	Help help.Styles
 	Bar  barColors
@@ -115,6 +116,7 @@ func NewStyles(isDark bool) *Styles {
 	s.Notice = st().Bold(true).Foreground(amber)
 	s.Modal = st().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(1, 3)
 	s.Trophy = st().Bold(true).Foreground(amber)
+	s.Spinner = st().Bold(true).Foreground(accent)
 
 	s.Help = help.DefaultStyles(isDark)
 	s.Bar = barColors{full: st().Foreground(accent), empty: st().Foreground(faint)}

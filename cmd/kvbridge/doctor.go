@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 )
@@ -120,40 +121,29 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return err
 	}
-	cfg := azure.Config{
-		TenantID: f.tenant, ClientID: f.clientID, AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint,
-		Vault: f.vault, SecretName: f.secretName, CheckTimeout: f.timeout,
-		ExpectUsernameTag: f.username != "", Username: f.username,
+	extraCA, err := readCAFile(f.caFile)
+	if err != nil {
+		return usagef("doctor: %v", err)
 	}
-	cfg.Cloud, _ = azure.ParseCloud(f.cloud)
-	if f.caFile != "" {
-		pem, err := os.ReadFile(f.caFile)
-		if err != nil {
-			return usagef("doctor: --ca-file: %v", err)
-		}
-		cfg.ExtraCAPEM = pem
-	}
+	conn := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
+		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault,
+		SecretName: f.secretName, MapUsername: f.username != "", Username: f.username}
 
 	var practice *sandbox.Tenant
 	if f.sandbox != "" {
-		practice, err = sandbox.Start(sandbox.Options{Scenario: f.sandbox, Wiring: sandbox.Hostnames})
+		if err := checkScenario(f.sandbox); err != nil {
+			return usagef("doctor: --sandbox: %v", err)
+		}
+		practice, err = startPractice(f.sandbox)
 		if err != nil {
 			return usagef("doctor: --sandbox: %v", err)
 		}
 		defer practice.Close()
+	}
+	cfg := checksConfig(conn, "", practice, extraCA)
+	cfg.CheckTimeout = f.timeout
+	if practice != nil {
 		in := practice.Info()
-		cfg.Transport = practice.HTTPClient()
-		if cfg.TenantID == "" {
-			cfg.TenantID = in.TenantID
-		}
-		if cfg.ClientID == "" {
-			cfg.ClientID = in.ClientID
-		}
-		if cfg.Vault == "" {
-			// The resource ID, as the portal's vault Properties page shows it: it lets the
-			// permission checks run even when the app cannot list the vault.
-			cfg.Vault = in.VaultID
-		}
 		if cfg.SecretName == "" {
 			cfg.SecretName = in.SecretName
 		}

@@ -26,7 +26,7 @@ func TestE2ECompleteCourseByKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := []string{"XDG_STATE_HOME=" + t.TempDir()}
-	tm := startTerm(t, 80, 24, env)
+	tm := startTerm(t, 80, 24, env, "--offline")
 	tm.waitFor("Managing External Secrets", "[1 Identity]", "0%")
 	wrongGiven := false
 	for i, sc := range m.Screens() {
@@ -99,7 +99,7 @@ func TestE2ETooSmallThenResize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	tm := startTerm(t, 40, 10, []string{"XDG_STATE_HOME=" + t.TempDir()})
+	tm := startTerm(t, 40, 10, []string{"XDG_STATE_HOME=" + t.TempDir()}, "--offline")
 	tm.waitFor("too small")
 	tm.resize(80, 24)
 	tm.waitFor("[1 Identity]", "0%")
@@ -144,7 +144,7 @@ func TestE2EPlainPiped(t *testing.T) {
 		}
 	}
 	state := t.TempDir()
-	cmd := exec.Command(kvbridgeBinary(t))
+	cmd := exec.Command(kvbridgeBinary(t), "--offline")
 	cmd.Env = []string{"XDG_STATE_HOME=" + state, "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}
 	cmd.Stdin = strings.NewReader(strings.Join(answers, "\n") + "\n")
 	out, err := cmd.CombinedOutput()
@@ -166,7 +166,7 @@ func TestE2EPlainPiped(t *testing.T) {
 	}
 
 	// End of input part-way: exit 2, progress kept.
-	cmd = exec.Command(kvbridgeBinary(t), "--accessible")
+	cmd = exec.Command(kvbridgeBinary(t), "--accessible", "--offline")
 	cmd.Env = []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + os.Getenv("HOME")}
 	cmd.Stdin = strings.NewReader("\ny\n")
 	out, _ = cmd.CombinedOutput()
@@ -189,7 +189,7 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	kvbridgeBinary(b)
 	var first time.Duration
 	for b.Loop() {
-		tm := startTerm(b, 80, 24, env)
+		tm := startTerm(b, 80, 24, env, "--offline")
 		tm.waitFor("[1 Identity]")
 		tm.mu.Lock()
 		first += tm.first

@@ -14,6 +14,8 @@ import (
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/tui"
 )
 
@@ -23,18 +25,76 @@ var (
 )
 
 type wizardFlags struct {
-	accessible, reset, yes, version bool
+	accessible, reset, yes, version, offline bool
+	sandbox                                  string // "" no practice tenant; a scenario name otherwise
+	tenant, clientID, cloud, authorityHost   string
+	armEndpoint, vault, caFile               string
 }
 
-func parseWizardFlags(args []string, stderr io.Writer) (wizardFlags, error) {
+// sandboxFlag is --sandbox[=SCENARIO]: bare, it means the healthy scenario.
+type sandboxFlag struct{ v *string }
+
+func (s sandboxFlag) String() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
+func (s sandboxFlag) IsBoolFlag() bool { return true }
+func (s sandboxFlag) Set(v string) error {
+	if v == "true" || v == "" {
+		v = "healthy"
+	}
+	*s.v = v
+	return nil
+}
+
+// joinSandboxValue turns "--sandbox SCENARIO" into "--sandbox=SCENARIO", so
+// the value works with and without "=" although a bare --sandbox is allowed.
+func joinSandboxValue(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if (a == "--sandbox" || a == "-sandbox") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			out = append(out, a+"="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) string) (wizardFlags, error) {
 	var f wizardFlags
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.HasPrefix(a, "-") && (name == "client-secret" || strings.HasPrefix(name, "client-secret=")) {
+			return f, usagef("--client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET, or type it into the wizard's form (it is never saved)")
+		}
+	}
 	fs := flag.NewFlagSet("kvbridge", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&f.accessible, "accessible", false, "")
 	fs.BoolVar(&f.reset, "reset", false, "")
 	fs.BoolVar(&f.yes, "yes", false, "")
 	fs.BoolVar(&f.version, "version", false, "")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&f.offline, "offline", false, "")
+	fs.Var(sandboxFlag{&f.sandbox}, "sandbox", "")
+	fs.StringVar(&f.tenant, "tenant", "", "")
+	fs.StringVar(&f.clientID, "client-id", "", "")
+	fs.StringVar(&f.cloud, "cloud", "", "")
+	fs.StringVar(&f.authorityHost, "authority-host", "", "")
+	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
+	fs.StringVar(&f.vault, "vault", "", "")
+	fs.StringVar(&f.caFile, "ca-file", "", "")
+	if err := fs.Parse(joinSandboxValue(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stderr)
 			return f, errHelp
@@ -44,8 +104,66 @@ func parseWizardFlags(args []string, stderr io.Writer) (wizardFlags, error) {
 	if fs.NArg() > 0 {
 		return f, usagef("unknown command %q", fs.Arg(0))
 	}
+	if f.sandbox != "" {
+		if err := checkScenario(f.sandbox); err != nil {
+			return f, usagef("--sandbox: %v", err)
+		}
+		if f.offline {
+			return f, usagef("--sandbox and --offline exclude each other: one runs the checks against the practice tenant, the other runs the course without checks")
+		}
+		if f.authorityHost != "" || f.armEndpoint != "" || f.caFile != "" || f.cloud != "" {
+			return f, usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file")
+		}
+	}
+	if f.cloud != "" {
+		if _, err := azure.ParseCloud(f.cloud); err != nil {
+			return f, usagef("%v", err)
+		}
+	}
+	if f.tenant == "" {
+		f.tenant = getenv("AZURE_TENANT_ID")
+	}
+	if f.clientID == "" {
+		f.clientID = getenv("AZURE_CLIENT_ID")
+	}
+	if f.authorityHost == "" {
+		f.authorityHost = getenv("AZURE_AUTHORITY_HOST")
+	}
 	return f, nil
 }
+
+// liveOptions builds what the wizard needs to check against a tenant: the
+// connection from the flags and AZURE_* variables, the secret from
+// AZURE_CLIENT_SECRET (never a flag), the practice tenant factory and the
+// shared configuration wiring.
+func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
+	extraCA, err := readCAFile(f.caFile)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	init := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
+		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault}
+	switch {
+	case f.offline:
+		init.Kind = steps.ConnOffline
+	case f.sandbox != "":
+		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
+		init = steps.Connection{Kind: steps.ConnPractice, Scenario: f.sandbox, Vault: f.vault}
+	case f.tenant != "" && f.clientID != "" && (flagGiven(f.tenant, getenv("AZURE_TENANT_ID")) || flagGiven(f.clientID, getenv("AZURE_CLIENT_ID"))):
+		init.Kind = steps.ConnTenant
+	}
+	return &tui.Live{
+		Initial:       init,
+		Secret:        getenv("AZURE_CLIENT_SECRET"),
+		StartPractice: startPractice,
+		Config: func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config {
+			return checksConfig(c, secret, practice, extraCA)
+		},
+	}, nil
+}
+
+// flagGiven reports whether a value came from a flag rather than the environment.
+func flagGiven(v, env string) bool { return v != env }
 
 // loadMachine loads and validates the embedded course and question bank.
 func loadMachine() (*steps.Machine, error) {
@@ -61,7 +179,7 @@ func loadMachine() (*steps.Machine, error) {
 }
 
 func runWizard(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	f, err := parseWizardFlags(args, io.out)
+	f, err := parseWizardFlags(args, io.out, getenv)
 	if err != nil {
 		return err
 	}
@@ -91,7 +209,12 @@ func runWizard(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return err
 	}
+	live, err := liveOptions(f, getenv)
+	if err != nil {
+		return err
+	}
 	opts := tui.Options{
+		Live:    live,
 		Machine: m, Store: store, State: state, Notice: notice,
 		NoColor:      getenv("NO_COLOR") != "",
 		ConfirmReset: f.reset && !f.yes,

@@ -126,3 +126,17 @@ func vaultNameProblem(s string) string {
 	}
 	return ""
 }
+
+// CheckVault checks a target vault as typed: a vault name (3-24 letters, digits and
+// '-'), an https URL, or an ARM resource ID. Empty is fine: no target vault.
+func CheckVault(s string) InputProblem {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return InputProblem{}
+	}
+	c := Config{Vault: t}
+	if _, err := c.parseVault(); err != nil {
+		return InputProblem{"malformed", StatusFail, strings.TrimPrefix(err.Error(), fmt.Sprintf("vault %q: ", t))}
+	}
+	return InputProblem{}
+}

@@ -1,0 +1,936 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+)
+
+// liveScreen reports whether the current screen has live content: a lesson's
+// check screen, or the review's troubleshooting page (the secret's expiry).
+func (m *Model) liveScreen() (steps.Screen, bool) {
+	cur, _ := m.mach.Current(m.state)
+	if m.live == nil {
+		return cur, false
+	}
+	return cur, cur.Kind == steps.ScreenCheck || cur.Kind == steps.ScreenTroubleshooting
+}
+
+// liveItems names the selectable rows of the current live screen, in order.
+func (m *Model) liveItems() []string {
+	lm := m.live
+	if lm == nil {
+		return nil
+	}
+	switch lm.overlay {
+	case overlayChooser:
+		return make([]string, len(m.chooserEntries()))
+	case overlayPractice:
+		return make([]string, len(m.practiceMenu()))
+	}
+	cur, ok := m.liveScreen()
+	if !ok {
+		return nil
+	}
+	if cur.Kind == steps.ScreenTroubleshooting {
+		return []string{fExpiry, fExport}
+	}
+	if !m.state.Live() {
+		return nil
+	}
+	switch cur.Section {
+	case 0:
+		its := []string{fTenant, fClient, fSecret}
+		if m.state.Connection.Kind == steps.ConnTenant {
+			its = append(its, fCloud)
+		}
+		return append(its, fVault, fRun)
+	case 1:
+		its := []string{fFilter}
+		for i := range m.filteredVaults() {
+			its = append(its, fmt.Sprintf("%s%d", vaultRow, i))
+		}
+		return append(its, fRun)
+	case 2:
+		its := []string{fSecretName, fMapUser}
+		if lm.mapUser {
+			its = append(its, fUsername)
+		}
+		its = append(its, fPassword)
+		if m.state.Connection.Kind == steps.ConnPractice {
+			its = append(its, fSave)
+		}
+		return append(its, fRun)
+	}
+	return nil
+}
+
+// filteredVaults is the vault list narrowed by the filter (case-insensitive,
+// on name, resource group and subscription).
+func (m *Model) filteredVaults() []azure.VaultInfo {
+	lm := m.live
+	q := strings.ToLower(strings.TrimSpace(lm.val(fFilter)))
+	if q == "" {
+		return lm.vaults
+	}
+	var out []azure.VaultInfo
+	for _, v := range lm.vaults {
+		if strings.Contains(strings.ToLower(v.Name+" "+v.ResourceGroup+" "+v.SubscriptionID+" "+v.Location), q) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// liveKey handles the keys of the live part; handled=false passes the key on
+// to the course's keys.
+func (m *Model) liveKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	lm := m.live
+	k := m.keys
+	if lm.edit != "" {
+		switch {
+		case msg.String() == "enter":
+			name := lm.edit
+			cmd := m.endEdit()
+			if name == fPassword && m.state.Connection.Kind == steps.ConnPractice {
+				return true, tea.Batch(cmd, m.saveSecret())
+			}
+			if name == fFilter {
+				if its := m.liveItems(); len(its) > 2 {
+					m.cursor = 1 // the first match
+				}
+			}
+			m.render()
+			return true, cmd
+		case msg.String() == "esc", msg.String() == "up", msg.String() == "down":
+			cmd := m.endEdit()
+			if msg.String() != "esc" {
+				m.moveLiveCursor(map[string]int{"up": -1, "down": 1}[msg.String()])
+			}
+			m.render()
+			return true, cmd
+		case msg.String() == "tab", msg.String() == "shift+tab":
+			cmd := m.endEdit()
+			d := 1
+			if msg.String() == "shift+tab" {
+				d = -1
+			}
+			its := m.liveItems()
+			for i := m.cursor + d; i >= 0 && i < len(its); i += d {
+				if _, isField := lm.fields[its[i]]; isField {
+					m.startEdit(its[i])
+					break
+				}
+			}
+			m.render()
+			return true, cmd
+		}
+		if lm.fields[lm.edit].key(msg) {
+			if lm.edit == fFilter {
+				m.cursor = 0
+			}
+			m.render()
+		}
+		return true, nil
+	}
+	if lm.overlay != overlayNone {
+		switch {
+		case key.Matches(msg, k.Up):
+			m.moveLiveCursor(-1)
+		case key.Matches(msg, k.Down):
+			m.moveLiveCursor(1)
+		case key.Matches(msg, k.Choose):
+			if lm.overlay == overlayChooser {
+				return true, m.chooseConnection(m.cursor)
+			}
+			acts := m.practiceMenu()
+			if m.cursor < len(acts) {
+				a := acts[m.cursor]
+				m.closeOverlay()
+				return true, m.runPractice(a)
+			}
+		case msg.String() == "esc", key.Matches(msg, k.Connection) && lm.overlay == overlayChooser,
+			key.Matches(msg, k.Practice) && lm.overlay == overlayPractice:
+			m.closeOverlay()
+			if m.state.Connection.Kind == steps.ConnNone {
+				m.status = "No connection chosen: the course runs without live checks. Press c to choose."
+			}
+		case key.Matches(msg, k.Quit), key.Matches(msg, k.Help):
+			return false, nil
+		}
+		return true, nil
+	}
+	switch {
+	case key.Matches(msg, k.Connection):
+		m.openOverlay(overlayChooser, m.chooserDefault())
+		return true, nil
+	case key.Matches(msg, k.Practice) && m.state.Connection.Kind == steps.ConnPractice:
+		m.openOverlay(overlayPractice, 0)
+		return true, nil
+	}
+	cur, ok := m.liveScreen()
+	if !ok {
+		return false, nil
+	}
+	if cur.Kind == steps.ScreenTroubleshooting {
+		if key.Matches(msg, k.Export) {
+			return true, m.exportReminder()
+		}
+		if key.Matches(msg, k.Choose) {
+			return true, m.liveChoose()
+		}
+		return false, nil
+	}
+	if !m.state.Live() {
+		return false, nil
+	}
+	ids := m.sectionIDs(cur.Section)
+	switch {
+	case key.Matches(msg, k.Rerun):
+		return true, tea.Batch(m.commitForms(), m.runChecks(ids))
+	case key.Matches(msg, k.Watch):
+		return true, m.toggleWatch(ids)
+	case key.Matches(msg, k.Cancel):
+		if lm.running || lm.syncing || lm.watch {
+			m.stopRun()
+			lm.syncing = false
+			m.status = "Stopped. Results so far are kept; r runs the checks again."
+			m.render()
+		}
+		return true, nil
+	case key.Matches(msg, k.Filter) && cur.Section == 1:
+		m.startEdit(fFilter)
+		return true, nil
+	case key.Matches(msg, k.Choose):
+		return true, m.liveChoose()
+	case key.Matches(msg, k.Up):
+		m.moveLiveCursor(-1)
+		return true, nil
+	case key.Matches(msg, k.Down):
+		m.moveLiveCursor(1)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (m *Model) moveLiveCursor(d int) {
+	n := len(m.liveItems())
+	if n == 0 {
+		if d < 0 {
+			m.vp.ScrollUp(1)
+		} else {
+			m.vp.ScrollDown(1)
+		}
+		return
+	}
+	m.cursor = min(max(0, m.cursor+d), n-1)
+	m.render()
+}
+
+// liveChoose is space/enter on a live screen's row.
+func (m *Model) liveChoose() tea.Cmd {
+	lm := m.live
+	its := m.liveItems()
+	if m.cursor >= len(its) {
+		return nil
+	}
+	it := its[m.cursor]
+	cur, _ := m.mach.Current(m.state)
+	switch {
+	case it == fRun:
+		return tea.Batch(m.commitForms(), m.runChecks(m.sectionIDs(cur.Section)))
+	case it == fCloud:
+		for i, c := range clouds {
+			if c == lm.cloud {
+				lm.cloud = clouds[(i+1)%len(clouds)]
+				break
+			}
+		}
+		m.render()
+		return m.commitForms()
+	case it == fMapUser:
+		lm.mapUser = !lm.mapUser
+		m.render()
+		return m.commitForms()
+	case it == fSave:
+		return m.saveSecret()
+	case it == fExport:
+		return m.exportReminder()
+	case strings.HasPrefix(it, vaultRow):
+		var i int
+		fmt.Sscanf(strings.TrimPrefix(it, vaultRow), "%d", &i)
+		vs := m.filteredVaults()
+		if i < len(vs) {
+			lm.fields[fVault].set(vs[i].Name)
+			if m.state.Connection.Kind == steps.ConnPractice && strings.EqualFold(vs[i].Name, lm.info.VaultName) {
+				lm.fields[fVault].set(lm.info.VaultID)
+			}
+			m.status = "Picked " + vs[i].Name + ": the checks (and section 3's secret) use this vault now."
+			cmd := m.commitForms()
+			m.render()
+			return cmd
+		}
+	default:
+		if _, isField := lm.fields[it]; isField {
+			m.startEdit(it)
+		}
+	}
+	return nil
+}
+
+// ---- rendering ----
+
+// connLabel says where the checks run, for the check screens' headings.
+func (m *Model) connLabel() string {
+	c := m.state.Connection
+	switch c.Kind {
+	case steps.ConnPractice:
+		return "practice tenant · " + c.Scenario
+	case steps.ConnTenant:
+		return "your tenant"
+	case steps.ConnOffline:
+		return "course only (offline)"
+	}
+	return "not connected"
+}
+
+const labelW = 15
+
+// fieldRow renders one form row: cursor, label, value and a short verdict,
+// with the verdict's detail wrapped under it when there is a problem.
+func (m *Model) fieldRow(b *lineBuf, items *[]span, idx int, name, label string, p azure.InputProblem, okWords, hint string, w int) {
+	lm := m.live
+	start := b.n()
+	on := idx == m.cursor && lm.overlay == overlayNone
+	editing := lm.edit == name
+	verdict, vs := "", m.st.Dim
+	switch {
+	case lm.fields[name].value == "" && !editing && hint != "":
+		verdict = hint
+	case p.Cause == "" && okWords != "":
+		verdict, vs = "✓ "+okWords, m.st.Right
+	case p.Status == azure.StatusWarn:
+		verdict, vs = "! fixed up", m.st.Warn
+	case p.Cause != "":
+		verdict, vs = "✗ "+p.Cause, m.st.Wrong
+	}
+	prefix := m.cursorMark(on) + m.st.Emph.Render(padRight(label, labelW)) + " "
+	pw := 2 + labelW + 1
+	vw := ansi.StringWidth(verdict)
+	valW := max(8, w-pw-vw-2)
+	if valW < 20 {
+		valW = w - pw
+	}
+	val := lm.fields[name].view(valW, editing)
+	vstyle := m.st.Text
+	if editing {
+		vstyle = m.st.Selected
+	}
+	line := prefix + vstyle.Render(val)
+	if valW != w-pw {
+		line += strings.Repeat(" ", max(2, w-pw-ansi.StringWidth(val)-vw)) + vs.Render(verdict)
+		b.add(line)
+	} else {
+		b.add(line)
+		if verdict != "" {
+			b.add(strings.Repeat(" ", pw) + vs.Render(truncate(verdict, w-pw)))
+		}
+	}
+	if p.Cause != "" && !(lm.fields[name].value == "" && !editing && hint != "") {
+		b.add(item(strings.Repeat(" ", pw), pw, p.Detail, w, m.st.Dim)...)
+	}
+	*items = append(*items, span{start, b.n() - 1})
+}
+
+// button renders an action row.
+func (m *Model) button(b *lineBuf, items *[]span, idx int, text, right string, w int) {
+	on := idx == m.cursor && m.live.overlay == overlayNone
+	st := m.st.Text
+	if on {
+		st = m.st.Selected
+	}
+	start := b.n()
+	b.add(m.row(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", st.Render(text), right, w))
+	*items = append(*items, span{start, b.n() - 1})
+}
+
+func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
+	var b lineBuf
+	lm := m.live
+	ch := sec.Check
+	b.add(m.heading(ch.Title, m.connLabel(), w)...)
+	b.add(styled(ch.Explains, w, m.st.Dim)...)
+	b.blank()
+	if !m.state.Live() {
+		b.add(m.st.Warn.Render("◌ No tenant connected"))
+		b.add(styled("Press c to choose where the checks run: the built-in practice tenant (nothing leaves this machine) or your own Azure tenant. Until then, here is what will be checked.", w, m.st.Text)...)
+		b.blank()
+		b.add(m.st.Emph.Render("What will be checked"))
+		for _, id := range ch.IDs {
+			title := ""
+			if info, ok := azure.Lookup(id); ok {
+				title = info.Title
+			}
+			b.add(item("  · "+m.st.StepID.Render(id)+"  ", 6+ansi.StringWidth(id), title, w, m.st.Text)...)
+		}
+		return body{lines: b.lines}
+	}
+	if lm.starting {
+		b.add(m.st.Warn.Render(lm.spin.View() + " The practice tenant is starting…"))
+		b.blank()
+	} else if lm.startErr != "" {
+		b.add(styled("✗ The practice tenant did not start: "+lm.startErr+" Press c to try again.", w, m.st.Wrong)...)
+		b.blank()
+	}
+	var items []span
+	its := m.liveItems()
+	idx := func(name string) int {
+		for i, it := range its {
+			if it == name {
+				return i
+			}
+		}
+		return -1
+	}
+	switch cur.Section {
+	case 0:
+		b.add(m.st.Emph.Render("The app's credentials") + m.st.Dim.Render("  (from 1A and 1B; enter edits, the secret is never saved)"))
+		secretP := azure.CheckClientSecret(lm.val(fSecret))
+		secretOK := "a Value, not an ID"
+		if lm.trimmed && secretP.Cause == "" {
+			secretOK = "spaces removed"
+		}
+		m.fieldRow(&b, &items, idx(fTenant), fTenant, "Tenant ID", azure.CheckTenantID(lm.val(fTenant)), "well formed", "Directory (tenant) ID", w)
+		m.fieldRow(&b, &items, idx(fClient), fClient, "Client ID", azure.CheckClientID(lm.val(fClient)), "a GUID", "Application (client) ID", w)
+		m.fieldRow(&b, &items, idx(fSecret), fSecret, "Client secret", secretP, secretOK, "the secret's Value", w)
+		if i := idx(fCloud); i >= 0 {
+			start := b.n()
+			on := i == m.cursor
+			b.add(m.row(m.cursorMark(on)+m.st.Emph.Render(padRight("Cloud", labelW))+" ", lm.cloud, "space changes", w))
+			items = append(items, span{start, b.n() - 1})
+		}
+		b.blank()
+		b.add(m.st.Emph.Render("The vault") + m.st.Dim.Render("  (1C: name, URL or resource ID)"))
+		m.fieldRow(&b, &items, idx(fVault), fVault, "Vault", azure.CheckVault(lm.val(fVault)), "readable", "none: list only", w)
+	case 1:
+		m.vaultPicker(&b, &items, its, w)
+	case 2:
+		m.mappingForm(&b, &items, idx, w)
+	}
+	b.blank()
+	m.button(&b, &items, idx(fRun), "Run the checks", m.runHint(), w)
+	b.blank()
+	m.resultsBlock(&b, ch.IDs, w)
+	if cur.Section == 0 {
+		m.tokenBlock(&b, w)
+	}
+	return body{lines: b.lines, items: items, choose: "edit/choose"}
+}
+
+func (m *Model) runHint() string {
+	lm := m.live
+	switch {
+	case lm.watch:
+		return "watching · w stops"
+	case lm.running, lm.syncing:
+		return "running · esc stops"
+	}
+	return "r · w watches"
+}
+
+// vaultPicker is "what Delinea's dropdown will show": the listed vaults, or
+// the empty dropdown's diagnosis.
+func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
+	lm := m.live
+	target := m.state.Connection.Vault
+	if target == "" {
+		target = "(none named)"
+	}
+	b.add(m.heading("What Delinea's vault dropdown will show", "target: "+target, w)...)
+	m.fieldRow(b, items, 0, fFilter, "Filter  /", azure.InputProblem{}, "", "type to narrow the list", w)
+	vaults := m.filteredVaults()
+	switch {
+	case !lm.listed && lm.running:
+		b.add("  " + lm.spin.View() + m.st.Dim.Render(" listing the vaults as Delinea would…"))
+	case !lm.listed:
+		b.add(styled("  Not listed yet: run the checks (r) to list the vaults the app can see, subscription by subscription, as Delinea does.", w, m.st.Dim)...)
+	case len(lm.vaults) == 0:
+		b.add(m.st.Wrong.Render("  ✗ (the dropdown is empty)"))
+	case len(vaults) == 0:
+		b.add(m.st.Dim.Render(fmt.Sprintf("  No vault matches the filter (%d listed).", len(lm.vaults))))
+	}
+	nameW := 0
+	for _, v := range vaults {
+		nameW = max(nameW, ansi.StringWidth(v.Name))
+	}
+	for i, v := range vaults {
+		on := i+1 == m.cursor && lm.overlay == overlayNone
+		picked := strings.EqualFold(v.Name, m.state.Connection.Vault) || strings.EqualFold(v.ID, m.state.Connection.Vault)
+		mark := m.st.Box.Render("( )")
+		if picked {
+			mark = m.st.Checked.Render("(•)")
+		}
+		model := "access policies"
+		if v.RBAC == nil || *v.RBAC {
+			model = "RBAC"
+		}
+		right := v.ResourceGroup + " · " + model
+		if v.Location != "" {
+			right = v.Location + " · " + right
+		}
+		start := b.n()
+		st := m.st.Text
+		if on {
+			st = m.st.Selected
+		}
+		b.add(m.row(m.cursorMark(on)+mark+" ", st.Render(padRight(v.Name, nameW)), right, w))
+		*items = append(*items, span{start, b.n() - 1})
+	}
+	if r, ok := lm.results["arm.vaults"]; ok && r.Status == azure.StatusFail {
+		b.blank()
+		head := "Why the dropdown is empty"
+		if r.Cause == "target-not-listed" {
+			head = "Why your vault is not in the dropdown"
+		}
+		b.add(m.st.Wrong.Render("✗ "+head) + m.st.Dim.Render("  (most likely cause first)"))
+		m.resultDetail(b, r, 2, w)
+	}
+}
+
+// mappingForm is section 3's external secret: the name, the field mapping,
+// the password (to save in the practice tenant, or to compare).
+func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w int) {
+	lm := m.live
+	practice := m.state.Connection.Kind == steps.ConnPractice
+	vault := m.state.Connection.Vault
+	if vault == "" {
+		vault = "none picked: section 2 lists them"
+	}
+	b.add(m.heading("The external secret in Delinea", "vault: "+vault, w)...)
+	m.fieldRow(b, items, idx(fSecretName), fSecretName, "Secret name", azure.CheckSecretName(lm.val(fSecretName)), "Key Vault accepts it", "", w)
+	b.add("  " + m.st.Emph.Render(padRight("Password", labelW)) + " " + m.st.Text.Render("→ the secret's Value") + m.st.Dim.Render("  (always)"))
+	start := b.n()
+	on := idx(fMapUser) == m.cursor && lm.overlay == overlayNone
+	b.add(m.cursorMark(on) + m.st.Emph.Render(padRight("Username", labelW)) + " " + m.checkbox(lm.mapUser) + " " +
+		m.st.Text.Render("→ tag \"username\"") + m.st.Dim.Render("  (optional; space toggles)"))
+	*items = append(*items, span{start, b.n() - 1})
+	if i := idx(fUsername); i >= 0 {
+		m.fieldRow(b, items, i, fUsername, "  its value", azure.InputProblem{}, "", "the Delinea Username", w)
+	}
+	label, hint := "Compare with", "optional: the Delinea password"
+	if practice {
+		label, hint = "Password", "the Delinea password to save"
+	}
+	m.fieldRow(b, items, idx(fPassword), fPassword, label, azure.InputProblem{}, "", hint, w)
+	if practice {
+		b.add(styled("  Typed only to save (or compare); compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
+		m.button(b, items, idx(fSave), "Save (sync as Delinea would)", "writes a new version", w)
+	} else {
+		b.add(styled("  Save the secret in Delinea first; then run the checks. The password is compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
+	}
+	switch {
+	case lm.syncing:
+		b.add("  " + lm.spin.View() + m.st.Dim.Render(" saving as Delinea would…"))
+	case lm.sync != nil:
+		r := lm.sync.Result
+		b.blank()
+		if lm.sync.OK() {
+			b.add(styled("✓ Sync: "+r.Title, w, m.st.Right)...)
+			if r.Detail != "" {
+				b.add(item("  ", 2, r.Detail, w, m.st.Dim)...)
+			}
+		} else {
+			b.add(styled("✗ Delinea's sync would fail: "+r.Title, w, m.st.Wrong)...)
+			m.resultDetail(b, r, 2, w)
+		}
+	}
+}
+
+// resultsBlock lists a section's checks: live results, a spinner for those
+// still running, the saved outcome of an earlier run.
+func (m *Model) resultsBlock(b *lineBuf, ids []string, w int) {
+	lm := m.live
+	done, passed := 0, 0
+	for _, id := range ids {
+		if r, ok := lm.results[id]; ok {
+			done++
+			if (steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed() {
+				passed++
+			}
+		}
+	}
+	right := ""
+	switch {
+	case lm.running:
+		right = fmt.Sprintf("run %d · %s %d of %d done", lm.attempt, lm.spin.View(), done, len(ids))
+	case done > 0:
+		right = fmt.Sprintf("run %d · %d of %d passed", lm.attempt, passed, len(ids))
+	}
+	b.add(m.heading("Results", right, w)...)
+	if lm.runErr != "" {
+		b.add(styled("✗ The checks could not start: "+lm.runErr, w, m.st.Wrong)...)
+	}
+	idw := 0
+	for _, id := range ids {
+		idw = max(idw, len(id))
+	}
+	for _, id := range ids {
+		r, ok := lm.results[id]
+		switch {
+		case ok:
+			sym, word, st := m.statusMark(string(r.Status))
+			prefix := "  " + st.Render(sym+" "+padRight(word, 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  "
+			pw := 2 + 2 + 4 + 2 + idw + 2
+			if w-pw < 24 {
+				b.add(prefix)
+				b.add(item("    ", 4, r.Title, w, m.st.Text)...)
+			} else {
+				b.add(item(prefix, pw, r.Title, w, m.st.Text)...)
+			}
+			if r.Status == azure.StatusFail || r.Status == azure.StatusWarn {
+				m.resultDetail(b, r, 10, w)
+			}
+		case lm.running:
+			b.add("  " + lm.spin.View() + " " + m.st.Dim.Render(padRight("…", 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render("checking"))
+		default:
+			word, st, sym := "not run yet", m.st.Dim, "·"
+			if cm, ok := m.state.Checks[id]; ok {
+				s, wd, sst := m.statusMark(cm.Status)
+				sym, st = s, sst
+				word = wd + " (earlier run; r runs it again)"
+				if cm.Cause != "" {
+					word = wd + ": " + cm.Cause + " (earlier run)"
+				}
+			}
+			b.add("  " + st.Render(sym) + " " + padRight("", 4) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render(truncate(word, max(4, w-12-idw))))
+		}
+	}
+}
+
+func (m *Model) statusMark(status string) (string, string, lipgloss.Style) {
+	switch status {
+	case steps.StatusPass:
+		return "✓", "pass", m.st.Right
+	case steps.StatusWarn:
+		return "!", "warn", m.st.Warn
+	case steps.StatusFail:
+		return "✗", "fail", m.st.Wrong
+	}
+	return "–", "skip", m.st.Dim
+}
+
+// resultDetail is what a failed or warned check says: the detail, the
+// evidence, and the fix (portal path and az commands with the real IDs).
+func (m *Model) resultDetail(b *lineBuf, r azure.Result, indent, w int) {
+	pad := strings.Repeat(" ", indent)
+	if r.Detail != "" {
+		b.add(item(pad, indent, r.Detail, w, m.st.Text)...)
+	}
+	if ev := evidenceLine(r); ev != "" {
+		b.add(item(pad+m.st.Dim.Render("Evidence: "), indent+10, ev, w, m.st.Dim)...)
+	}
+	if f := r.Fix; f != nil {
+		b.add(item(pad+m.st.Emph.Render("Fix: "), indent+5, f.Summary, w, m.st.Text)...)
+		if f.Portal != "" {
+			b.add(item(pad+m.st.Dim.Render("Portal: "), indent+8, f.Portal, w, m.st.Dim)...)
+		}
+		for _, c := range f.Az {
+			b.add(item(pad+m.st.StepID.Render("$ "), indent+2, c, w, m.st.Text)...)
+		}
+	}
+}
+
+// evidenceLine puts a result's evidence on one line (codes and IDs only).
+func evidenceLine(r azure.Result) string {
+	e := r.Evidence
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+v)
+		}
+	}
+	if r.Cause != "" {
+		add("cause ", r.Cause)
+	}
+	if e.AADSTS != 0 {
+		add("", fmt.Sprintf("AADSTS%d", e.AADSTS))
+	}
+	if e.HTTPStatus != 0 {
+		add("HTTP ", fmt.Sprint(e.HTTPStatus))
+	}
+	add("", e.ErrorCode)
+	add("", e.InnerCode)
+	add("missing ", e.Action)
+	add("scope ", e.Scope)
+	add("request ", e.RequestID)
+	add("trace ", e.TraceID)
+	if len(e.DataActions) > 0 {
+		add("data actions ", strings.Join(e.DataActions, ", "))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// tokenBlock is the readout of the token auth.token obtained: whose it is
+// and until when, never the token.
+func (m *Model) tokenBlock(b *lineBuf, w int) {
+	r, ok := m.live.results["auth.token"]
+	if !ok || r.Status != azure.StatusPass {
+		return
+	}
+	e := r.Evidence
+	b.blank()
+	b.add(m.st.Emph.Render("The token") + m.st.Dim.Render("  (what Entra ID issued; the token itself is never shown)"))
+	row := func(k, v string) {
+		if v != "" {
+			b.add(item("  "+m.st.Dim.Render(padRight(k, 12)), 14, v, w, m.st.Text)...)
+		}
+	}
+	row("Tenant", e.TokenTenant)
+	row("App ID", e.AppID)
+	row("Object ID", e.ObjectID+"  (the service principal roles are assigned to)")
+	if e.TokenExpires != nil {
+		row("Valid until", e.TokenExpires.Local().Format("15:04 MST, 2 Jan 2006"))
+	}
+}
+
+// expiryBlock is section 4's client secret expiry and its reminder.
+func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
+	lm := m.live
+	b.blank()
+	how := "type it as YYYY-MM-DD (Certificates & secrets › Expires)"
+	if r, ok := lm.results["credential.expiry"]; ok && r.Evidence.SecretExpires != nil && r.Cause != "unknown" {
+		how = "read by the credential.expiry check"
+	} else if m.state.Connection.SecretExpires != nil {
+		how = "as you gave it"
+	}
+	b.add(m.st.Callout[steps.KindTip].Render(calloutLabels[steps.KindTip]) + "  " + m.st.Emph.Render("The client secret's expiry"))
+	p := azure.InputProblem{}
+	if v := strings.TrimSpace(lm.val(fExpiry)); v != "" {
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			p = azure.InputProblem{Cause: "not a date", Status: azure.StatusFail, Detail: "Type the date as YYYY-MM-DD, for example 2027-05-31."}
+		}
+	}
+	words := ""
+	if exp := m.state.Connection.SecretExpires; exp != nil {
+		days := int(time.Until(*exp).Hours() / 24)
+		words = fmt.Sprintf("in %d days", days)
+		if days < 0 {
+			words = "expired"
+		}
+	}
+	m.fieldRow(b, items, 0, fExpiry, "Expires on", p, words, "not known yet", w)
+	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.st.Dim)...)
+	right := "e"
+	if exp := m.state.Connection.SecretExpires; exp != nil {
+		right = "e · on " + steps.ReminderDay(*exp, m.now())
+	}
+	m.button(b, items, 1, "Export a calendar reminder (.ics), 30 days before", right, w)
+}
+
+// chooserBody asks where the live checks run.
+func (m *Model) chooserBody() body {
+	w := m.contentWidth()
+	var b lineBuf
+	b.add(m.heading("Where should the live checks run?", "c changes it later", w)...)
+	b.add(styled("Each section ends with a live check of your work. Choose what it looks at: the built-in practice tenant (nothing leaves this machine), your own Azure tenant, or no checks at all.", w, m.st.Dim)...)
+	b.blank()
+	var items []span
+	es := m.chooserEntries()
+	cur := m.state.Connection
+	headed := map[string]bool{}
+	for i, e := range es {
+		if !headed[e.kind] && e.kind == steps.ConnPractice {
+			b.add(m.st.Emph.Render("The practice tenant") + m.st.Dim.Render("  (built in; pick a scenario — each breaks one thing on purpose)"))
+			headed[e.kind] = true
+		}
+		if e.kind != steps.ConnPractice && !headed["other"] {
+			b.blank()
+			b.add(m.st.Emph.Render("Or"))
+			headed["other"] = true
+		}
+		on := i == m.cursor
+		st := m.st.Text
+		if on {
+			st = m.st.Selected
+		}
+		isCur := cur.Kind == e.kind && (e.kind != steps.ConnPractice || cur.Scenario == e.scenario.Name)
+		mark := m.st.Box.Render("( )")
+		if isCur {
+			mark = m.st.Checked.Render("(•)")
+		}
+		start := b.n()
+		var title, more, right string
+		switch e.kind {
+		case steps.ConnPractice:
+			title = padRight(e.scenario.Name, 19) + " " + e.scenario.Title
+			more = e.scenario.Teaches
+			if e.scenario.Name == "healthy" {
+				right = "default"
+			}
+		case steps.ConnTenant:
+			title = "Your own Azure tenant"
+			more = "Section 1's check asks for the tenant ID, client ID and client secret (AZURE_CLIENT_SECRET fills it; it is never saved). The checks only read, except a write you ask for."
+		case steps.ConnOffline:
+			title = "The course only, no live checks"
+			more = "Everything but the live checks; progress counts tasks, quizzes and acknowledgements."
+		}
+		if isCur {
+			right = "current"
+		}
+		b.add(m.row(m.cursorMark(on)+mark+" ", st.Render(title), right, w))
+		if on {
+			b.add(item(strings.Repeat(" ", 6), 6, more, w, m.st.Dim)...)
+		}
+		items = append(items, span{start, b.n() - 1})
+	}
+	b.blank()
+	b.add(styled("enter chooses · esc closes", w, m.st.Dim)...)
+	return body{lines: b.lines, items: items, choose: "choose"}
+}
+
+// practiceBody is the menu of the portal's actions on the practice tenant.
+func (m *Model) practiceBody() body {
+	w := m.contentWidth()
+	var b lineBuf
+	b.add(m.heading("Practice actions", "practice tenant · "+m.state.Connection.Scenario, w)...)
+	b.add(styled("What you would do in the Azure portal, done on the practice tenant. Break things and fix them, then re-run the checks.", w, m.st.Dim)...)
+	b.blank()
+	var items []span
+	for i, a := range m.practiceMenu() {
+		on := i == m.cursor
+		st := m.st.Text
+		if on {
+			st = m.st.Selected
+		}
+		start := b.n()
+		b.add(item(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", 4, a.title, w, st)...)
+		if on {
+			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.does, w, m.st.Dim)...)
+		}
+		items = append(items, span{start, b.n() - 1})
+	}
+	b.blank()
+	b.add(styled("enter does it · esc closes", w, m.st.Dim)...)
+	return body{lines: b.lines, items: items, choose: "do it"}
+}
+
+// liveMsg handles the live part's messages.
+func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
+	lm := m.live
+	switch msg := msg.(type) {
+	case practiceStartedMsg:
+		cmd := m.practiceStarted(msg)
+		m.render()
+		return cmd
+	case liveResultMsg:
+		return m.liveResult(msg)
+	case liveDoneMsg:
+		return m.liveDone(msg)
+	case watchTickMsg:
+		if msg.n == lm.watchN && lm.watch && !lm.running {
+			cur, _ := m.mach.Current(m.state)
+			ids := lm.runIDs
+			if len(ids) == 0 {
+				ids = m.sectionIDs(cur.Section)
+			}
+			return m.runChecks(ids)
+		}
+	case syncDoneMsg:
+		return m.syncDone(msg)
+	case practiceDoneMsg:
+		cmd := m.practiceDone(msg)
+		m.render()
+		return cmd
+	case reminderMsg:
+		if msg.err != nil {
+			m.status = "✗ " + msg.err.Error()
+		} else {
+			m.status = "Reminder saved to " + msg.path + " (import it into your calendar)."
+		}
+	case spinner.TickMsg:
+		if lm.running || lm.syncing || lm.starting {
+			var cmd tea.Cmd
+			lm.spin, cmd = lm.spin.Update(msg)
+			m.render()
+			return cmd
+		}
+	case tea.PasteMsg:
+		if lm.edit == "" {
+			its := m.liveItems()
+			if m.cursor < len(its) {
+				if _, isField := lm.fields[its[m.cursor]]; isField {
+					m.startEdit(its[m.cursor])
+				}
+			}
+		}
+		if lm.edit != "" {
+			lm.fields[lm.edit].insert(msg.Content)
+			m.render()
+		}
+	}
+	return nil
+}
+
+// liveKeyMap is the help while a field is edited or an overlay is open.
+func (m *Model) liveKeyMap() (screenKeys, bool) {
+	lm := m.live
+	if lm == nil {
+		return screenKeys{}, false
+	}
+	b := func(keys, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+	}
+	switch {
+	case lm.edit != "":
+		done := "done"
+		if lm.edit == fPassword && m.state.Connection.Kind == steps.ConnPractice {
+			done = "save"
+		}
+		s := []key.Binding{b("enter", done), b("tab", "next field"), b("esc", "stop editing"), b("ctrl+u", "clear"), m.keys.ForceQuit}
+		return screenKeys{short: s, full: [][]key.Binding{s[:3], s[3:]}}, true
+	case lm.overlay != overlayNone:
+		what := "choose"
+		if lm.overlay == overlayPractice {
+			what = "do it"
+		}
+		s := []key.Binding{b("↑↓", "move"), b("enter", what), b("esc", "close"), m.keys.Quit}
+		return screenKeys{short: s, full: [][]key.Binding{s[:2], s[2:]}}, true
+	}
+	return screenKeys{}, false
+}
+
+// liveExtraKeys are the live keys that work on the current screen.
+func (m *Model) liveExtraKeys() []key.Binding {
+	lm := m.live
+	if lm == nil {
+		return nil
+	}
+	k := m.keys
+	var out []key.Binding
+	cur, ok := m.liveScreen()
+	if ok && cur.Kind == steps.ScreenCheck && m.state.Live() {
+		out = append(out, k.Rerun, k.Watch)
+		if lm.running || lm.syncing || lm.watch {
+			out = append(out, k.Cancel)
+		}
+		if cur.Section == 1 {
+			out = append(out, k.Filter)
+		}
+	}
+	if ok && cur.Kind == steps.ScreenTroubleshooting {
+		out = append(out, k.Export)
+	}
+	if m.state.Connection.Kind == steps.ConnPractice {
+		out = append(out, k.Practice)
+	}
+	return append(out, k.Connection)
+}
