@@ -240,6 +240,45 @@ func (t *Tenant) SetAppEnabled(clientID string, enabled bool) error {
 	return nil
 }
 
+// SetConditionalAccessBlock turns on (or off) a Conditional Access policy for workload
+// identities that blocks the app: Entra then refuses its tokens with AADSTS53003, after
+// checking the secret, as a policy (say, a named-location rule) would.
+func (t *Tenant) SetConditionalAccessBlock(clientID string, blocked bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, a, err := t.appLocked(clientID)
+	if err != nil {
+		return err
+	}
+	a.CABlocked = blocked
+	return nil
+}
+
+// EnablePurgeProtection turns on the vault's purge protection. As in Azure it cannot be
+// turned off again: deleted secrets can then only be recovered, or wait out retention.
+func (t *Tenant) EnablePurgeProtection(vaultName string) error {
+	return t.withVault(vaultName, func(v *vault) error { v.PurgeProtection = true; return nil })
+}
+
+// MoveVaultToTenant sets the vault's tenantId to another directory of this practice
+// tenant, as a vault whose subscription moved between tenants keeps its old one until
+// fixed. Key Vault then refuses the app's tokens with AKV10032 (wrong issuer), and its
+// 401 challenge names the vault's tenant.
+func (t *Tenant) MoveVaultToTenant(vaultName, tenant string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d := t.m.directory(tenant)
+	if d == nil {
+		return fmt.Errorf("sandbox: no directory %q (AddDirectory makes one)", tenant)
+	}
+	v, err := t.vaultLocked(vaultName)
+	if err != nil {
+		return err
+	}
+	v.TenantID = d.ID
+	return nil
+}
+
 // SetPermissionModel switches a vault between Azure RBAC and access policies.
 func (t *Tenant) SetPermissionModel(vaultName string, rbac bool) error {
 	return t.withVault(vaultName, func(v *vault) error { v.RBAC = rbac; return nil })

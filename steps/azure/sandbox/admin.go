@@ -32,6 +32,7 @@ type adminRequest struct {
 	On       *bool             `json:"on"`
 
 	Permission     string `json:"permission"`
+	TenantID       string `json:"tenantId"`
 	SubscriptionID string `json:"subscriptionId"`
 	ResourceGroup  string `json:"resourceGroup"`
 }
@@ -162,6 +163,22 @@ func (t *Tenant) adminAction(action string, q *adminRequest) (any, error) {
 			return nil, err
 		}
 		return map[string]any{"name": v.Name, "id": v.ID, "vaultUri": v.URL, "subscriptionId": v.SubscriptionID, "resourceGroup": v.ResourceGroup}, nil
+	case "set-conditional-access-block":
+		on, err := q.flag() // on = blocked
+		if err != nil {
+			return nil, err
+		}
+		return nil, t.SetConditionalAccessBlock(q.ClientID, on)
+	case "enable-purge-protection":
+		return nil, t.EnablePurgeProtection(q.vault())
+	case "add-directory":
+		id, err := t.AddDirectory(q.Name)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"tenantId": id}, nil
+	case "move-vault-to-tenant":
+		return nil, t.MoveVaultToTenant(q.vault(), q.TenantID)
 	case "set-throttling":
 		on, err := q.flag()
 		if err != nil {

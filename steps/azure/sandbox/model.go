@@ -48,6 +48,9 @@ type app struct {
 	// GraphPermissions are the Microsoft Graph application permissions granted to the
 	// app with admin consent; tokens for Graph carry them as roles.
 	GraphPermissions []string `json:"graphAppRoles,omitempty"`
+	// CABlocked: a Conditional Access policy for workload identities blocks the app's
+	// token issue (AADSTS53003).
+	CABlocked bool `json:"conditionalAccessBlocked,omitempty"`
 }
 
 type clientSecret struct {

@@ -69,9 +69,9 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	a := d.app(clientID)
 	var found *clientSecret
 	var appName string
-	var disabled bool
+	var disabled, caBlocked bool
 	if a != nil {
-		appName, disabled = a.DisplayName, a.Disabled
+		appName, disabled, caBlocked = a.DisplayName, a.Disabled, a.CABlocked
 		for _, s := range a.Secrets {
 			if subtle.ConstantTimeCompare([]byte(s.Value), []byte(secretIn)) == 1 {
 				found = s
@@ -109,6 +109,11 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	case !resources[resource]:
 		t.entraError(w, r, http.StatusBadRequest, "invalid_resource", 500011,
 			fmt.Sprintf("The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", resource, domain))
+	case caBlocked:
+		// Conditional Access is evaluated once the client has authenticated, for the
+		// resource asked: after the secret and resource checks.
+		t.entraError(w, r, http.StatusBadRequest, "invalid_grant", 53003,
+			"Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.")
 	default:
 		c := &claims{
 			Aud: resource, Iss: "https://sts.windows.net/" + tid + "/",
