@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/creack/pty"
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
@@ -395,5 +396,56 @@ func TestPlainMask(t *testing.T) {
 		if got := plainMask(in); got != want {
 			t.Errorf("plainMask(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// On a terminal the client secret is read with echo off (term.ReadPassword),
+// and the line reader has nothing pending that could take it instead.
+func TestPlainLiveHiddenPromptOnTerminal(t *testing.T) {
+	t.Parallel()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close(); tty.Close() })
+	go func() { _, _ = io.Copy(io.Discard, ptmx) }() // the terminal's echo, if any
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	const secret = "Tty~Secret.Value_1234567890abcdefghij"
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, sandbox.Options{}, nil)
+	out := &plainLockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := runPlain(context.Background(), Options{Machine: m, Store: store, State: m.Start(time.Now()), In: tty, Out: out, Live: live},
+			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
+		done <- err
+	}()
+	waitFor := func(s string) {
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), s) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in:\n%s", s, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor("Client secret (the Value; not shown, never saved): ")
+	_, _ = io.WriteString(ptmx, secret+"\r")
+	waitFor("Press Enter to continue")
+	_, _ = io.WriteString(ptmx, "q\r")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("RunPlain: %v\n%s", err, out.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("RunPlain did not end:\n%s", out.String())
+	}
+	saved, _ := os.ReadFile(store.Path)
+	if strings.Contains(out.String(), secret) || strings.Contains(string(saved), secret) {
+		t.Error("the secret was echoed or saved")
+	}
+	if !strings.Contains(out.String(), "Checking as app") {
+		t.Errorf("output:\n%s", out.String())
 	}
 }
