@@ -125,3 +125,47 @@ func TestNoSecretsInRecordsOrErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminAPINewActions(t *testing.T) {
+	e := start(t, Loopback, "healthy")
+	post := func(action, body string) (int, map[string]any) {
+		st, _, b := e.raw("POST", e.info.AdminURL+"/"+action, "", body, "X-Sandbox-Admin-Key", e.info.AdminKey, "Content-Type", "application/json")
+		var out map[string]any
+		_ = json.Unmarshal(b, &out)
+		return st, out
+	}
+	cid := `"clientId":"` + e.info.ClientID + `"`
+	for _, c := range []struct {
+		action, body string
+		status       int
+	}{
+		{"revoke-graph-permission", `{` + cid + `,"permission":"Application.Read.All"}`, 200},
+		{"revoke-graph-permission", `{` + cid + `,"permission":"Application.Read.All"}`, 400},
+		{"grant-graph-permission", `{` + cid + `,"permission":"Application.Read.All"}`, 200},
+		{"grant-graph-permission", `{` + cid + `,"permission":"Mail.Send"}`, 400},
+		{"set-conditional-access-block", `{` + cid + `,"on":false}`, 200},
+		{"enable-purge-protection", `{}`, 200},
+		{"move-vault-to-tenant", `{"tenantId":"nowhere.example"}`, 400},
+	} {
+		if st, out := post(c.action, c.body); st != c.status {
+			t.Errorf("%s %s: %d %v, want %d", c.action, c.body, st, out, c.status)
+		}
+	}
+	st, out := post("add-subscription", `{"name":"Extra"}`)
+	sub, _ := out["subscriptionId"].(string)
+	if st != 200 || !isGUID(sub) {
+		t.Fatalf("add-subscription: %d %v", st, out)
+	}
+	st, out = post("add-vault", `{"subscriptionId":"`+sub+`","resourceGroup":"rg-x","name":"kv-admin-added"}`)
+	if uri, _ := out["vaultUri"].(string); st != 200 || !strings.HasPrefix(uri, "https://127.0.0.1:") {
+		t.Fatalf("add-vault: %d %v", st, out)
+	}
+	st, out = post("add-directory", `{"name":"fabrikam.example"}`)
+	tid, _ := out["tenantId"].(string)
+	if st != 200 || !isGUID(tid) {
+		t.Fatalf("add-directory: %d %v", st, out)
+	}
+	if st, out := post("move-vault-to-tenant", `{"vault":"kv-admin-added","tenantId":"`+tid+`"}`); st != 200 {
+		t.Errorf("move-vault-to-tenant: %d %v", st, out)
+	}
+}
