@@ -1,16 +1,12 @@
 package azure_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
@@ -88,64 +84,32 @@ func BenchmarkFullRun50ms(b *testing.B) {
 	}
 }
 
-// bigTenant is the healthy tenant grown to subs subscriptions and vaults vaults, with
-// Reader over all of them, through the sandbox's save format (it has no practice
-// action that adds subscriptions or vaults).
+// bigTenant is the healthy tenant grown, with the practice actions, to subs
+// subscriptions and vaults vaults, the app holding Reader on each subscription (as an
+// organisation that grants Reader subscription by subscription does).
 func bigTenant(tb testing.TB, subs, vaults int) *sandbox.Tenant {
 	tb.Helper()
-	seed := startTenant(tb, sandbox.Options{Scenario: "healthy"})
-	var buf bytes.Buffer
-	if err := seed.Save(&buf); err != nil {
-		tb.Fatal(err)
-	}
-	var f map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
-		tb.Fatal(err)
-	}
-	st := f["state"].(map[string]any)
-	sub0 := st["subscriptions"].([]any)[0].(map[string]any)
-	vault0 := st["vaults"].([]any)[0].(map[string]any)
-	asg0 := st["roleAssignments"].([]any)[0].(map[string]any)
-	readerID := "acdd72a7-3385-48ef-bd42-f606fba81ae7"
-	subsOut := []any{sub0}
-	asgOut := st["roleAssignments"].([]any)
-	vaultsOut := []any{vault0}
-	subIDs := []string{sub0["subscriptionId"].(string)}
+	ten := startTenant(tb, sandbox.Options{Scenario: "healthy", Latency: bigLatency})
+	in := ten.Info()
+	subIDs := []string{in.SubscriptionID}
 	for i := 1; i < subs; i++ {
-		s := clone(sub0)
-		s["subscriptionId"], s["displayName"] = uuid.NewString(), fmt.Sprintf("Practice %03d", i)
-		subsOut = append(subsOut, s)
-		subIDs = append(subIDs, s["subscriptionId"].(string))
+		id, err := ten.AddSubscription(fmt.Sprintf("Practice %03d", i))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		subIDs = append(subIDs, id)
 	}
-	// One Reader assignment over everything, as a management-group Reader is in a large
-	// organisation. (200 subscription-scope assignments work too, but the practice
-	// tenant's ARM then spends O(vaults × assignments) string work per list call under
-	// one lock, about 1.7 s of server CPU for the whole listing on 2 cores: that measures
-	// the simulator, not kvbridge.)
-	a := clone(asg0)
-	a["id"], a["roleDefinitionId"], a["scope"] = uuid.NewString(), readerID, "/"
-	asgOut = append(asgOut, a)
+	for _, id := range subIDs {
+		if err := ten.AssignRole(in.ClientID, "Reader", "/subscriptions/"+id); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	for i := 1; i < vaults; i++ {
-		v := clone(vault0)
-		v["name"], v["subscriptionId"], v["secrets"], v["deletedSecrets"] = fmt.Sprintf("kv-bulk-%05d", i), subIDs[i%len(subIDs)], map[string]any{}, map[string]any{}
-		vaultsOut = append(vaultsOut, v)
+		if _, err := ten.AddVault(subIDs[i%len(subIDs)], "rg-bulk", fmt.Sprintf("kv-bulk-%05d", i)); err != nil {
+			tb.Fatal(err)
+		}
 	}
-	st["subscriptions"], st["roleAssignments"], st["vaults"] = subsOut, asgOut, vaultsOut
-	data, _ := json.Marshal(f)
-	ten, err := sandbox.Load(bytes.NewReader(data), sandbox.Options{Wiring: sandbox.Hostnames, Latency: bigLatency})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ten.Close() })
 	return ten
-}
-
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // peakHeap samples the heap while fn runs and returns the peak above the start.
