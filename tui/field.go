@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -105,10 +106,10 @@ func (f field) view(width int, editing bool) string {
 			}
 			return ""
 		}
-		dots := strings.Repeat("•", min(n, 24))
-		s := dots + " (" + plural(n, "character") + ")"
+		dots := strings.Repeat("•", min(n, 16))
+		s := fmt.Sprintf("%s (%d chars)", dots, n)
 		if editing {
-			s = dots + "█ (" + plural(n, "character") + ")"
+			s = fmt.Sprintf("%s█ (%d chars)", dots, n)
 		}
 		return truncate(s, width)
 	}

@@ -111,3 +111,102 @@ func TestLiveHealthySection1(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveNoVaultReadThenReader(t *testing.T) {
+	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}))
+	m = gotoScreen(t, m, "2/check")
+	m = keys(t, m, "r")
+	v := view(m)
+	t.Log("\n" + v)
+	if !strings.Contains(v, "Why your vault is not in the dropdown") && !strings.Contains(v, "Why the dropdown is empty") {
+		t.Fatalf("no diagnosis:\n%s", v)
+	}
+	m = keys(t, m, "p")
+	t.Log("\n" + view(m))
+	// The menu lists "Assign Reader on the vault" first on this screen.
+	m = keys(t, m, "enter")
+	v = view(m)
+	t.Log("\n" + v)
+	if !strings.Contains(v, "kv-contoso-practice") || m.state.Checks["arm.vaults"].Status != steps.StatusPass {
+		t.Fatalf("dropdown did not fill after Reader: %+v\n%s", m.state.Checks["arm.vaults"], v)
+	}
+}
+
+func TestLiveSection3Sync(t *testing.T) {
+	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}))
+	m = gotoScreen(t, m, "3/check")
+	m = keys(t, m, "down", "space") // map the username
+	for screenItem(m) != fPassword {
+		m = keys(t, m, "down")
+	}
+	m = keys(t, m, "enter")
+	m = typeText(t, m, "S3cret-pass!")
+	m = keys(t, m, "enter")
+	v := view(m)
+	t.Log("\n" + v)
+	for _, id := range m.sectionIDs(2) {
+		if !m.state.Checks[id].Passed() || m.state.Checks[id].Status == steps.StatusSkip {
+			t.Errorf("%s: %+v", id, m.state.Checks[id])
+		}
+	}
+	if strings.Contains(v, "S3cret-pass!") {
+		t.Error("the password is on screen")
+	}
+}
+
+func screenItem(m Model) string {
+	its := m.liveItems()
+	if m.cursor < len(its) {
+		return its[m.cursor]
+	}
+	return ""
+}
+
+// TestLiveStaleAndCancel: a result of an older attempt is dropped; esc
+// cancels a run and its late results are dropped too.
+func TestLiveStaleAndCancel(t *testing.T) {
+	m := liveGolden(t, 80, 24, "1/check")
+	m = startFakeRun(m, m.sectionIDs(0))
+	old := m.live.attempt
+	m = startFakeRun(m, m.sectionIDs(0))
+	m = update(t, m, liveResultMsg{attempt: old, res: pass("auth.token", "stale")})
+	if _, ok := m.live.results["auth.token"]; ok || m.state.Checks["auth.token"].Status != "" {
+		t.Fatal("a stale result was recorded")
+	}
+	m = press(t, m, "esc")
+	if m.live.running {
+		t.Fatal("esc did not stop the run")
+	}
+	m = update(t, m, liveResultMsg{attempt: m.live.attempt - 1, res: pass("auth.token", "late")})
+	if _, ok := m.live.results["auth.token"]; ok {
+		t.Fatal("a result after cancel was recorded")
+	}
+	// The UI never blocks: moving on while a run goes is fine.
+	m = startFakeRun(m, m.sectionIDs(0))
+	m = press(t, m, "right")
+	m = update(t, m, liveResultMsg{attempt: m.live.attempt, res: pass("input.tenant-id", "ok")})
+	if !m.state.Checks["input.tenant-id"].Passed() {
+		t.Fatal("a result arriving on another screen was lost")
+	}
+}
+
+// TestLiveChooserFirstStart: no connection anywhere asks, the practice
+// tenant first; enter saves it through EvConnect and starts the tenant.
+func TestLiveChooserFirstStart(t *testing.T) {
+	m := newLiveTest(t, 80, 24, testLive(steps.Connection{}))
+	if m.live.overlay != overlayChooser || !strings.Contains(view(m), "Where should the live checks run?") {
+		t.Fatalf("no chooser:\n%s", view(m))
+	}
+	m = keys(t, m, "enter")
+	if c := m.state.Connection; c.Kind != steps.ConnPractice || c.Scenario != "healthy" || m.live.tenant == nil {
+		t.Fatalf("connection %+v, tenant %v", c, m.live.tenant)
+	}
+	m = keys(t, m, "c", "end")
+	for m.cursor < len(m.chooserEntries())-1 {
+		m = keys(t, m, "down")
+	}
+	m = keys(t, m, "enter")
+	if m.state.Connection.Kind != steps.ConnOffline || m.live.tenant != nil {
+		t.Fatalf("offline not chosen: %+v", m.state.Connection)
+	}
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -426,11 +427,22 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 			lm.vaults, lm.listed = msg.report.Vaults, true
 		}
 	}
-	all := true
+	all, passed, failed := true, 0, 0
 	for _, id := range lm.runIDs {
-		if r, ok := lm.results[id]; !ok || !(steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed() {
+		r, ok := lm.results[id]
+		switch {
+		case ok && (steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed():
+			passed++
+		case ok && r.Status == azure.StatusFail:
+			failed++
+			all = false
+		default:
 			all = false
 		}
+	}
+	m.status = fmt.Sprintf("Checks done: %d of %d passed.", passed, len(lm.runIDs))
+	if failed > 0 {
+		m.status += fmt.Sprintf(" %d failed: see why below.", failed)
 	}
 	var cmd tea.Cmd
 	switch {
@@ -438,6 +450,7 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 		lm.watch = false
 		m.status = "Everything passes now: watching stopped."
 	case lm.watch:
+		m.status += fmt.Sprintf(" Watching: next run in %d s (w stops).", int(WatchInterval.Seconds()))
 		n := lm.watchN
 		cmd = tea.Tick(WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} })
 	}

@@ -303,7 +303,7 @@ func (m *Model) connLabel() string {
 	return "not connected"
 }
 
-const labelW = 15
+const labelW = 16
 
 // fieldRow renders one form row: cursor, label, value and a short verdict,
 // with the verdict's detail wrapped under it when there is a problem.
@@ -368,7 +368,14 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 	lm := m.live
 	ch := sec.Check
 	b.add(m.heading(ch.Title, m.connLabel(), w)...)
-	b.add(styled(ch.Explains, w, m.st.Dim)...)
+	explains := ch.Explains
+	if m.height < 30 && m.state.Live() {
+		// A short terminal keeps the form in sight: the first sentence only.
+		if i := strings.Index(explains, ". "); i > 0 {
+			explains = explains[:i+1]
+		}
+	}
+	b.add(styled(explains, w, m.st.Dim)...)
 	b.blank()
 	if !m.state.Live() {
 		b.add(m.st.Warn.Render("◌ No tenant connected"))
@@ -403,7 +410,7 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 	}
 	switch cur.Section {
 	case 0:
-		b.add(m.st.Emph.Render("The app's credentials") + m.st.Dim.Render("  (from 1A and 1B; enter edits, the secret is never saved)"))
+		b.add(m.st.Emph.Render("The app's credentials") + m.st.Dim.Render("  (1A, 1B; enter edits; the secret is never saved)"))
 		secretP := azure.CheckClientSecret(lm.val(fSecret))
 		secretOK := "a Value, not an ID"
 		if lm.trimmed && secretP.Cause == "" {
@@ -429,7 +436,7 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 	b.blank()
 	m.button(&b, &items, idx(fRun), "Run the checks", m.runHint(), w)
 	b.blank()
-	m.resultsBlock(&b, ch.IDs, w)
+	m.resultsBlock(&b, ch.IDs, cur.Section == 1, w)
 	if cur.Section == 0 {
 		m.tokenBlock(&b, w)
 	}
@@ -528,14 +535,14 @@ func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w i
 	}
 	label, hint := "Compare with", "optional: the Delinea password"
 	if practice {
-		label, hint = "Password", "the Delinea password to save"
+		label, hint = "Password to save", "as Delinea holds it"
 	}
 	m.fieldRow(b, items, idx(fPassword), fPassword, label, azure.InputProblem{}, "", hint, w)
 	if practice {
-		b.add(styled("  Typed only to save (or compare); compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
+		b.add(item("  ", 2, "Typed only to save (and compare); compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
 		m.button(b, items, idx(fSave), "Save (sync as Delinea would)", "writes a new version", w)
 	} else {
-		b.add(styled("  Save the secret in Delinea first; then run the checks. The password is compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
+		b.add(item("  ", 2, "Save the secret in Delinea first, then run the checks. The password is compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
 	}
 	switch {
 	case lm.syncing:
@@ -544,12 +551,12 @@ func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w i
 		r := lm.sync.Result
 		b.blank()
 		if lm.sync.OK() {
-			b.add(styled("✓ Sync: "+r.Title, w, m.st.Right)...)
+			b.add(item(m.st.Right.Render("✓ Sync: "), 8, r.Title, w, m.st.Right)...)
 			if r.Detail != "" {
 				b.add(item("  ", 2, r.Detail, w, m.st.Dim)...)
 			}
 		} else {
-			b.add(styled("✗ Delinea's sync would fail: "+r.Title, w, m.st.Wrong)...)
+			b.add(item(m.st.Wrong.Render("✗ Sync refused: "), 16, r.Title, w, m.st.Wrong)...)
 			m.resultDetail(b, r, 2, w)
 		}
 	}
@@ -557,7 +564,7 @@ func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w i
 
 // resultsBlock lists a section's checks: live results, a spinner for those
 // still running, the saved outcome of an earlier run.
-func (m *Model) resultsBlock(b *lineBuf, ids []string, w int) {
+func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 	lm := m.live
 	done, passed := 0, 0
 	for _, id := range ids {
@@ -596,7 +603,10 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, w int) {
 			} else {
 				b.add(item(prefix, pw, r.Title, w, m.st.Text)...)
 			}
-			if r.Status == azure.StatusFail || r.Status == azure.StatusWarn {
+			switch {
+			case diagnosed && id == "arm.vaults" && r.Status == azure.StatusFail:
+				b.add(item(strings.Repeat(" ", 10), 10, "The diagnosis above says why, and what to do.", w, m.st.Dim)...)
+			case r.Status == azure.StatusFail || r.Status == azure.StatusWarn:
 				m.resultDetail(b, r, 10, w)
 			}
 		case lm.running:
@@ -644,7 +654,14 @@ func (m *Model) resultDetail(b *lineBuf, r azure.Result, indent, w int) {
 			b.add(item(pad+m.st.Dim.Render("Portal: "), indent+8, f.Portal, w, m.st.Dim)...)
 		}
 		for _, c := range f.Az {
-			b.add(item(pad+m.st.StepID.Render("$ "), indent+2, c, w, m.st.Text)...)
+			// Broken at spaces only, never inside an ID, so each piece copies whole.
+			for i, l := range wrapWords(c, max(10, w-indent-2)) {
+				lead := pad + m.st.StepID.Render("$ ")
+				if i > 0 {
+					lead = pad + "    "
+				}
+				b.add(lead + m.st.Text.Render(l))
+			}
 		}
 	}
 }
@@ -721,7 +738,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	}
 	words := ""
 	if exp := m.state.Connection.SecretExpires; exp != nil {
-		days := int(time.Until(*exp).Hours() / 24)
+		days := int(exp.Sub(m.state.UpdatedAt).Hours() / 24) // the last change: a stable "now" for rendering
 		words = fmt.Sprintf("in %d days", days)
 		if days < 0 {
 			words = "expired"
@@ -731,7 +748,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.st.Dim)...)
 	right := "e"
 	if exp := m.state.Connection.SecretExpires; exp != nil {
-		right = "e · on " + steps.ReminderDay(*exp, m.now())
+		right = "e · on " + steps.ReminderDay(*exp, m.state.UpdatedAt)
 	}
 	m.button(b, items, 1, "Export a calendar reminder (.ics), 30 days before", right, w)
 }
@@ -933,4 +950,40 @@ func (m *Model) liveExtraKeys() []key.Binding {
 		out = append(out, k.Practice)
 	}
 	return append(out, k.Connection)
+}
+
+// wrapWords breaks s at spaces into lines of at most width cells; a word
+// longer than the width gets a line of its own (cut only if it must be).
+func wrapWords(s string, width int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= width:
+			line += " " + word
+		default:
+			out = append(out, line)
+			line = word
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	for i, l := range out {
+		if ansi.StringWidth(l) > width {
+			out[i] = ansi.Truncate(l, width, "")
+			// The rest of an over-long word follows on its own lines.
+			rest := []rune(l)[len([]rune(out[i])):]
+			var more []string
+			for len(rest) > 0 {
+				n := min(width-2, len(rest))
+				more = append(more, "  "+string(rest[:n]))
+				rest = rest[n:]
+			}
+			out = append(out[:i+1], append(more, out[i+1:]...)...)
+		}
+	}
+	return out
 }

@@ -462,7 +462,15 @@ func (m Model) keyMap() screenKeys {
 		idx == 0, idx == len(m.mach.Screens())-1, m.liveExtraKeys()...)
 }
 
-func (m Model) helpView() string { return m.help.View(m.keyMap()) }
+// helpView is the footer's help. Each line is cut to the width: bubbles'
+// short help lets an item through when even its ellipsis does not fit.
+func (m Model) helpView() string {
+	lines := strings.Split(m.help.View(m.keyMap()), "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, max(0, m.width-2))
+	}
+	return strings.Join(lines, "\n")
+}
 
 // compose builds the whole frame: header, body, footer. Exactly width x
 // height cells, or a short message when the terminal is too small.

@@ -199,3 +199,111 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	}
 	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-to-first-frame")
 }
+
+// TestE2ESandboxCourse completes the whole course against the healthy
+// practice tenant (--sandbox): every lesson's live check run by keys, step 3's
+// Save (the sync Delinea would do) and its verification included, to 100%.
+// The password typed never reaches the saved progress or the report.
+func TestE2ESandboxCourse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	m, err := loadMachine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "Pr4ctice-Only-Passw0rd"
+	state := t.TempDir()
+	env := []string{"XDG_STATE_HOME=" + state}
+	tm := startTerm(t, 80, 24, env, "--sandbox")
+	tm.waitFor("[1 Identity]", "0%")
+	for _, sc := range m.Screens() {
+		tm.waitFor(fmt.Sprintf("Section %d of 4 · screen %d/%d", sc.Section+1, sc.Ordinal, sc.OfSection))
+		sec := m.Course.Sections[sc.Section]
+		switch sc.Kind {
+		case steps.ScreenStep:
+			tasks := sec.Steps[sc.Step].Tasks
+			for range tasks {
+				tm.press("space")
+			}
+			tm.waitFor("[x] " + tasks[len(tasks)-1].ID)
+		case steps.ScreenCheck:
+			n := len(sec.Check.IDs)
+			switch sc.Section {
+			case 0, 1:
+				tm.press("r")
+			case 2:
+				// Secret name, username mapping, then the password: enter saves.
+				tm.press("down", "down", "enter")
+				tm.waitFor("stop editing")
+				tm.press(password, "enter")
+				tm.waitFor("Sync: ")
+			}
+			tm.waitFor(fmt.Sprintf("Checks done: %d of %d passed.", n, n))
+		case steps.ScreenQuiz:
+			q, _ := m.Bank.Get(sc.QuestionID)
+			for range q.Right() {
+				tm.press("j")
+			}
+			tm.press("enter")
+			tm.waitFor("✓ Correct")
+		case steps.ScreenAcks:
+			for range sec.Acks {
+				tm.press("space")
+			}
+			tm.waitFor(fmt.Sprintf("%d of %d ticked", len(sec.Acks), len(sec.Acks)))
+		}
+		if sc.Kind != steps.ScreenComplete {
+			tm.press("right")
+		}
+	}
+	tm.waitFor("Training complete", "100%")
+	tm.press("q")
+	if code := tm.wait(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	data, err := os.ReadFile(filepath.Join(state, "kvbridge", "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"kind": "practice"`, `"auth.token"`, `"mapping.value"`, `"finished_at"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("saved progress lacks %s:\n%s", want, data)
+		}
+	}
+	cmd := exec.Command(kvbridgeBinary(t), "report", "--json")
+	cmd.Env = []string{"XDG_STATE_HOME=" + state, "HOME=" + os.Getenv("HOME")}
+	rep, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, rep)
+	}
+	for _, out := range [][]byte{data, rep} {
+		if strings.Contains(string(out), password) {
+			t.Errorf("the practice password leaked:\n%s", out)
+		}
+	}
+}
+
+// TestE2ESandboxNoVaultRead shows the empty-dropdown diagnosis on section 2,
+// then fixes it with a practice action and sees the vault listed.
+func TestE2ESandboxNoVaultRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	tm := startTerm(t, 100, 40, []string{"XDG_STATE_HOME=" + t.TempDir()}, "--sandbox=no-vault-read")
+	tm.waitFor("[1 Identity]", "practice")
+	tm.press("2")
+	tm.waitFor("Section 2 of 4 · screen 1/")
+	tm.press("right", "right", "right")
+	tm.waitFor("what Delinea's vault dropdown sees")
+	tm.press("r")
+	tm.waitFor("Why the dropdown is empty", "Add Reader", "1 failed")
+	tm.press("p")
+	tm.waitFor("Assign Reader on the vault")
+	tm.press("enter")
+	tm.waitFor("Checks done: 5 of 5 passed.", "(•) kv-contoso-practice")
+	tm.press("q")
+	if code := tm.wait(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+}

@@ -119,6 +119,20 @@ Usage:
   kvbridge version              print the version
 
 Flags:
+  --sandbox[=SCENARIO]  check against the built-in practice tenant (default healthy;
+                        'kvbridge sandbox list' shows the scenarios). With no flag the
+                        wizard asks where to check, the practice tenant first
+  --offline             the course only, without live checks
+  --tenant ID           your tenant's ID or domain (default $AZURE_TENANT_ID)
+  --client-id ID        the app's client ID (default $AZURE_CLIENT_ID); with --tenant,
+                        the wizard checks your own tenant without asking
+  --cloud NAME          public, china or usgov
+  --authority-host URL  Entra ID authority host (default $AZURE_AUTHORITY_HOST)
+  --arm-endpoint URL    Azure Resource Manager endpoint
+  --vault NAME|URL|ID   the vault Delinea should use
+  --ca-file PATH        extra trusted CA certificates (PEM)
+                        The client secret comes from $AZURE_CLIENT_SECRET or the
+                        wizard's form; it is never a flag and never saved.
   --accessible   line-by-line prompts for screen readers (also ACCESSIBLE=1);
                  used automatically when stdin or stdout is not a terminal
   --reset        start the course over (asks first; without a terminal add --yes)
@@ -131,6 +145,11 @@ Keys in the wizard:
   right, l, tab      next screen     left, h, shift+tab   previous screen
   1-4                jump to section ?             all keys
   q                  quit (progress is saved)      ctrl+c  quit at once
+  r                  run the live checks           w       watch: re-run every 15 s
+  esc                stop a run                    c       choose where checks run
+  p                  practice actions (practice)   /       filter the vault list
+  e                  export the expiry reminder (.ics, section 4)
+  enter on a field edits it; enter, tab or esc ends the edit
 
 Environment:
   NO_COLOR        any value turns colour off

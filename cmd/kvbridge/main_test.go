@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,4 +120,41 @@ func mustTime(t *testing.T, s string) (tm time.Time) {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+func TestWizardConnectionFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		scenario string
+	}{
+		{[]string{"--sandbox"}, "healthy"},
+		{[]string{"--sandbox=no-vault-read"}, "no-vault-read"},
+		{[]string{"--sandbox", "firewall"}, "firewall"},
+		{[]string{"--sandbox", "--yes"}, "healthy"},
+	} {
+		f, err := parseWizardFlags(tc.args, io.Discard, func(string) string { return "" })
+		if err != nil || f.sandbox != tc.scenario {
+			t.Errorf("%v: sandbox %q, err %v", tc.args, f.sandbox, err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sandbox=nope"}, "unknown scenario \"nope\"; the scenarios are: healthy, "},
+		{[]string{"--client-secret=x"}, "--client-secret is not accepted"},
+		{[]string{"--sandbox", "--offline"}, "exclude each other"},
+		{[]string{"--cloud", "mars"}, "unknown cloud"},
+	} {
+		code, _, errOut := runCLI(t, "", nil, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "=x") {
+			t.Errorf("%v: code %d, stderr %s", tc.args, code, errOut)
+		}
+	}
+	l, err := liveOptions(wizardFlags{tenant: "t", clientID: "c"}, func(k string) string {
+		return map[string]string{"AZURE_CLIENT_SECRET": "s3cr3t"}[k]
+	})
+	if err != nil || l.Initial.Kind != steps.ConnTenant || l.Secret != "s3cr3t" || l.StartPractice == nil || l.Config == nil {
+		t.Fatalf("live options: %+v, %v", l, err)
+	}
 }
