@@ -766,7 +766,7 @@ func (m *Model) chooserBody() body {
 	headed := map[string]bool{}
 	for i, e := range es {
 		if !headed[e.kind] && e.kind == steps.ConnPractice {
-			b.add(m.st.Emph.Render("The practice tenant") + m.st.Dim.Render("  (built in; pick a scenario — each breaks one thing on purpose)"))
+			b.add(m.st.Emph.Render("The practice tenant") + m.st.Dim.Render("  (built in; each scenario breaks one thing)"))
 			headed[e.kind] = true
 		}
 		if e.kind != steps.ConnPractice && !headed["other"] {

@@ -414,8 +414,13 @@ func (m *Model) render() {
 		// is only a slice of these lines.
 		m.lines[i] = padRight(truncate(pad+l, m.width), m.width)
 	}
-	// The footer's help depends on whether the body scrolls, and the body's
-	// height on the footer: settle it without scrolling first.
+	m.fit()
+}
+
+// fit sizes the viewport between header and footer. The footer's help
+// depends on whether the body scrolls, and the body's height on the footer:
+// settle it without scrolling first.
+func (m *Model) fit() {
 	m.scrolls = false
 	h := max(1, m.height-headerHeight-m.footerHeight())
 	if len(m.body.lines) > h {
@@ -446,7 +451,7 @@ func (m *Model) ensureVisible(s span) {
 }
 
 func (m Model) footerHeight() int {
-	return 2 + lipgloss.Height(m.helpView())
+	return 1 + len(m.messageLines()) + lipgloss.Height(m.helpView())
 }
 
 func (m Model) keyMap() screenKeys {
@@ -482,6 +487,9 @@ func (m *Model) compose() {
 	case m.tooSmall():
 		m.frame = m.tooSmallView()
 		return
+	}
+	if h := max(1, m.height-headerHeight-m.footerHeight()); h != m.vp.Height() {
+		m.fit() // the message grew or shrank since the body was laid out
 	}
 	var b strings.Builder
 	b.WriteString(m.header())
@@ -578,45 +586,75 @@ func (m Model) tabs(prog steps.Progress, current, width int) string {
 	return s
 }
 
-func (m Model) footer() string {
-	w := m.width
-	left, style := "", m.st.Status
+// maxMessageLines bounds the footer's message: a long notice (where a damaged
+// progress file was moved) must be readable whole, without eating the body.
+const maxMessageLines = 3
+
+// message is the footer's one message, most urgent first.
+func (m Model) message() (string, lipgloss.Style) {
 	switch {
 	case m.saveErr != "":
-		left, style = "⚠ Progress NOT saved: "+m.saveErr, m.st.StatusErr
+		return "⚠ Progress NOT saved: " + m.saveErr, m.st.StatusErr
 	case m.status != "":
-		left = m.status
+		return m.status, m.st.Status
 	case m.notice != "":
-		left, style = "⚠ "+m.notice, m.st.Notice
+		return "⚠ " + m.notice, m.st.Notice
 	}
+	return "", m.st.Status
+}
+
+// messageLines wraps the message to the width: one line at least, so the
+// body does not jump when a message comes and goes.
+func (m Model) messageLines() []string {
+	text, _ := m.message()
+	lines := wrap(text, max(1, m.width-2))
+	if len(lines) == 0 {
+		return []string{""}
+	}
+	if len(lines) > maxMessageLines {
+		lines = lines[:maxMessageLines]
+		lines[maxMessageLines-1] = truncate(lines[maxMessageLines-1]+" …", max(1, m.width-2))
+	}
+	return lines
+}
+
+// footer is the rule (with the scroll position at its right), the message
+// and the help.
+func (m Model) footer() string {
+	w := m.width
 	right := ""
 	if total, h := m.vp.TotalLineCount(), m.vp.Height(); total > h {
 		top := m.vp.YOffset()
-		right = fmt.Sprintf("lines %d-%d of %d", top+1, min(total, top+h), total)
+		right = fmt.Sprintf(" lines %d-%d of %d", top+1, min(total, top+h), total)
 		switch {
 		case m.vp.AtTop():
-			right += " · more below ↓"
+			right += " · more below ↓ "
 		case m.vp.AtBottom():
-			right += " · ↑ more above"
+			right += " · ↑ more above "
 		default:
-			right += " · ↑↓ more"
+			right += " · ↑↓ more "
 		}
 	}
-	room := w - 2 - ansi.StringWidth(right) - 2
-	if right == "" {
-		room = w - 2
+	rw := ansi.StringWidth(right)
+	if rw > w-2 {
+		right, rw = "", 0
 	}
-	left = truncate(left, room)
-	status := " " + style.Render(left)
-	if right != "" {
-		status += strings.Repeat(" ", max(1, w-1-ansi.StringWidth(left)-ansi.StringWidth(right)-1)) + m.st.Dim.Render(right)
+	rule := m.st.Rule.Render(strings.Repeat("─", w-rw-1)) + m.st.Dim.Render(right)
+	if rw > 0 {
+		rule += m.st.Rule.Render("─")
+	} else {
+		rule = m.st.Rule.Render(strings.Repeat("─", w))
 	}
-	rule := m.st.Rule.Render(strings.Repeat("─", w))
+	_, style := m.message()
+	msg := m.messageLines()
+	for i, l := range msg {
+		msg[i] = " " + style.Render(l)
+	}
 	helpLines := strings.Split(m.helpView(), "\n")
 	for i, l := range helpLines {
 		helpLines[i] = " " + l
 	}
-	return rule + "\n" + status + "\n" + strings.Join(helpLines, "\n")
+	return rule + "\n" + strings.Join(msg, "\n") + "\n" + strings.Join(helpLines, "\n")
 }
 
 func newHelp() help.Model {

@@ -67,7 +67,7 @@ func (t *Tenant) handout(fn func(h *handout)) {
 }
 
 var scenarioDefs = []scenarioDef{
-	{Scenario{"healthy", "Everything in order", "What a working integration looks like: the app signs in, sees the subscription and the vault, holds Key Vault Secrets Officer and Reader on the vault, and Prod-VM-Admin-Pass is synced with its username tag. In every scenario the app also holds the Microsoft Graph application permission Application.Read.All (admin-consented), so the expiry check shows the client secret's real expiry date: a workshop choice, since real tenants often do not grant it and the check then reports the expiry as unknown.", "", ""},
+	{Scenario{"healthy", "Everything in order", "What a working integration looks like: the app signs in, sees the subscription and the vault, holds Key Vault Secrets Officer and Reader on the vault, and Prod-VM-Admin-Pass is synced with its username tag. (In every scenario the app may also read its own secret's expiry in Microsoft Graph, a workshop convenience real tenants often do not grant.)", "", ""},
 		officerAndReader},
 	{Scenario{"wrong-tenant", "A tenant ID that does not exist", "The tenant ID is the Directory (tenant) ID of the app's own directory. Entra answers an unknown one with AADSTS90002 already at discovery, before any secret is checked.", "auth.token", "tenant-not-found"},
 		func(t *Tenant, b *base) error {
