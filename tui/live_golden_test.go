@@ -75,7 +75,7 @@ var (
 			Portal: "Key vaults › kv-prod › Access control (IAM) › Add role assignment › Key Vault Secrets Officer",
 			Az:     []string{`az role assignment create --role "Key Vault Secrets Officer" --assignee ` + gClient + ` --scope ` + gVault}}}
 	vaultsEmpty = azure.Result{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Title: "Delinea's vault dropdown will be empty",
-		Detail:   "ARM lists no vault in the 1 subscription(s) the app can see. The permissions API on the vault shows secret data actions but no Microsoft.KeyVault/vaults/read: add Reader on the vault.",
+		Detail:   "ARM lists no vault in the 1 subscription the app can see. The permissions API on the vault shows secret data actions but no Microsoft.KeyVault/vaults/read: add Reader on the vault.",
 		Evidence: azure.Evidence{Action: "Microsoft.KeyVault/vaults/read", Subscriptions: 1},
 		Fix: &azure.Fix{Summary: "Assign Reader to the app on the vault (or its resource group), so ARM lists it.",
 			Az: []string{`az role assignment create --role "Reader" --assignee ` + gClient + ` --scope ` + gVault}}}
@@ -120,8 +120,8 @@ func liveGoldenCases() []stateCase {
 		{"s2-picker", func(t *testing.T, w, h int) Model {
 			m := liveGolden(t, w, h, "2/check")
 			m = startFakeRun(m, m.sectionIDs(1))
-			m = inject(t, m, tokenOK, pass("arm.subscriptions", "2 subscription(s) visible"),
-				pass("arm.vaults", "Delinea's dropdown will list 3 vault(s), including kv-prod"),
+			m = inject(t, m, tokenOK, pass("arm.subscriptions", "2 subscriptions visible"),
+				pass("arm.vaults", "Delinea's dropdown will list 3 vaults, including kv-prod"),
 				pass("vault.network", "The vault accepts calls from this network"), pass("data.secrets", "Key Vault answered a read-only call"))
 			rbac := true
 			m = endFakeRun(t, m, []azure.VaultInfo{
@@ -134,7 +134,7 @@ func liveGoldenCases() []stateCase {
 		{"s2-diagnosis", func(t *testing.T, w, h int) Model {
 			m := liveGolden(t, w, h, "2/check")
 			m = startFakeRun(m, m.sectionIDs(1))
-			m = inject(t, m, tokenOK, pass("arm.subscriptions", "1 subscription(s) visible"), vaultsEmpty,
+			m = inject(t, m, tokenOK, pass("arm.subscriptions", "1 subscription visible"), vaultsEmpty,
 				pass("vault.network", "The vault accepts calls from this network"), pass("data.secrets", "Key Vault answered a read-only call"))
 			return endFakeRun(t, m, nil)
 		}},

@@ -327,7 +327,7 @@ func (p *printer) summary(rep *azure.Report, d time.Duration, cancelled bool) {
 	for _, r := range rep.Results {
 		n[r.Status]++
 	}
-	fmt.Fprintf(p.w, "\n%d passed, %d warnings, %d failed, %d skipped in %.1fs", n[azure.StatusPass], n[azure.StatusWarn], n[azure.StatusFail], n[azure.StatusSkip], d.Seconds())
+	fmt.Fprintf(p.w, "\n%d passed, %d with warnings, %d failed, %d skipped in %.1fs", n[azure.StatusPass], n[azure.StatusWarn], n[azure.StatusFail], n[azure.StatusSkip], d.Seconds())
 	if cancelled {
 		fmt.Fprint(p.w, " (cancelled)")
 	}

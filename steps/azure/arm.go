@@ -90,7 +90,7 @@ func checkSubscriptions(ctx context.Context, rs *runState) Result {
 		}
 		names = append(names, orPlaceholder(s.Name, s.ID))
 	}
-	r := pass(fmt.Sprintf("%d subscription(s) visible", len(subs)), "Visible: "+strings.Join(names, ", ")+".")
+	r := pass(counted(len(subs), "subscription")+" visible", "Visible: "+strings.Join(names, ", ")+".")
 	r.Evidence.Subscriptions = len(subs)
 	return r
 }
@@ -260,7 +260,7 @@ func checkVaults(ctx context.Context, rs *runState) Result {
 	}
 	ev := Evidence{Subscriptions: len(subs), VaultsListed: len(l.vaults)}
 	if len(l.vaults) > 0 && (target != nil || !hasTarget) {
-		title := fmt.Sprintf("Delinea's dropdown will list %d vault(s)", len(l.vaults))
+		title := "Delinea's dropdown will list " + counted(len(l.vaults), "vault")
 		detail := "Listed: " + vaultNames(l.vaults, 5) + "."
 		if target != nil {
 			title += ", including " + target.Name
@@ -277,7 +277,7 @@ func checkVaults(ctx context.Context, rs *runState) Result {
 			// A warning without a cause: the list is usable but incomplete; the evidence
 			// holds the first refusal.
 			r := Result{Status: StatusWarn, Title: title, Evidence: ev,
-				Detail: detail + fmt.Sprintf(" But listing failed in %d subscription(s) (%s), so vaults there are missing.", len(l.subErrs), l.subErrs[0].d.Message)}
+				Detail: detail + fmt.Sprintf(" But listing failed in %s (%s), so vaults there are missing.", counted(len(l.subErrs), "subscription"), l.subErrs[0].d.Message)}
 			return r
 		}
 		r := pass(title, detail)

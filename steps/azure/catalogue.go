@@ -4,6 +4,8 @@
 // JSON output, docs and other tools rely on them, so extend, never rename.
 package azure
 
+import "fmt"
+
 // CheckInfo describes one check of the catalogue.
 type CheckInfo struct {
 	ID     string
@@ -69,4 +71,12 @@ func Lookup(id string) (CheckInfo, bool) {
 		}
 	}
 	return CheckInfo{}, false
+}
+
+// counted writes a count with its noun: "1 vault", "3 vaults".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -35,9 +35,9 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 	r := Result{Status: StatusFail, Cause: cause, Title: title, Evidence: ev}
 	lead := ""
 	if cause == "none-listed" {
-		lead = fmt.Sprintf("ARM lists no vault in the %d subscription(s) the app can see. ", ev.Subscriptions)
+		lead = "ARM lists no vault in the " + counted(ev.Subscriptions, "subscription") + " the app can see. "
 	} else {
-		lead = fmt.Sprintf("ARM lists %d vault(s) (%s), but not %s. ", len(l.vaults), vaultNames(l.vaults, 5), rs.vaultName())
+		lead = fmt.Sprintf("ARM lists %s (%s), but not %s. ", counted(len(l.vaults), "vault"), vaultNames(l.vaults, 5), rs.vaultName())
 	}
 	vault := orPlaceholder(rs.vaultName(), "(your vault)")
 	readerFix := rs.roleFix(roleReader, "Assign Reader to the app on the vault (or its resource group), so ARM lists it.")

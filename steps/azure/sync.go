@@ -134,7 +134,7 @@ func (s *Session) syncSecret(ctx context.Context, rs *runState, name, value stri
 			for k := range tags {
 				keys = append(keys, k)
 			}
-			detail += ", with the tag(s) " + strings.Join(slices.Sorted(slices.Values(keys)), ", ")
+			detail += ", with the tags " + strings.Join(slices.Sorted(slices.Values(keys)), ", ")
 		}
 		out.Result = pass("Synced "+name+" as Delinea would", detail+".")
 		out.Evidence = ev
