@@ -56,6 +56,7 @@ type Connection struct {
 	AuthorityHost string     `json:"authority_host,omitempty"`
 	ARMEndpoint   string     `json:"arm_endpoint,omitempty"`
 	Vault         string     `json:"vault,omitempty"`       // name, URL or resource ID
+	VaultURL      string     `json:"vault_url,omitempty"`   // data-plane URL when ARM cannot tell it
 	SecretName    string     `json:"secret_name,omitempty"` // the Azure secret name mapped in Delinea
 	MapUsername   bool       `json:"map_username,omitempty"`
 	Username      string     `json:"username,omitempty"`
@@ -87,7 +88,7 @@ func (c Connection) Invalidates(next Connection, id string) bool {
 	}
 	vaultBound := strings.HasPrefix(id, "arm.vaults") || strings.HasPrefix(id, "vault.") ||
 		strings.HasPrefix(id, "rbac.") || strings.HasPrefix(id, "data.") || strings.HasPrefix(id, "mapping.")
-	if vaultBound && !strings.EqualFold(c.Vault, next.Vault) {
+	if vaultBound && (!strings.EqualFold(c.Vault, next.Vault) || !strings.EqualFold(c.VaultURL, next.VaultURL)) {
 		return true
 	}
 	mapping := strings.HasPrefix(id, "mapping.")

@@ -23,7 +23,8 @@ import (
 // it comes from AZURE_CLIENT_SECRET, --client-secret-stdin or a masked prompt.
 type doctorFlags struct {
 	tenant, clientID, cloud, authorityHost, armEndpoint string
-	vault, secretName, username, caFile, sandbox        string
+	vault, vaultURL, secretName, username, caFile       string
+	sandbox                                             string
 	secretStdin, json                                   bool
 	timeout                                             time.Duration
 }
@@ -42,6 +43,8 @@ Options:
   --authority-host URL    Entra ID authority host (default $AZURE_AUTHORITY_HOST or the cloud's)
   --arm-endpoint URL      Azure Resource Manager endpoint (default the cloud's)
   --vault NAME|URL|ID     the vault Delinea should use: name, URL or resource ID
+  --vault-url URL         the vault's URL when ARM cannot tell it (a private cloud, a
+                          served practice tenant); goes with --vault NAME or ID
   --secret-name NAME      the Azure secret name mapped in Delinea (checks mapping.*)
   --username NAME         the Delinea Username mapped to the secret's tag "username"
   --ca-file PATH          extra trusted CA certificates (PEM): TLS proxies, a served practice tenant
@@ -70,6 +73,7 @@ func parseDoctorFlags(args []string, getenv func(string) string) (doctorFlags, e
 	fs.StringVar(&f.authorityHost, "authority-host", "", "")
 	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
 	fs.StringVar(&f.vault, "vault", "", "")
+	fs.StringVar(&f.vaultURL, "vault-url", "", "")
 	fs.StringVar(&f.secretName, "secret-name", "", "")
 	fs.StringVar(&f.username, "username", "", "")
 	fs.StringVar(&f.caFile, "ca-file", "", "")
@@ -126,7 +130,7 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 		return usagef("doctor: %v", err)
 	}
 	conn := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
-		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault,
+		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault, VaultURL: f.vaultURL,
 		SecretName: f.secretName, MapUsername: f.username != "", Username: f.username}
 
 	var practice *sandbox.Tenant

@@ -171,6 +171,37 @@ func TestDoctorServedScenariosNeverEchoTheSecret(t *testing.T) {
 	}
 }
 
+// The command `kvbridge sandbox serve` prints for trainees: the vault by resource ID
+// plus its loopback URL. On no-vault-read exactly one check fails, the dropdown,
+// while the permission and data-plane checks still run and pass.
+func TestDoctorServedVaultByIDAndURL(t *testing.T) {
+	si := startServed(t, "no-vault-read", 0)
+	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret}
+	args := []string{"--tenant", si.TenantID, "--client-id", si.ClientID, "--authority-host", si.AuthorityHost,
+		"--arm-endpoint", si.ARMEndpoint, "--ca-file", si.CAFile, "--vault", si.VaultID, "--vault-url", si.VaultURLs[0],
+		"--secret-name", "Prod-VM-Admin-Pass", "--json"}
+	code, out, errs := doctorCLI(t, "", env, args...)
+	d := parseDoctor(t, out)
+	var failed []string
+	for _, c := range d.Checks {
+		if c.Status == azure.StatusFail {
+			failed = append(failed, c.ID+"/"+c.Cause)
+		}
+	}
+	if code != 1 || strings.Join(failed, " ") != "arm.vaults/none-listed" {
+		t.Fatalf("exit %d, failed %v\n%s", code, failed, errs)
+	}
+	for _, id := range []string{"rbac.secrets-write", "data.secrets", "mapping.secret"} {
+		if c := d.check(id); c.Status != azure.StatusPass {
+			t.Errorf("%s = %s/%s: %s", id, c.Status, c.Cause, c.Detail)
+		}
+	}
+	code, _, errs = doctorCLI(t, "", env, "--sandbox", "healthy", "--vault-url", "http://plain.example")
+	if code != 2 || !strings.Contains(errs, "vault URL") {
+		t.Errorf("an http vault URL: exit %d, %s", code, errs)
+	}
+}
+
 func TestDoctorServedHealthyText(t *testing.T) {
 	si := startServed(t, "healthy", 0)
 	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "LANG": "en_US.UTF-8"}

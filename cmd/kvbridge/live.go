@@ -54,7 +54,7 @@ func checksConfig(c steps.Connection, secret string, practice *sandbox.Tenant, e
 	cfg := azure.Config{
 		TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
 		AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint, ExtraCAPEM: extraCA,
-		Vault: c.Vault, SecretName: c.SecretName,
+		Vault: c.Vault, VaultURL: c.VaultURL, SecretName: c.SecretName,
 		ExpectUsernameTag: c.MapUsername, Username: c.Username,
 	}
 	cfg.Cloud, _ = azure.ParseCloud(c.Cloud)

@@ -130,15 +130,16 @@ Flags:
   --authority-host URL  Entra ID authority host (default $AZURE_AUTHORITY_HOST)
   --arm-endpoint URL    Azure Resource Manager endpoint
   --vault NAME|URL|ID   the vault Delinea should use
+  --vault-url URL       the vault's URL when ARM cannot tell it (private clouds)
   --ca-file PATH        extra trusted CA certificates (PEM)
                         The client secret comes from $AZURE_CLIENT_SECRET or the
                         wizard's form; it is never a flag and never saved.
-  --accessible   line-by-line prompts for screen readers (also ACCESSIBLE=1);
-                 used automatically when stdin or stdout is not a terminal
-  --reset        start the course over (asks first; without a terminal add --yes)
-  --yes          answer yes to --reset without asking
-  -h, --help     show this help
-  --version      print the version
+  --accessible          line-by-line prompts for screen readers (also ACCESSIBLE=1);
+                        used automatically when stdin or stdout is not a terminal
+  --reset               start the course over (asks first; without a terminal add --yes)
+  --yes                 answer yes to --reset without asking
+  -h, --help            show this help
+  --version             print the version
 
 Keys in the wizard:
   up/down, k/j       move            space/enter   tick or choose

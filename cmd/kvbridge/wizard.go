@@ -28,7 +28,7 @@ type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
 	sandbox                                  string // "" no practice tenant; a scenario name otherwise
 	tenant, clientID, cloud, authorityHost   string
-	armEndpoint, vault, caFile               string
+	armEndpoint, vault, vaultURL, caFile     string
 }
 
 // sandboxFlag is --sandbox[=SCENARIO]: bare, it means the healthy scenario.
@@ -93,6 +93,7 @@ func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) strin
 	fs.StringVar(&f.authorityHost, "authority-host", "", "")
 	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
 	fs.StringVar(&f.vault, "vault", "", "")
+	fs.StringVar(&f.vaultURL, "vault-url", "", "")
 	fs.StringVar(&f.caFile, "ca-file", "", "")
 	if err := fs.Parse(joinSandboxValue(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,7 +143,7 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
 		return nil, usagef("%v", err)
 	}
 	init := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
-		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault}
+		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault, VaultURL: f.vaultURL}
 	switch {
 	case f.offline:
 		init.Kind = steps.ConnOffline

@@ -80,6 +80,10 @@ type Config struct {
 	// A resource ID lets the permission checks run even when the app cannot list the vault.
 	// "" means: no target; arm.vaults only checks that the list is not empty.
 	Vault string
+	// VaultURL is the vault's data-plane URL, for when ARM cannot tell it and it cannot
+	// be guessed from the name: a private cloud, a served practice tenant. It goes with a
+	// name or resource ID in Vault, which keeps the permission checks possible.
+	VaultURL string
 
 	SecretName string // the Azure secret name mapped in Delinea; "" skips mapping.*
 	// ExpectUsernameTag says the Delinea Username is mapped to the secret's tag "username";
@@ -273,6 +277,13 @@ func (c *Config) parseVault() (VaultRef, error) {
 			return r, fmt.Errorf("vault %q: %s", v, msg)
 		}
 		r.Name = strings.ToLower(v)
+	}
+	if u := strings.TrimSpace(c.VaultURL); u != "" {
+		pu, err := url.Parse(u)
+		if err != nil || pu.Scheme != "https" || pu.Host == "" {
+			return r, fmt.Errorf("vault URL %q: it looks like https://NAME.%s/", u, c.cloud().params().vaultSuffix)
+		}
+		r.URL, r.urlGiven = "https://"+pu.Host+"/", true
 	}
 	if r.URL == "" && r.Name != "" {
 		r.URL = c.guessVaultURL(r.Name)

@@ -104,7 +104,7 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 		[2]string{"Tenant ID", si.TenantID}, [2]string{"Client ID", si.ClientID},
 		[2]string{"Client secret", si.ClientSecret}, [2]string{"Client secret ID", si.ClientSecretID},
 		[2]string{"Subscription", si.SubscriptionID}, [2]string{"Resource group", si.ResourceGroup},
-		[2]string{"Vault", si.VaultName}, [2]string{"CA file", si.CAFile},
+		[2]string{"Vault", si.VaultName}, [2]string{"Vault ID", si.VaultID}, [2]string{"CA file", si.CAFile},
 		[2]string{"Admin API", si.AdminURL + "  (header X-Sandbox-Admin-Key: " + si.AdminKey + ")"},
 	)
 	if si.AnswerKeyFile != "" {
@@ -115,8 +115,18 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	}
 	fmt.Fprintf(tw, "\nThe credentials are practice values, valid only here. Clients must trust the CA file\n")
 	fmt.Fprintf(tw, "(for example SSL_CERT_FILE on Linux, or --ca-file) and use the endpoints above.\n")
-	fmt.Fprintf(tw, "Serving until interrupted.\n")
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The command a trainee runs, ready to copy: the vault by resource ID, so the
+	// permission checks run even when the app cannot list the vault.
+	fmt.Fprintf(w, "\nDiagnose it from another terminal:\n  AZURE_CLIENT_SECRET='%s' kvbridge doctor \\\n", si.ClientSecret)
+	fmt.Fprintf(w, "    --tenant %s --client-id %s \\\n", si.TenantID, si.ClientID)
+	fmt.Fprintf(w, "    --authority-host %s --arm-endpoint %s --ca-file %s \\\n", si.AuthorityHost, si.ARMEndpoint, si.CAFile)
+	fmt.Fprintf(w, "    --vault %s \\\n", si.VaultID)
+	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", si.VaultURLs[0])
+	_, err := fmt.Fprintf(w, "Serving until interrupted.\n")
+	return err
 }
 
 // List writes `kvbridge sandbox list`: each scenario, what it teaches and what the checks
