@@ -19,6 +19,7 @@ type Report struct {
 	Percent        int             `json:"percent"`
 	Complete       bool            `json:"complete"`
 	Screen         string          `json:"screen"`
+	Connection     Connection      `json:"connection"` // where the live checks ran; identifiers only
 	Sections       []ReportSection `json:"sections"`
 	Quiz           ReportQuiz      `json:"quiz"`
 	Acks           []ReportAck     `json:"acknowledgements"`
@@ -74,7 +75,7 @@ func (m *Machine) Report(s State) Report {
 		FormatVersion: FormatVersion, Course: m.Course.Title,
 		StartedAt: s.StartedAt, UpdatedAt: s.UpdatedAt, FinishedAt: s.FinishedAt,
 		ElapsedSeconds: int64(s.Elapsed().Seconds()), Percent: p.Percent(), Complete: p.Complete(),
-		Screen: s.Screen, Missing: m.Missing(s),
+		Screen: s.Screen, Connection: s.Connection, Missing: m.Missing(s),
 		Acks: []ReportAck{}, Checks: []ReportCheck{},
 	}
 	if r.Missing == nil {
@@ -118,6 +119,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "- Started: %s\n", stamp(&r.StartedAt))
 	fmt.Fprintf(&b, "- Finished: %s\n", stamp(r.FinishedAt))
 	fmt.Fprintf(&b, "- Time taken: %s\n", time.Duration(r.ElapsedSeconds)*time.Second)
+	fmt.Fprintf(&b, "- Live checks: %s\n", r.Connection.Describe())
 	fmt.Fprintf(&b, "- Quiz score (first attempts): %d of %d (%d%%); solved in the end: %d\n\n", r.Quiz.FirstTry, r.Quiz.Total, r.Quiz.Percent, r.Quiz.Solved)
 	b.WriteString("## Sections\n\n| Section | Done | Status |\n|---|---|---|\n")
 	for _, s := range r.Sections {

@@ -63,6 +63,26 @@ type Connection struct {
 	SecretExpires *time.Time `json:"secret_expires,omitempty"` // the client secret's expiry, when the trainee gave it
 }
 
+// Describe says in words where the live checks run.
+func (c Connection) Describe() string {
+	switch c.Kind {
+	case ConnPractice:
+		scenario := c.Scenario
+		if scenario == "" {
+			scenario = "healthy"
+		}
+		return "the practice tenant, scenario " + scenario
+	case ConnTenant:
+		if c.TenantID == "" {
+			return "your Azure tenant"
+		}
+		return "Azure tenant " + c.TenantID + ", app " + c.ClientID
+	case ConnOffline:
+		return "none (the course only)"
+	}
+	return "not chosen yet"
+}
+
 // Live reports whether the trainee checks against a tenant, which makes the
 // lessons' live checks part of progress and completion.
 func (s State) Live() bool {

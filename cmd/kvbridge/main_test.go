@@ -78,11 +78,13 @@ func TestReportOfSavedProgress(t *testing.T) {
 	s := m.Start(mustTime(t, "2026-11-28T09:00:00Z"))
 	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvGoto, ID: "1/step/1A"}, s.StartedAt)
 	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}, s.StartedAt)
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnPractice, Scenario: "no-role"}}, s.StartedAt)
 	if err := (steps.Store{Path: path}).Save(s); err != nil {
 		t.Fatal(err)
 	}
 	code, out, _ := runCLI(t, "", nil, "report")
-	if code != 0 || !strings.Contains(out, "| 1 Establishing") || !strings.Contains(out, "1/") || !strings.Contains(out, "## Still to do") {
+	if code != 0 || !strings.Contains(out, "| 1 Establishing") || !strings.Contains(out, "1/") || !strings.Contains(out, "## Still to do") ||
+		!strings.Contains(out, "- Live checks: the practice tenant, scenario no-role") {
 		t.Fatalf("markdown report (code %d):\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "", nil, "report", "--json")
@@ -90,7 +92,8 @@ func TestReportOfSavedProgress(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
 		t.Fatalf("json report (code %d): %v\n%s", code, err, out)
 	}
-	if r.Complete || r.Sections[0].Done != 1 || r.Quiz.Total < 12 || len(r.Acks) != 3 || r.Screen != "1/step/1A" {
+	if r.Complete || r.Sections[0].Done != 1 || r.Quiz.Total < 12 || len(r.Acks) != 3 || r.Screen != "1/step/1A" ||
+		r.Connection.Scenario != "no-role" {
 		t.Errorf("report = %+v", r)
 	}
 }
