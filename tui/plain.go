@@ -403,24 +403,9 @@ func (r *plainRunner) step(cur steps.Screen) error {
 		for _, co := range t.Callouts {
 			r.callout("  ", co)
 		}
-		for {
-			ans, moved, err := r.ask(askYesNo, "Done? [y/n] ")
-			if err != nil || moved {
-				return err
-			}
-			if yes, ok := plainYesNo(ans); ok {
-				if yes {
-					if _, err := r.apply(steps.Event{Type: steps.EvToggleTask, ID: t.ID}); err != nil {
-						r.line("That did not work: " + err.Error())
-						continue
-					}
-					r.line("Ticked.")
-				} else {
-					r.line("Left open.")
-				}
-				break
-			}
-			r.line("Please type y if you have done this, or n to leave it open (? for help).")
+		ev := steps.Event{Type: steps.EvToggleTask, ID: t.ID}
+		if moved, err := r.tick("Done? [y/n] ", "Please type y if you have done this, or n to leave it open (? for help).", ev); err != nil || moved {
+			return err
 		}
 		asked = true
 	}
@@ -558,24 +543,9 @@ func (r *plainRunner) acks(cur steps.Screen) error {
 			continue
 		}
 		r.para("", "  ", pos+": "+a.Text)
-		for {
-			ans, moved, err := r.ask(askYesNo, "Agreed? [y/n] ")
-			if err != nil || moved {
-				return err
-			}
-			if yes, ok := plainYesNo(ans); ok {
-				if yes {
-					if _, err := r.apply(steps.Event{Type: steps.EvToggleAck, ID: a.ID}); err != nil {
-						r.line("That did not work: " + err.Error())
-						continue
-					}
-					r.line("Ticked.")
-				} else {
-					r.line("Left open.")
-				}
-				break
-			}
-			r.line("Please type y to agree, or n to leave it open (? for help).")
+		ev := steps.Event{Type: steps.EvToggleAck, ID: a.ID}
+		if moved, err := r.tick("Agreed? [y/n] ", "Please type y to agree, or n to leave it open (? for help).", ev); err != nil || moved {
+			return err
 		}
 		asked = true
 	}
@@ -586,6 +556,32 @@ func (r *plainRunner) acks(cur steps.Screen) error {
 		return r.pause()
 	}
 	return r.advance()
+}
+
+// tick asks a y/n question until it gets an answer; yes applies ev (ticking a
+// task or an acknowledgement). moved says a navigation command came instead.
+func (r *plainRunner) tick(prompt, retry string, ev steps.Event) (moved bool, err error) {
+	for {
+		ans, moved, err := r.ask(askYesNo, prompt)
+		if err != nil || moved {
+			return moved, err
+		}
+		yes, ok := plainYesNo(ans)
+		switch {
+		case !ok:
+			r.line(retry)
+			continue
+		case !yes:
+			r.line("Left open.")
+			return false, nil
+		}
+		if _, err := r.apply(ev); err != nil {
+			r.line("That did not work: " + err.Error())
+			continue
+		}
+		r.line("Ticked.")
+		return false, nil
+	}
 }
 
 func (r *plainRunner) complete(cur steps.Screen) error {

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 )
@@ -22,11 +21,10 @@ import (
 // doctorFlags are kvbridge doctor's options. The client secret is never a flag value:
 // it comes from AZURE_CLIENT_SECRET, --client-secret-stdin or a masked prompt.
 type doctorFlags struct {
-	tenant, clientID, cloud, authorityHost, armEndpoint string
-	vault, vaultURL, secretName, username, caFile       string
-	sandbox                                             string
-	secretStdin, json                                   bool
-	timeout                                             time.Duration
+	connFlags
+	secretName, username, sandbox string
+	secretStdin, json             bool
+	timeout                       time.Duration
 }
 
 const doctorUsage = `Usage: kvbridge doctor [options]
@@ -55,28 +53,15 @@ Options:
 
 func parseDoctorFlags(args []string, getenv func(string) string) (doctorFlags, error) {
 	var f doctorFlags
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		name := strings.TrimLeft(a, "-")
-		if strings.HasPrefix(a, "-") && (name == "client-secret" || strings.HasPrefix(name, "client-secret=")) {
-			return f, usagef("doctor: --client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET, or pipe it with --client-secret-stdin")
-		}
+	if err := refuseSecretFlag(args, "doctor: ", "pipe it with --client-secret-stdin"); err != nil {
+		return f, err
 	}
 	fs := flag.NewFlagSet("kvbridge doctor", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.tenant, "tenant", "", "")
-	fs.StringVar(&f.clientID, "client-id", "", "")
+	f.register(fs)
 	fs.BoolVar(&f.secretStdin, "client-secret-stdin", false, "")
-	fs.StringVar(&f.cloud, "cloud", "public", "")
-	fs.StringVar(&f.authorityHost, "authority-host", "", "")
-	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
-	fs.StringVar(&f.vault, "vault", "", "")
-	fs.StringVar(&f.vaultURL, "vault-url", "", "")
 	fs.StringVar(&f.secretName, "secret-name", "", "")
 	fs.StringVar(&f.username, "username", "", "")
-	fs.StringVar(&f.caFile, "ca-file", "", "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.sandbox, "sandbox", "", "")
 	fs.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "")
@@ -92,26 +77,15 @@ func parseDoctorFlags(args []string, getenv func(string) string) (doctorFlags, e
 	if f.timeout <= 0 {
 		return f, usagef("doctor: --timeout must be positive")
 	}
-	if _, err := azure.ParseCloud(f.cloud); err != nil {
-		return f, usagef("doctor: %v", err)
-	}
 	if f.sandbox != "" {
-		if f.authorityHost != "" || f.armEndpoint != "" || f.caFile != "" {
-			return f, usagef("doctor: --sandbox runs its own practice tenant; it does not take --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
-		}
-		if c, _ := azure.ParseCloud(f.cloud); c != azure.CloudPublic {
-			return f, usagef("doctor: the practice tenant is a public-cloud tenant; drop --cloud")
+		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
+		if f.endpointsGiven() {
+			return f, usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
 		}
 		return f, nil
 	}
-	if f.tenant == "" {
-		f.tenant = getenv("AZURE_TENANT_ID")
-	}
-	if f.clientID == "" {
-		f.clientID = getenv("AZURE_CLIENT_ID")
-	}
-	if f.authorityHost == "" {
-		f.authorityHost = getenv("AZURE_AUTHORITY_HOST")
+	if err := f.finish(fs, getenv); err != nil {
+		return f, usagef("doctor: %v", err)
 	}
 	return f, nil
 }
@@ -129,9 +103,8 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return usagef("doctor: %v", err)
 	}
-	conn := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
-		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault, VaultURL: f.vaultURL,
-		SecretName: f.secretName, MapUsername: f.username != "", Username: f.username}
+	conn := f.connection()
+	conn.SecretName, conn.MapUsername, conn.Username = f.secretName, f.username != "", f.username
 
 	var practice *sandbox.Tenant
 	if f.sandbox != "" {

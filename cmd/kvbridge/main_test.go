@@ -154,10 +154,28 @@ func TestWizardConnectionFlags(t *testing.T) {
 			t.Errorf("%v: code %d, stderr %s", tc.args, code, errOut)
 		}
 	}
-	l, err := liveOptions(wizardFlags{tenant: "t", clientID: "c"}, func(k string) string {
-		return map[string]string{"AZURE_CLIENT_SECRET": "s3cr3t"}[k]
-	})
-	if err != nil || l.Initial.Kind != steps.ConnTenant || l.Secret != "s3cr3t" || l.StartPractice == nil || l.Config == nil {
-		t.Fatalf("live options: %+v, %v", l, err)
+	env := map[string]string{"AZURE_CLIENT_SECRET": "s3cr3t", "AZURE_TENANT_ID": "env-tenant", "AZURE_CLIENT_ID": "env-client"}
+	for _, tc := range []struct {
+		args     []string
+		kind     string
+		tenant   string
+		clientID string
+	}{
+		// --tenant and --client-id on the command line: check that tenant without asking.
+		{[]string{"--tenant", "t", "--client-id", "c"}, steps.ConnTenant, "t", "c"},
+		// Only the environment: prefill the form, but let the wizard ask where to check.
+		{nil, steps.ConnNone, "env-tenant", "env-client"},
+		// One flag, the other from the environment: still the user's choice.
+		{[]string{"--tenant", "env-tenant"}, steps.ConnTenant, "env-tenant", "env-client"},
+	} {
+		f, err := parseWizardFlags(tc.args, io.Discard, func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		l, err := liveOptions(f, func(k string) string { return env[k] })
+		if err != nil || l.Initial.Kind != tc.kind || l.Initial.TenantID != tc.tenant || l.Initial.ClientID != tc.clientID ||
+			l.Secret != "s3cr3t" || l.StartPractice == nil || l.Config == nil {
+			t.Errorf("%v: live options %+v, %v", tc.args, l.Initial, err)
+		}
 	}
 }

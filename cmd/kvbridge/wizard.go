@@ -27,8 +27,7 @@ var (
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
 	sandbox                                  string // "" no practice tenant; a scenario name otherwise
-	tenant, clientID, cloud, authorityHost   string
-	armEndpoint, vault, vaultURL, caFile     string
+	connFlags
 }
 
 // sandboxFlag is --sandbox[=SCENARIO]: bare, it means the healthy scenario.
@@ -70,14 +69,8 @@ func joinSandboxValue(args []string) []string {
 
 func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) string) (wizardFlags, error) {
 	var f wizardFlags
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		name := strings.TrimLeft(a, "-")
-		if strings.HasPrefix(a, "-") && (name == "client-secret" || strings.HasPrefix(name, "client-secret=")) {
-			return f, usagef("--client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET, or type it into the wizard's form (it is never saved)")
-		}
+	if err := refuseSecretFlag(args, "", "type it into the wizard's form (it is never saved)"); err != nil {
+		return f, err
 	}
 	fs := flag.NewFlagSet("kvbridge", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -87,14 +80,7 @@ func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) strin
 	fs.BoolVar(&f.version, "version", false, "")
 	fs.BoolVar(&f.offline, "offline", false, "")
 	fs.Var(sandboxFlag{&f.sandbox}, "sandbox", "")
-	fs.StringVar(&f.tenant, "tenant", "", "")
-	fs.StringVar(&f.clientID, "client-id", "", "")
-	fs.StringVar(&f.cloud, "cloud", "", "")
-	fs.StringVar(&f.authorityHost, "authority-host", "", "")
-	fs.StringVar(&f.armEndpoint, "arm-endpoint", "", "")
-	fs.StringVar(&f.vault, "vault", "", "")
-	fs.StringVar(&f.vaultURL, "vault-url", "", "")
-	fs.StringVar(&f.caFile, "ca-file", "", "")
+	f.register(fs)
 	if err := fs.Parse(joinSandboxValue(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stderr)
@@ -112,23 +98,12 @@ func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) strin
 		if f.offline {
 			return f, usagef("--sandbox and --offline exclude each other: one runs the checks against the practice tenant, the other runs the course without checks")
 		}
-		if f.authorityHost != "" || f.armEndpoint != "" || f.caFile != "" || f.cloud != "" {
+		if f.endpointsGiven() {
 			return f, usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file")
 		}
 	}
-	if f.cloud != "" {
-		if _, err := azure.ParseCloud(f.cloud); err != nil {
-			return f, usagef("%v", err)
-		}
-	}
-	if f.tenant == "" {
-		f.tenant = getenv("AZURE_TENANT_ID")
-	}
-	if f.clientID == "" {
-		f.clientID = getenv("AZURE_CLIENT_ID")
-	}
-	if f.authorityHost == "" {
-		f.authorityHost = getenv("AZURE_AUTHORITY_HOST")
+	if err := f.finish(fs, getenv); err != nil {
+		return f, usagef("%v", err)
 	}
 	return f, nil
 }
@@ -142,15 +117,14 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	init := steps.Connection{TenantID: f.tenant, ClientID: f.clientID, Cloud: f.cloud,
-		AuthorityHost: f.authorityHost, ARMEndpoint: f.armEndpoint, Vault: f.vault, VaultURL: f.vaultURL}
+	init := f.connection()
 	switch {
 	case f.offline:
 		init.Kind = steps.ConnOffline
 	case f.sandbox != "":
 		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
 		init = steps.Connection{Kind: steps.ConnPractice, Scenario: f.sandbox, Vault: f.vault}
-	case f.tenant != "" && f.clientID != "" && (flagGiven(f.tenant, getenv("AZURE_TENANT_ID")) || flagGiven(f.clientID, getenv("AZURE_CLIENT_ID"))):
+	case f.tenant != "" && f.clientID != "" && f.idsGiven:
 		init.Kind = steps.ConnTenant
 	}
 	return &tui.Live{
@@ -162,9 +136,6 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
 		},
 	}, nil
 }
-
-// flagGiven reports whether a value came from a flag rather than the environment.
-func flagGiven(v, env string) bool { return v != env }
 
 // loadMachine loads and validates the embedded course and question bank.
 func loadMachine() (*steps.Machine, error) {
