@@ -16,6 +16,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui"
 )
 
 // doctorFlags are kvbridge doctor's options. The client secret is never a flag value:
@@ -144,16 +145,14 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return usagef("doctor: %v", err)
 	}
-	pr := newPrinter(io.out, getenv)
-	if !f.json {
-		if practice != nil {
-			fmt.Fprintf(io.out, "Practice tenant: scenario %q (in-process; nothing leaves this machine)\n\n", practice.Info().Scenario)
-		}
+	pr := tui.NewResultWriter(io.out, getenv)
+	if !f.json && practice != nil {
+		pr.Line(fmt.Sprintf("Practice tenant: scenario %q (in-process; nothing leaves this machine)\n", practice.Info().Scenario))
 	}
 	start := time.Now()
 	rep := s.Run(ctx, nil, func(r azure.Result) {
 		if !f.json {
-			pr.result(r)
+			pr.Result(r)
 		}
 	})
 	if f.json {
@@ -161,8 +160,8 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 			return err
 		}
 	} else {
-		pr.fixes(rep)
-		pr.summary(rep, time.Since(start), ctx.Err() != nil)
+		pr.Fixes(rep)
+		pr.Summary(rep, time.Since(start), ctx.Err() != nil)
 	}
 	if ctx.Err() != nil || !rep.OK() {
 		return errFailed
@@ -225,110 +224,4 @@ func writeDoctorJSON(w io.Writer, rep *azure.Report) error {
 		vs = []azure.VaultInfo{}
 	}
 	return enc.Encode(doctorJSON{OK: rep.OK(), Checks: rep.Results, Vaults: vs, DAGDepth: azure.Depth()})
-}
-
-// printer writes doctor's text: a line per check as it completes, then the fixes.
-type printer struct {
-	w            io.Writer
-	color, ascii bool
-}
-
-func newPrinter(w io.Writer, getenv func(string) string) *printer {
-	p := &printer{w: w}
-	p.color = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && isTerminal(w)
-	p.ascii = !utf8Locale(getenv) || getenv("TERM") == "dumb"
-	return p
-}
-
-func utf8Locale(getenv func(string) string) bool {
-	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
-		if v := getenv(k); v != "" {
-			v = strings.ToLower(v)
-			return strings.Contains(v, "utf-8") || strings.Contains(v, "utf8")
-		}
-	}
-	return false
-}
-
-func (p *printer) symbol(s azure.Status) string {
-	sym := map[azure.Status][2]string{
-		azure.StatusPass: {"✓", "[ok]"}, azure.StatusWarn: {"!", "[!!]"},
-		azure.StatusFail: {"✗", "[XX]"}, azure.StatusSkip: {"–", "[--]"},
-	}[s]
-	out := sym[0]
-	if p.ascii {
-		out = sym[1]
-	}
-	if p.color {
-		code := map[azure.Status]string{azure.StatusPass: "32", azure.StatusWarn: "33", azure.StatusFail: "31", azure.StatusSkip: "90"}[s]
-		out = "\x1b[" + code + "m" + out + "\x1b[0m"
-	}
-	return out
-}
-
-func (p *printer) result(r azure.Result) {
-	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), r.Status, r.ID, r.Title)
-	if r.Status != azure.StatusPass && r.Detail != "" {
-		head := ""
-		if r.Cause != "" {
-			head = r.Cause + ": "
-		}
-		for _, line := range wrap(head+r.Detail, 92) {
-			fmt.Fprintf(p.w, "        %s\n", line)
-		}
-	}
-}
-
-func (p *printer) fixes(rep *azure.Report) {
-	first := true
-	for _, r := range rep.Results {
-		if r.Fix == nil || (r.Status != azure.StatusFail && r.Status != azure.StatusWarn) {
-			continue
-		}
-		if first {
-			fmt.Fprintln(p.w, "\nHow to fix:")
-			first = false
-		}
-		fmt.Fprintf(p.w, "\n  %s (%s): %s\n", r.ID, r.Cause, r.Fix.Summary)
-		if r.Fix.Portal != "" {
-			fmt.Fprintf(p.w, "    Portal: %s\n", r.Fix.Portal)
-		}
-		for _, c := range r.Fix.Az {
-			fmt.Fprintf(p.w, "    $ %s\n", c)
-		}
-	}
-}
-
-func (p *printer) summary(rep *azure.Report, d time.Duration, cancelled bool) {
-	n := map[azure.Status]int{}
-	for _, r := range rep.Results {
-		n[r.Status]++
-	}
-	fmt.Fprintf(p.w, "\n%d passed, %d with warnings, %d failed, %d skipped in %.1fs", n[azure.StatusPass], n[azure.StatusWarn], n[azure.StatusFail], n[azure.StatusSkip], d.Seconds())
-	if cancelled {
-		fmt.Fprint(p.w, " (cancelled)")
-	}
-	fmt.Fprintln(p.w)
-}
-
-// wrap breaks text into lines of at most width runes, at spaces.
-func wrap(s string, width int) []string {
-	var lines []string
-	for _, para := range strings.Split(s, "\n") {
-		line := ""
-		for _, w := range strings.Fields(para) {
-			if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
-				lines = append(lines, line)
-				line = ""
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		if line != "" {
-			lines = append(lines, line)
-		}
-	}
-	return lines
 }

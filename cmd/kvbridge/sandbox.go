@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui"
 )
 
 const sandboxUsage = `Usage:
@@ -32,7 +33,7 @@ func runSandbox(ctx context.Context, args []string, io stdio, getenv func(string
 		if len(args) > 1 {
 			return usagef("sandbox list takes no arguments")
 		}
-		sandbox.List(io.out)
+		tui.WriteScenarios(io.out, sandbox.Scenarios())
 		return nil
 	case "serve":
 		return runSandboxServe(ctx, args[1:], io)

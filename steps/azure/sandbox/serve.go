@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 )
 
@@ -127,42 +126,4 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", si.VaultURLs[0])
 	_, err := fmt.Fprintf(w, "Serving until interrupted.\n")
 	return err
-}
-
-// List writes `kvbridge sandbox list`: each scenario, what it teaches and what the checks
-// should find.
-func List(w io.Writer) {
-	for _, s := range Scenarios() {
-		expect := "all checks pass"
-		if s.ExpectCheck != "" {
-			expect = s.ExpectCheck + " fails: " + s.ExpectCause
-		} else if s.Name == "mystery" {
-			expect = "see the answer key"
-		}
-		fmt.Fprintf(w, "%-20s %s\n", s.Name, s.Title)
-		for _, line := range wrap(s.Teaches, 70) {
-			fmt.Fprintf(w, "%20s %s\n", "", line)
-		}
-		fmt.Fprintf(w, "%20s expect: %s\n\n", "", expect)
-	}
-}
-
-// wrap breaks text into lines of at most width runes, at spaces.
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }
