@@ -109,18 +109,28 @@ func (x *kvCall) setSecret(v *vault) {
 	writeJSON(x.w, http.StatusOK, x.bundle(v, s, sv, true))
 }
 
-func (x *kvCall) getSecret(v *vault, version string) {
+// lookup finds a secret and one of its versions (the current one for ""),
+// answering 404 SecretNotFound itself when there is none.
+func (x *kvCall) lookup(v *vault, version string) (*secret, *secretVersion, bool) {
 	s := v.Secrets[strings.ToLower(x.name)]
 	if s == nil {
 		x.notFound(x.name)
-		return
+		return nil, nil, false
 	}
 	sv := s.current()
 	if version != "" {
 		if sv = s.version(version); sv == nil {
 			x.notFound(x.name + "/" + version)
-			return
+			return nil, nil, false
 		}
+	}
+	return s, sv, true
+}
+
+func (x *kvCall) getSecret(v *vault, version string) {
+	s, sv, ok := x.lookup(v, version)
+	if !ok {
+		return
 	}
 	if !sv.Enabled {
 		kvError(x.w, http.StatusForbidden, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled")
@@ -130,17 +140,9 @@ func (x *kvCall) getSecret(v *vault, version string) {
 }
 
 func (x *kvCall) updateSecret(v *vault, version string) {
-	s := v.Secrets[strings.ToLower(x.name)]
-	if s == nil {
-		x.notFound(x.name)
+	s, sv, ok := x.lookup(v, version)
+	if !ok {
 		return
-	}
-	sv := s.current()
-	if version != "" {
-		if sv = s.version(version); sv == nil {
-			x.notFound(x.name + "/" + version)
-			return
-		}
 	}
 	b, ok := x.readBody()
 	if !ok {
