@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -16,12 +17,16 @@ import (
 )
 
 const sandboxUsage = `Usage:
-  kvbridge sandbox serve [--scenario S] [--addr 127.0.0.1:0] [--latency D] [--seed N] [--json]
+  kvbridge sandbox serve [--scenario S | --state FILE] [--addr 127.0.0.1:0] [--latency D] [--seed N] [--json]
+  kvbridge sandbox save [--scenario S] [--seed N] FILE
   kvbridge sandbox list
 
-serve runs a practice tenant (simulated Entra ID, ARM and Key Vault) on loopback until
-interrupted, and prints its endpoints, practice credentials and CA file; --json prints
-them as one JSON line. list shows the scenarios and what each teaches.
+serve runs a practice tenant (simulated Entra ID, ARM, Key Vault and Graph) on loopback
+until interrupted, and prints its endpoints, practice credentials and CA file; --json
+prints them as one JSON line. With --state it serves a tenant a trainer prepared: start
+from 'sandbox save', or change a served tenant through its admin API and fetch
+GET {admin}/state. save writes a scenario's starting state to FILE. list shows the
+scenarios and what each teaches.
 `
 
 func runSandbox(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
@@ -37,11 +42,13 @@ func runSandbox(ctx context.Context, args []string, io stdio, getenv func(string
 		return nil
 	case "serve":
 		return runSandboxServe(ctx, args[1:], io)
+	case "save":
+		return runSandboxSave(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprint(io.out, sandboxUsage)
 		return nil
 	}
-	return usagef("sandbox: unknown command %q (serve or list)", args[0])
+	return usagef("sandbox: unknown command %q (serve, save or list)", args[0])
 }
 
 func runSandboxServe(ctx context.Context, args []string, std stdio) error {
@@ -51,6 +58,7 @@ func runSandboxServe(ctx context.Context, args []string, std stdio) error {
 	addr := fs.String("addr", "127.0.0.1:0", "")
 	latency := fs.Duration("latency", 0, "")
 	seed := fs.Int64("seed", 0, "")
+	state := fs.String("state", "", "")
 	asJSON := fs.Bool("json", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -68,14 +76,55 @@ func runSandboxServe(ctx context.Context, args []string, std stdio) error {
 	if *latency < 0 || *latency > time.Minute {
 		return usagef("sandbox serve: --latency must be between 0 and 1m")
 	}
-	known := false
-	for _, s := range sandbox.Scenarios() {
-		known = known || s.Name == *scenario
+	opts := sandbox.Options{Scenario: *scenario, Seed: *seed, Addr: *addr, Latency: *latency, Wiring: sandbox.Loopback}
+	if *state != "" {
+		f, err := os.Open(*state)
+		if err != nil {
+			return usagef("sandbox serve: --state: %v", err)
+		}
+		t, err := sandbox.Load(f, opts)
+		f.Close()
+		if err != nil {
+			return usagef("sandbox serve: --state %s: %v", *state, err)
+		}
+		return sandbox.ServeTenant(ctx, t, std.out, *asJSON)
 	}
-	if !known {
-		return usagef("sandbox serve: unknown scenario %q (kvbridge sandbox list shows them)", *scenario)
+	if err := checkScenario(*scenario); err != nil {
+		return usagef("sandbox serve: %v", err)
 	}
-	return sandbox.Serve(ctx, sandbox.Options{Scenario: *scenario, Seed: *seed, Addr: *addr, Latency: *latency, Wiring: sandbox.Loopback}, std.out, *asJSON)
+	return sandbox.Serve(ctx, opts, std.out, *asJSON)
+}
+
+// runSandboxSave writes a scenario's starting state, for a trainer to edit or
+// serve with --state. The file holds the practice credentials (practice values).
+func runSandboxSave(args []string) error {
+	fs := flag.NewFlagSet("kvbridge sandbox save", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	scenario := fs.String("scenario", "healthy", "")
+	seed := fs.Int64("seed", 0, "")
+	if err := fs.Parse(args); err != nil {
+		return usagef("sandbox save: %v", err)
+	}
+	if fs.NArg() != 1 {
+		return usagef("sandbox save needs one file name")
+	}
+	if err := checkScenario(*scenario); err != nil {
+		return usagef("sandbox save: %v", err)
+	}
+	t, err := sandbox.Start(sandbox.Options{Scenario: *scenario, Seed: *seed, Wiring: sandbox.Loopback})
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	f, err := os.OpenFile(fs.Arg(0), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("sandbox save: %w", err)
+	}
+	if err := t.Save(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // loopbackOnly refuses any listening address but a loopback one: the practice tenant's
