@@ -133,6 +133,9 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 			cfg.ClientSecret = in.ClientSecret
 		}
 	}
+	if practice == nil && (f.tenant == "" || f.clientID == "") {
+		return usagef("doctor: which app? Give --tenant and --client-id (or set AZURE_TENANT_ID and AZURE_CLIENT_ID), with the secret in AZURE_CLIENT_SECRET; or try the practice tenant: kvbridge doctor --sandbox no-vault-read")
+	}
 	if cfg.ClientSecret == "" {
 		sec, err := readSecret(f, io, getenv, practice != nil)
 		if err != nil {

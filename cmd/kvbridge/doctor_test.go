@@ -202,6 +202,13 @@ func TestDoctorServedVaultByIDAndURL(t *testing.T) {
 	}
 }
 
+func TestDoctorWithoutAnAppSaysWhatToGive(t *testing.T) {
+	code, _, errs := doctorCLI(t, "", map[string]string{"AZURE_CLIENT_SECRET": "x"})
+	if code != 2 || !strings.Contains(errs, "--tenant and --client-id") || !strings.Contains(errs, "--sandbox") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
 func TestDoctorServedHealthyText(t *testing.T) {
 	si := startServed(t, "healthy", 0)
 	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "LANG": "en_US.UTF-8"}

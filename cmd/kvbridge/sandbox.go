@@ -31,7 +31,7 @@ scenarios and what each teaches.
 
 func runSandbox(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
 	if len(args) == 0 {
-		return usagef("sandbox: say serve or list")
+		return usagef("sandbox: say serve, save or list")
 	}
 	switch args[0] {
 	case "list":
