@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -273,5 +276,32 @@ func TestScrub(t *testing.T) {
 	}
 	if r.Evidence.TokenExpires == nil || !r.Evidence.TokenExpires.Equal(when) {
 		t.Error("times were damaged")
+	}
+}
+
+// A value can reach a text in any of the shapes a request or an error body gives it:
+// form- or path-encoded, JSON-escaped inside a longer JSON string (with or without
+// HTML escaping) or Go-quoted. Each is redacted where it is embedded.
+func TestScrubEscapedForms(t *testing.T) {
+	const val = `P@ss "w<o>rd" & \back/slash+%`
+	jsonHTML, _ := json.Marshal(val)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(val)
+	embed := func(q string) string { return `{"value":"x ` + strings.Trim(strings.TrimSpace(q), `"`) + ` y"}` }
+	for name, text := range map[string]string{
+		"raw":        "got " + val,
+		"query":      "client_secret=" + url.QueryEscape(val) + "&scope=x",
+		"path":       "/x/" + url.PathEscape(val) + "/y",
+		"json":       embed(string(jsonHTML)),
+		"json-plain": embed(buf.String()),
+		"go-quoted":  "err: " + strings.Trim(strconv.Quote(val), `"`) + " here",
+	} {
+		r := scrubValue(Result{Detail: text}, val)
+		if !strings.Contains(r.Detail, "[REDACTED]") || strings.Contains(r.Detail, "w<o>rd") ||
+			strings.Contains(r.Detail, `w\u003co\u003erd`) || strings.Contains(r.Detail, "w%3Co%3Erd") {
+			t.Errorf("%s: not scrubbed: %s", name, r.Detail)
+		}
 	}
 }

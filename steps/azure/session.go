@@ -1,10 +1,13 @@
 package azure
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -149,21 +152,39 @@ func (s *Session) secretsClient(vaultURL string) (*azsecrets.Client, error) {
 }
 
 // scrub removes the client secret from every string of a result, in case an error text
-// ever carried it (raw, URL-encoded or quoted).
+// ever carried it (raw, URL-encoded, JSON-escaped or Go-quoted).
 func (s *Session) scrub(r Result) Result {
-	if len(s.secret) < 4 {
-		return r
-	}
-	forms := []string{s.secret, url.QueryEscape(s.secret), url.PathEscape(s.secret), fmt.Sprintf("%q", s.secret)}
-	clean := func(x string) string {
-		for _, f := range forms {
-			if f != "" && strings.Contains(x, f) {
-				x = strings.ReplaceAll(x, f, "[REDACTED]")
-			}
+	return scrubValue(r, s.secret)
+}
+
+// secretForms are the ways a value can appear in text: raw, URL-encoded (form bodies,
+// query strings, paths), JSON-escaped inside a JSON string (with and without Go's HTML
+// escaping) and Go-quoted (%q), the last three without their surrounding quotes so an
+// embedded occurrence matches too. Longer forms come first, so that replacing one never
+// leaves a fragment of another.
+func secretForms(v string) []string {
+	var forms []string
+	add := func(f string) {
+		if f != "" && !slices.Contains(forms, f) {
+			forms = append(forms, f)
 		}
-		return x
 	}
-	return redactStrings(r, clean)
+	unquote := func(q string) string { return strings.TrimSuffix(strings.TrimPrefix(q, `"`), `"`) }
+	add(v)
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
+	if b, err := json.Marshal(v); err == nil {
+		add(unquote(string(b)))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) == nil {
+		add(unquote(strings.TrimSuffix(buf.String(), "\n")))
+	}
+	add(unquote(strconv.Quote(v)))
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
 }
 
 // redactStrings applies clean to every string reachable in a result.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -258,23 +257,28 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 	return r
 }
 
-// scrubValue removes the synced value from every string of a result (raw, URL-encoded
-// or quoted), as Session.scrub does for the client secret. Values shorter than 4
-// characters are left alone: replacing them would garble the text, and no code path
-// puts the value into a result in the first place.
+// scrubValue removes a value (the client secret, a synced value) from every string of a
+// result, in each of its secretForms. Values shorter than 4 characters are left alone:
+// replacing them would garble the text, and no code path puts a value into a result in
+// the first place.
 func scrubValue(r Result, value string) Result {
 	if len(value) < 4 {
 		return r
 	}
-	return redactStrings(r, func(x string) string { return scrubString(x, value) })
+	forms := secretForms(value)
+	return redactStrings(r, func(x string) string { return scrubForms(x, forms) })
 }
 
 func scrubString(x, value string) string {
 	if len(value) < 4 {
 		return x
 	}
-	for _, f := range []string{value, url.QueryEscape(value), url.PathEscape(value), fmt.Sprintf("%q", value)} {
-		if f != "" && strings.Contains(x, f) {
+	return scrubForms(x, secretForms(value))
+}
+
+func scrubForms(x string, forms []string) string {
+	for _, f := range forms {
+		if strings.Contains(x, f) {
 			x = strings.ReplaceAll(x, f, "[REDACTED]")
 		}
 	}
