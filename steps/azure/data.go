@@ -462,7 +462,7 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 		cause := kvForbiddenCause(d.InnerCode)
 		switch cause {
 		case "forbidden-by-rbac":
-			if perms, ok := rs.permsIfKnown(ctx); ok && (hasSecretData(perms.entries) || (d.Action != "" && allows(perms.entries, d.Action, true))) {
+			if perms, ok := rs.permsIfKnown(ctx); ok && grantsDenied(perms.entries, d.Action) {
 				r.Cause, r.Title = "propagating", "The role is assigned but Key Vault does not apply it yet"
 				r.Detail = "ARM's permissions API shows the app's secrets role on the vault, but Key Vault still answers ForbiddenByRbac: the assignment has not propagated yet. This takes up to 10 minutes; try again then (the wizard's watch mode re-runs every 15 s)."
 				r.Evidence.DataActions = flatten(perms.entries, true)
@@ -494,6 +494,16 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 		r.Detail = "No vault answers at " + pr.url + " (" + d.Message + "). Check the vault name and --cloud."
 	}
 	return r
+}
+
+// grantsDenied reports whether the permissions API grants what Key Vault refused: the
+// denied action when Key Vault named it (a role giving other secret actions is not
+// propagating, it is the wrong role), else any secret data action.
+func grantsDenied(entries []permEntry, denied string) bool {
+	if denied != "" {
+		return allows(entries, denied, true)
+	}
+	return hasSecretData(entries)
 }
 
 // permsIfKnown waits for the permissions API when the vault's ID is known.

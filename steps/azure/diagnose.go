@@ -10,6 +10,7 @@ import (
 // evidence, most likely cause first (reference facts §4.6):
 //
 //  1. listing refused (AuthorizationFailed on a subscription): the missing action;
+//     listing failed otherwise (throttled, 5xx, timeout): that failure, not a guess;
 //  2. the vault belongs to another tenant (Key Vault's challenge or AKV10032);
 //  3. the permissions API on the vault shows secret data actions but no
 //     Microsoft.KeyVault/vaults/read: a data role without read on the vault resource,
@@ -52,9 +53,12 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 			r.Fix = readerFix
 			return r
 		}
-		if se.d.Kind == KindTimeout || se.d.Kind == KindNetwork {
-			return genericFailure(se.d, rs)
-		}
+		// Any other failure (throttling past the retry cap, a 5xx, no answer) says
+		// nothing about roles: the list is incomplete, not empty, so report the failure
+		// itself rather than guess a cause for an empty dropdown.
+		r := genericFailure(se.d, rs)
+		r.Detail = strings.TrimSpace(fmt.Sprintf("Listing the vaults of subscription %s failed, so Delinea's dropdown may miss vaults there. %s", se.sub, r.Detail))
+		return r
 	}
 	if !hasTarget {
 		r.Detail = lead + "The app holds no role that reads any vault (Microsoft.KeyVault/vaults/read). Name the vault with --vault for a closer diagnosis."
@@ -111,7 +115,7 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 		r.Fix = readerFix
 	// 6. No role, or a role still propagating.
 	case pc == "forbidden-by-rbac":
-		if permsOK && hasSecretData(perms.entries) {
+		if permsOK && grantsDenied(perms.entries, probe.d.Action) {
 			r.Detail = lead + "The permissions API shows the app's secrets role but Key Vault still refuses it (ForbiddenByRbac): the assignment is propagating; try again within 10 minutes. ARM read on the vault is missing as well."
 			r.Fix = readerFix
 		} else {

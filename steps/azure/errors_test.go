@@ -305,3 +305,21 @@ func TestScrubEscapedForms(t *testing.T) {
 		}
 	}
 }
+
+// "propagating" needs the permissions API to grant what Key Vault refused: a role with
+// other secret actions (a custom role with setSecret only, refused a list) is not a
+// grant on its way, it is the wrong role.
+func TestGrantsDenied(t *testing.T) {
+	setOnly := []permEntry{{DataActions: []string{actSetSecret}}}
+	officer := []permEntry{{DataActions: []string{"Microsoft.KeyVault/vaults/secrets/*"}}}
+	switch {
+	case grantsDenied(setOnly, actReadMeta):
+		t.Error("setSecret taken for readMetadata")
+	case !grantsDenied(officer, actReadMeta):
+		t.Error("secrets/* does not grant readMetadata")
+	case !grantsDenied(setOnly, ""):
+		t.Error("with no action named, any secret data action counts")
+	case grantsDenied(nil, ""):
+		t.Error("no entries grant nothing")
+	}
+}

@@ -3,6 +3,8 @@ package azure_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +128,39 @@ func TestNoVaultReadDiagnosis(t *testing.T) {
 			t.Errorf("data.secrets = %s/%s", d.Status, d.Cause)
 		}
 		t.Logf("vault=%s: %s", vault, r.Detail)
+	}
+}
+
+// throttleVaultLists answers every vault listing with a 429 whose Retry-After is past
+// any retry cap, as ARM does under sustained load; everything else reaches the tenant.
+type throttleVaultLists struct{ next *http.Client }
+
+func (tr throttleVaultLists) Do(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(strings.ToLower(req.URL.Path), "/providers/microsoft.keyvault/vaults") {
+		body := `{"error":{"code":"SubscriptionRequestsThrottled","message":"Number of 'read' requests for subscription exceeded the limit."}}`
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests", Request: req,
+			Header: http.Header{"Retry-After": {"30"}, "Content-Type": {"application/json"}},
+			Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}, nil
+	}
+	return tr.next.Do(req)
+}
+
+// A listing that fails for want of capacity, not of a role, is reported as such: the
+// empty-dropdown diagnosis must not blame a missing Reader for a throttled call.
+func TestThrottledListingIsNotARoleProblem(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "healthy"})
+	cfg := sandboxConfig(ten)
+	cfg.Transport = throttleVaultLists{ten.HTTPClient()}
+	start := time.Now()
+	rep, _ := run(t, cfg)
+	r, _ := rep.Result("arm.vaults")
+	if r.Status != azure.StatusFail || r.Cause != azure.CauseThrottled || r.Evidence.HTTPStatus != 429 {
+		t.Errorf("arm.vaults = %s/%s (%d): %s", r.Status, r.Cause, r.Evidence.HTTPStatus, r.Detail)
+	}
+	if r.Fix != nil && strings.Contains(strings.Join(r.Fix.Az, " "), "Reader") {
+		t.Errorf("a throttled listing is blamed on a role: %+v", r.Fix)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a Retry-After past the cap was waited for: %s", d)
 	}
 }
