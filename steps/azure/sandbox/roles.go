@@ -32,7 +32,9 @@ func init() {
 	}
 }
 
-// matchCompiled is actionMatches for a compiled pattern and a lower-case action.
+// matchCompiled is actionMatches for a pattern already lower-cased and split at '*',
+// and a lower-case action. The parts are matched left to right without overlap, so
+// "microsoft.keyvault/vaults/*/read" needs a segment between "vaults/" and "/read".
 func matchCompiled(parts []string, a string) bool {
 	if len(parts) == 1 {
 		return parts[0] == a
@@ -136,24 +138,7 @@ func roleByID(id string) *roleDefinition { return roleByName(id) }
 // reports agree that the Key Vault data roles alone do not let a principal read the vault
 // resource. That choice is what makes the no-vault-read scenario's dropdown empty.
 func actionMatches(pattern, action string) bool {
-	p, a := strings.ToLower(pattern), strings.ToLower(action)
-	parts := strings.Split(p, "*")
-	if len(parts) == 1 {
-		return p == a
-	}
-	if !strings.HasPrefix(a, parts[0]) {
-		return false
-	}
-	a = a[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, mid := range parts[1 : len(parts)-1] {
-		i := strings.Index(a, mid)
-		if i < 0 {
-			return false
-		}
-		a = a[i+len(mid):]
-	}
-	return strings.HasSuffix(a, last)
+	return matchCompiled(strings.Split(strings.ToLower(pattern), "*"), strings.ToLower(action))
 }
 
 func anyMatch(patterns []string, action string) bool {

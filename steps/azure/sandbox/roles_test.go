@@ -19,6 +19,7 @@ func TestActionWildcards(t *testing.T) {
 		{"a*b*c", "abc", true},
 		{"a*b*c", "acb", false},
 		{"*a*", "bab", true},
+		{"a*a", "a", false}, // prefix and suffix may not share a character
 	}
 	for _, c := range cases {
 		if got := actionMatches(c.pattern, c.action); got != c.want {
