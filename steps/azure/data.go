@@ -2,12 +2,9 @@ package azure
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 )
 
 // probeResult is the read-only data-plane call: the first page of the secret list.
@@ -667,10 +664,4 @@ func (rs *runState) disabled(ev Evidence, vault, name string) Result {
 	r.Fix = &Fix{Summary: "Enable the secret.", Portal: "Key vaults › " + vault + " › Secrets › " + name + " › (current version) › Enabled: Yes",
 		Az: []string{fmt.Sprintf("az keyvault secret set-attributes --vault-name %s --name %s --enabled true", vault, name)}}
 	return r
-}
-
-// isNotFound reports a 404 ResponseError.
-func isNotFound(err error) bool {
-	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == 404
 }

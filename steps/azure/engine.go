@@ -3,7 +3,6 @@ package azure
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"sync"
 	"time"
 )
@@ -411,13 +410,4 @@ func (f *future[T]) wait(ctx context.Context) (T, bool) {
 		var zero T
 		return zero, false
 	}
-}
-
-// sortResults orders results as the catalogue does.
-func sortResults(rs []Result) {
-	idx := map[string]int{}
-	for i, c := range Catalogue {
-		idx[c.ID] = i
-	}
-	sort.SliceStable(rs, func(i, j int) bool { return idx[rs[i].ID] < idx[rs[j].ID] })
 }
