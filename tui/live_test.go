@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +209,157 @@ func TestLiveChooserFirstStart(t *testing.T) {
 	m = keys(t, m, "enter")
 	if m.state.Connection.Kind != steps.ConnOffline || m.live.tenant != nil {
 		t.Fatalf("offline not chosen: %+v", m.state.Connection)
+	}
+}
+
+// TestPracticeNewSecretStaysInTheForm: the new client secret's Value goes
+// into the masked field, never into the status line or the frame; an action
+// that ends after the practice tenant was replaced is dropped.
+func TestPracticeNewSecretStaysInTheForm(t *testing.T) {
+	m := newLiveTest(t, 100, 40, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}))
+	m = gotoScreen(t, m, "1/step/1B")
+	m = keys(t, m, "p") // on 1B the menu starts with "Create a new client secret"
+	m = keys(t, m, "enter")
+	v := m.live.val(fSecret)
+	if v == "" || v == m.live.info.ClientSecret {
+		t.Fatalf("the form's secret was not replaced: %q", v)
+	}
+	if strings.Contains(m.status, v) || strings.Contains(view(m), v) {
+		t.Fatalf("the new secret's value is on screen:\n%s\n%s", m.status, view(m))
+	}
+	if !strings.Contains(m.status, "New client secret created") {
+		t.Fatalf("status %q", m.status)
+	}
+
+	before := m.live.val(fSecret)
+	m = update(t, m, practiceDoneMsg{gen: m.live.gen - 1, text: "old tenant", newSecret: &sandbox.NewSecret{Value: "from-an-old-tenant"}})
+	if m.live.val(fSecret) != before || m.status == "old tenant" {
+		t.Fatalf("a stale practice action was applied: %q, status %q", m.live.val(fSecret), m.status)
+	}
+}
+
+// TestRunDuringSaveEndsTheSave: r while the practice Save is in flight
+// cancels it; its late result is dropped and nothing stays "saving".
+func TestRunDuringSaveEndsTheSave(t *testing.T) {
+	m := liveGolden(t, 80, 24, "3/check")
+	m.live.attempt++
+	m.live.syncing = true
+	saveAttempt := m.live.attempt
+	nm, _ := m.Update(keyMsg("r")) // the commands are not run: no tenant here
+	m = nm.(Model)
+	if m.live.syncing {
+		t.Fatal("r left the Save marked as running")
+	}
+	m = update(t, m, syncDoneMsg{attempt: saveAttempt, res: azure.SyncResult{Result: azure.Result{ID: azure.SyncCheckID, Status: azure.StatusPass, Title: "late"}}})
+	if m.live.sync != nil {
+		t.Fatal("the cancelled Save's result was recorded")
+	}
+}
+
+// TestWatchOneTickAtATime: a run started by hand while watching leaves the
+// watch one pending tick, not two.
+func TestWatchOneTickAtATime(t *testing.T) {
+	m := liveGolden(t, 80, 24, "1/check")
+	ids := m.sectionIDs(0)
+	m.live.watch = true
+	m = startFakeRun(m, ids)
+	nm, cmd := m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
+	m = nm.(Model)
+	if cmd == nil {
+		t.Fatal("watching schedules no next run")
+	}
+	first := m.live.watchN
+	m = startFakeRun(m, ids) // r pressed meanwhile
+	nm, _ = m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
+	m = nm.(Model)
+	nm, cmd = m.Update(watchTickMsg{n: first})
+	m = nm.(Model)
+	if cmd != nil || m.live.running {
+		t.Fatal("the older watch tick started a second run")
+	}
+	nm, cmd = m.Update(watchTickMsg{n: m.live.watchN})
+	if cmd == nil || !nm.(Model).live.running {
+		t.Fatal("the current watch tick did not run the checks")
+	}
+}
+
+// TestEveryPracticeTenantClosed: the wizard's end closes the running
+// tenant, an old one whose close command never ran, and one still starting
+// (it waits for that start).
+func TestEveryPracticeTenantClosed(t *testing.T) {
+	var mu sync.Mutex
+	var started []*sandbox.Tenant
+	count := func() int { mu.Lock(); defer mu.Unlock(); return len(started) }
+	release := make(chan struct{})
+	l := testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"})
+	start := l.StartPractice
+	l.StartPractice = func(s string) (*sandbox.Tenant, error) {
+		ten, err := start(s)
+		if err == nil {
+			mu.Lock()
+			started = append(started, ten)
+			mu.Unlock()
+		}
+		if s != "healthy" {
+			<-release // this start is still going when the wizard ends
+		}
+		return ten, err
+	}
+	serves := func(ten *sandbox.Tenant) bool {
+		resp, err := ten.HTTPClient().Get(ten.Info().AuthorityHost)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	}
+	choose := func(m Model) (Model, tea.Cmd) {
+		var cmd tea.Cmd
+		for _, k := range []string{"c", "down", "enter"} { // the next scenario
+			var nm tea.Model
+			nm, cmd = m.Update(keyMsg(k))
+			m = nm.(Model)
+		}
+		return m, cmd
+	}
+
+	t.Run("close never ran", func(t *testing.T) {
+		m := newLiveTest(t, 80, 24, l)
+		first := m.live.tenant
+		m, _ = choose(m) // its commands are never run: the program quit first
+		m.live.closeLive()
+		if serves(first) {
+			t.Error("the replaced tenant still serves after the wizard ended")
+		}
+	})
+	t.Run("still starting", func(t *testing.T) {
+		m := newLiveTest(t, 80, 24, l)
+		n := count()
+		m, cmd := choose(m)
+		ran := make(chan struct{})
+		go func() { defer close(ran); runAll(cmd) }() // the model never sees the results
+		for count() == n {
+			time.Sleep(time.Millisecond)
+		}
+		go func() { time.Sleep(20 * time.Millisecond); close(release) }()
+		m.live.closeLive() // waits for the start
+		mu.Lock()
+		last := started[len(started)-1]
+		mu.Unlock()
+		if serves(last) {
+			t.Error("the tenant that was starting still serves after the wizard ended")
+		}
+		<-ran
+	})
+}
+
+// runAll runs commands and the batches they return, dropping the messages.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runAll(c)
+		}
 	}
 }

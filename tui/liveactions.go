@@ -265,7 +265,7 @@ func roleAction(assign bool, name string) func(t *sandbox.Tenant, clientID, vaul
 }
 
 var practiceActions = []practiceAction{
-	{"Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. Its Value is shown once, here, and put into the form's Client secret field.",
+	{"Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. The portal shows its Value once; here it goes straight into the form's Client secret field (masked, never saved).",
 		[]string{"1/step/1B", "1/check"},
 		func(t *sandbox.Tenant, clientID, _ string) (string, *sandbox.NewSecret, error) {
 			ns, err := t.AddClientSecret(clientID, 0)
@@ -343,16 +343,21 @@ func (m *Model) runPractice(a practiceAction) tea.Cmd {
 	if clientID == "" {
 		clientID = lm.info.ClientID
 	}
-	vault := lm.info.VaultName
+	vault, gen := lm.info.VaultName, lm.gen
 	m.status = a.title + "…"
 	return func() tea.Msg {
 		text, ns, err := a.run(t, clientID, vault)
-		return practiceDoneMsg{text: text, err: err, newSecret: ns}
+		return practiceDoneMsg{gen: gen, text: text, err: err, newSecret: ns}
 	}
 }
 
 // practiceDone reports an action and, on a check screen, re-runs its checks.
+// The new client secret's Value goes into the form only, never into a
+// message. An action on a tenant since replaced is dropped.
 func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
+	if msg.gen != m.live.gen {
+		return nil
+	}
 	if msg.err != nil {
 		m.status = "The portal would refuse: " + strings.TrimPrefix(msg.err.Error(), "sandbox: ")
 		return nil
@@ -360,8 +365,8 @@ func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
 	m.status = msg.text
 	if ns := msg.newSecret; ns != nil {
 		m.live.secret(ns.Value)
-		m.status = fmt.Sprintf("New client secret (expires %s). Value, shown this once: %s (now in the form's Client secret field)",
-			ns.Expires.Format("2006-01-02"), ns.Value)
+		m.status = fmt.Sprintf("New client secret created (expires %s). Its Value is now in section 1's Client secret field (masked, never saved).",
+			ns.Expires.Format("2006-01-02"))
 	}
 	cur, _ := m.mach.Current(m.state)
 	if cur.Kind == steps.ScreenCheck {
@@ -422,9 +427,9 @@ func (m *Model) chooseConnection(i int) tea.Cmd {
 	var cmds []tea.Cmd
 	closeTenant := func() {
 		m.stopRun()
-		if t := lm.tenant; t != nil {
+		if t, owned := lm.tenant, lm.owned; t != nil {
 			lm.tenant, lm.info = nil, sandbox.Info{}
-			cmds = append(cmds, func() tea.Msg { _ = t.Close(); return nil })
+			cmds = append(cmds, func() tea.Msg { owned.close(t); return nil })
 		}
 		lm.gen++
 		lm.starting = false

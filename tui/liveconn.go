@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -66,8 +67,9 @@ type liveModel struct {
 
 	tenant   *sandbox.Tenant // the running practice tenant, if any
 	info     sandbox.Info
-	gen      int  // practice tenant generation: a start of an older one is closed
-	starting bool // a practice tenant is starting
+	owned    *tenants // every practice tenant started, closed when the wizard ends
+	gen      int      // practice tenant generation: a start of an older one is closed
+	starting bool     // a practice tenant is starting
 	startErr string
 
 	fields  map[string]*field
@@ -98,7 +100,8 @@ type liveModel struct {
 
 func newLiveModel(l *Live) *liveModel {
 	lm := &liveModel{cfg: l, results: map[string]azure.Result{}, cloud: "public",
-		spin: spinner.New(spinner.WithSpinner(spinner.Line))}
+		owned: &tenants{open: map[*sandbox.Tenant]bool{}},
+		spin:  spinner.New(spinner.WithSpinner(spinner.Line))}
 	lm.fields = map[string]*field{}
 	for _, n := range []string{fTenant, fClient, fVault, fFilter, fSecretName, fUsername, fExpiry} {
 		lm.fields[n] = &field{}
@@ -131,6 +134,7 @@ type (
 		res     azure.SyncResult
 	}
 	practiceDoneMsg struct {
+		gen       int // the practice tenant the action ran on
 		text      string
 		err       error
 		newSecret *sandbox.NewSecret
@@ -230,17 +234,87 @@ func (m *Model) startPracticeCmd(scenario string) tea.Cmd {
 	lm.results = map[string]azure.Result{}
 	lm.vaults, lm.listed, lm.sync = nil, false, nil
 	m.stopRun()
-	gen, start := lm.gen, lm.cfg.StartPractice
-	return func() tea.Msg {
-		if old != nil {
-			_ = old.Close()
-		}
-		if start == nil {
+	gen, start, owned := lm.gen, lm.cfg.StartPractice, lm.owned
+	if start == nil {
+		return func() tea.Msg {
+			owned.close(old)
 			return practiceStartedMsg{gen: gen, err: errors.New("this build has no practice tenant")}
 		}
-		t, err := start(scenario)
-		return practiceStartedMsg{gen: gen, tenant: t, err: err}
 	}
+	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.st.Spinner))
+	return tea.Batch(func() tea.Msg {
+		owned.close(old)
+		if !owned.begin() {
+			return practiceStartedMsg{gen: gen, err: errWizardEnded}
+		}
+		defer owned.starting.Done()
+		t, err := start(scenario)
+		if err == nil && !owned.add(t) {
+			t, err = nil, errWizardEnded
+		}
+		return practiceStartedMsg{gen: gen, tenant: t, err: err}
+	}, lm.spin.Tick)
+}
+
+var errWizardEnded = errors.New("the wizard has ended")
+
+// tenants owns the practice tenants the wizard starts, so that every one of
+// them is closed when it ends: the current one, one still starting, and an
+// older one whose close was handed to a command the program never ran.
+type tenants struct {
+	starting sync.WaitGroup // starts in flight
+	mu       sync.Mutex
+	open     map[*sandbox.Tenant]bool
+	ended    bool
+}
+
+// begin counts a start in, unless the wizard has ended.
+func (ts *tenants) begin() bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.ended {
+		return false
+	}
+	ts.starting.Add(1)
+	return true
+}
+
+// add takes a started tenant; once the wizard has ended it closes it at
+// once and reports false.
+func (ts *tenants) add(t *sandbox.Tenant) bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.ended {
+		_ = t.Close()
+		return false
+	}
+	ts.open[t] = true
+	return true
+}
+
+// close closes one tenant (nil is fine) and forgets it.
+func (ts *tenants) close(t *sandbox.Tenant) {
+	if t == nil {
+		return
+	}
+	ts.mu.Lock()
+	delete(ts.open, t)
+	ts.mu.Unlock()
+	_ = t.Close()
+}
+
+// closeAll closes every tenant, and waits for those still starting (each
+// closes itself, seeing the wizard has ended).
+func (ts *tenants) closeAll() {
+	ts.mu.Lock()
+	ts.ended = true
+	open := ts.open
+	ts.open = map[*sandbox.Tenant]bool{}
+	ts.mu.Unlock()
+	for t := range open {
+		_ = t.Close()
+	}
+	ts.starting.Wait()
 }
 
 // practiceStarted takes a started tenant: the form gets the credentials a
@@ -248,9 +322,8 @@ func (m *Model) startPracticeCmd(scenario string) tea.Cmd {
 func (m *Model) practiceStarted(msg practiceStartedMsg) tea.Cmd {
 	lm := m.live
 	if msg.gen != lm.gen || m.state.Connection.Kind != steps.ConnPractice {
-		if msg.tenant != nil {
-			t := msg.tenant
-			return func() tea.Msg { _ = t.Close(); return nil }
+		if t, owned := msg.tenant, lm.owned; t != nil {
+			return func() tea.Msg { owned.close(t); return nil }
 		}
 		return nil
 	}
@@ -275,7 +348,8 @@ func (m *Model) practiceStarted(msg practiceStartedMsg) tea.Cmd {
 	return nil
 }
 
-// closeLive ends a run and closes the practice tenant (on exit).
+// closeLive ends a run and closes every practice tenant (on exit): the
+// current one, one still starting, and older ones not closed yet.
 func (lm *liveModel) closeLive() {
 	if lm == nil {
 		return
@@ -283,23 +357,22 @@ func (lm *liveModel) closeLive() {
 	if lm.cancel != nil {
 		lm.cancel()
 	}
-	if lm.tenant != nil {
-		_ = lm.tenant.Close()
-		lm.tenant = nil
-	}
+	lm.tenant = nil
+	lm.owned.closeAll()
 }
 
-// stopRun cancels the run in progress; its late results are dropped.
+// stopRun cancels the run or the practice Save in progress; their late
+// results are dropped.
 func (m *Model) stopRun() {
 	lm := m.live
 	if lm.cancel != nil {
 		lm.cancel()
 		lm.cancel = nil
 	}
-	if lm.running {
+	if lm.running || lm.syncing {
 		lm.attempt++
 	}
-	lm.running = false
+	lm.running, lm.syncing = false, false
 	lm.watch = false
 }
 
@@ -373,6 +446,7 @@ func (m *Model) runChecks(ids []string) tea.Cmd {
 		return nextResult(attempt, ch, report, cancel)()
 	}
 	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.st.Spinner))
+	m.render() // the spinners show at once, not at the first tick
 	return tea.Batch(run, lm.spin.Tick)
 }
 
@@ -451,6 +525,9 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 		m.status = "Everything passes now: watching stopped."
 	case lm.watch:
 		m.status += fmt.Sprintf(" Watching: next run in %d s (w stops).", int(WatchInterval.Seconds()))
+		// A generation per tick: after a run started by hand meanwhile, the
+		// older tick finds nothing to do.
+		lm.watchN++
 		n := lm.watchN
 		cmd = tea.Tick(WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} })
 	}

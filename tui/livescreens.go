@@ -202,7 +202,6 @@ func (m *Model) liveKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case key.Matches(msg, k.Cancel):
 		if lm.running || lm.syncing || lm.watch {
 			m.stopRun()
-			lm.syncing = false
 			m.status = "Stopped. Results so far are kept; r runs the checks again."
 			m.render()
 		}
