@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -401,5 +404,24 @@ func TestNoColourInTheTextItself(t *testing.T) {
 	m = press(t, m, "space")
 	if v := view(m); !strings.Contains(v, "[x] 1A.1") || !strings.Contains(v, "[1 Identity]") {
 		t.Errorf("state not readable without colour:\n%s", v)
+	}
+}
+
+// TestRunInterrupted: a signal ends the wizard through the context; that is
+// an interruption (ErrAborted, exit 2 as in the plain mode) with progress
+// saved, not "program was killed".
+func TestRunInterrupted(t *testing.T) {
+	mach := machine(t)
+	store := steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	_, err := Run(ctx, Options{Machine: mach, Store: store, State: mach.Start(t0), In: pr, Out: io.Discard})
+	if !errors.Is(err, ErrAborted) {
+		t.Fatalf("err = %v, want ErrAborted", err)
+	}
+	if _, err := os.Stat(store.Path); err != nil {
+		t.Fatalf("progress not saved: %v", err)
 	}
 }

@@ -26,6 +26,7 @@ type Options struct {
 	Out  io.Writer // defaults to os.Stdout
 }
 
-// ErrAborted means the input ended (plain mode) before the course did.
-// Progress is saved; cmd maps it to exit code 2.
+// ErrAborted means the input ended (plain mode), or a signal interrupted
+// either runner, before the course did. Progress is saved; cmd maps it to
+// exit code 2.
 var ErrAborted = errors.New("input ended before the course was finished")

@@ -43,7 +43,13 @@ func Run(ctx context.Context, opts Options) (steps.State, error) {
 	if err := m.sv.save(m.seq+1, m.state); err != nil {
 		return m.state, errors.Join(runErr, err)
 	}
-	if runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) {
+	switch {
+	case ctx.Err() != nil, errors.Is(runErr, tea.ErrInterrupted):
+		// A signal (SIGINT from kill, SIGTERM): bubbletea and the context
+		// race to end the program; either way it is an interruption, as in
+		// the plain mode (cmd exits 2), not a failure.
+		return m.state, fmt.Errorf("%w: interrupted", ErrAborted)
+	case runErr != nil:
 		return m.state, fmt.Errorf("tui: %w", runErr)
 	}
 	return m.state, nil
