@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -127,7 +128,10 @@ func hangListener(t testing.TB) string {
 // loopbackOnly dials only the given addresses and trusts the given TLS config.
 func loopbackOnly(tlsCfg *tls.Config) *http.Client {
 	d := &net.Dialer{}
-	return &http.Client{Transport: &http.Transport{Proxy: nil, TLSClientConfig: tlsCfg,
+	// A bounded handshake, as production transports have (azcore's and
+	// http.DefaultTransport's 10 s): net/http finishes a dial in the background after
+	// its request is cancelled, so without a bound a silent server would hold it forever.
+	return &http.Client{Transport: &http.Transport{Proxy: nil, TLSClientConfig: tlsCfg, TLSHandshakeTimeout: 500 * time.Millisecond,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			if !strings.HasPrefix(addr, "127.0.0.1:") {
 				return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError("test transport dials loopback only: " + addr)}
@@ -196,6 +200,7 @@ func TestCancelReturnsPromptly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan *azure.Report)
 	go func() { done <- s.Run(ctx, nil, nil) }()
@@ -212,5 +217,15 @@ func TestCancelReturnsPromptly(t *testing.T) {
 		}
 	case <-time.After(time.Second):
 		t.Fatal("Run did not return after cancel")
+	}
+	// Nothing the run started outlives it for long: the checks, the shared futures,
+	// the listing workers and the SDK calls all end with the run's context.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines outlive the cancelled run (%d before):\n%s", n-before, before, buf[:runtime.Stack(buf, true)])
 	}
 }
