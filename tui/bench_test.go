@@ -55,3 +55,25 @@ func BenchmarkResize(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkSpinnerTick measures a spinner frame (10 a second) while a run
+// goes, at 200x60: on the check screen it re-renders the body; elsewhere
+// only the frame is composed.
+func BenchmarkSpinnerTick(b *testing.B) {
+	for _, c := range []struct{ name, check, shown string }{
+		{"on-1-check", "1/check", "1/check"},
+		{"on-3-check", "3/check", "3/check"},
+		{"on-3-step-3B", "1/check", "3/step/3B"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			m := liveGolden(b, 200, 60, c.check)
+			m = startFakeRun(m, m.sectionIDs(screenOf(m).Section))
+			m = gotoScreen(b, m, c.shown)
+			b.ReportAllocs()
+			for b.Loop() {
+				nm, _ := m.Update(m.live.spin.Tick())
+				m = nm.(Model)
+			}
+		})
+	}
+}

@@ -23,7 +23,7 @@ const (
 
 // liveGolden is a wizard connected to "your tenant" with the forms filled,
 // on the given screen, with no run yet.
-func liveGolden(t *testing.T, w, h int, screen string) Model {
+func liveGolden(t testing.TB, w, h int, screen string) Model {
 	t.Helper()
 	l := testLive(steps.Connection{Kind: steps.ConnTenant, TenantID: gTenant, ClientID: gClient, Vault: "kv-prod"})
 	l.Secret = "Qx8~abcdefghijklmnopqrstuvwxyz0123456789"

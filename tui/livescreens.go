@@ -876,7 +876,9 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 		if lm.running || lm.syncing || lm.starting {
 			var cmd tea.Cmd
 			lm.spin, cmd = lm.spin.Update(msg)
-			m.render()
+			if cmd != nil && m.spinnerShown() {
+				m.render() // a new frame of the spinner; other screens stay as they are
+			}
 			return cmd
 		}
 	case tea.PasteMsg:
@@ -894,6 +896,13 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// spinnerShown reports whether the body on screen draws the spinner: only
+// a check screen does (the run, the vault listing, the Save, the start).
+func (m *Model) spinnerShown() bool {
+	cur, ok := m.liveScreen()
+	return ok && cur.Kind == steps.ScreenCheck && !m.confirm && m.live.overlay == overlayNone
 }
 
 // liveKeyMap is the help while a field is edited or an overlay is open.

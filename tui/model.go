@@ -451,7 +451,17 @@ func (m *Model) ensureVisible(s span) {
 }
 
 func (m Model) footerHeight() int {
-	return 1 + len(m.messageLines()) + lipgloss.Height(m.helpView())
+	return 1 + len(m.messageLines()) + m.helpHeight()
+}
+
+// helpHeight is the height of the footer's help without rendering it (fit
+// and compose ask on every update, spinner frames included): the short help
+// is one line, cut to the width; only the full help needs drawing.
+func (m Model) helpHeight() int {
+	if !m.help.ShowAll {
+		return 1
+	}
+	return lipgloss.Height(m.helpView())
 }
 
 func (m Model) keyMap() screenKeys {
