@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,41 @@ func TestLatencyIsAdded(t *testing.T) {
 	e.raw("GET", e.info.AuthorityHost+e.info.TenantID+"/v2.0/.well-known/openid-configuration", "", "")
 	if d := time.Since(t0); d < 40*time.Millisecond {
 		t.Fatalf("response took %s, want >= 40ms", d)
+	}
+}
+
+// Close ends every server goroutine, in both wirings, even with a request still
+// waiting out its latency: a long `sandbox serve` or a test suite starting hundreds of
+// tenants keeps nothing behind.
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, w := range []Wiring{Hostnames, Loopback} {
+		ten, err := Start(Options{Wiring: w, Latency: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := ten.Info()
+		inFlight := make(chan struct{})
+		go func() {
+			defer close(inFlight)
+			if resp, err := ten.HTTPClient().Get(in.VaultURLs[0] + "secrets?api-version=7.4"); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		resp, err := ten.HTTPClient().Get(in.AuthorityHost + in.TenantID + "/v2.0/.well-known/openid-configuration")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		ten.Close()
+		<-inFlight
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines outlive Close:\n%s", n-before, buf[:runtime.Stack(buf, true)])
 	}
 }
