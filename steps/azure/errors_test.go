@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
@@ -321,5 +322,37 @@ func TestGrantsDenied(t *testing.T) {
 		t.Error("with no action named, any secret data action counts")
 	case grantsDenied(nil, ""):
 		t.Error("no entries grant nothing")
+	}
+}
+
+// Each cloud gets its own login host, ARM endpoint and audience, Key Vault token scope
+// and DNS zone, and Microsoft Graph host (facts §7); $AZURE_AUTHORITY_HOST never leaks in.
+func TestCloudEndpoints(t *testing.T) {
+	t.Setenv("AZURE_AUTHORITY_HOST", "https://login.example.invalid/")
+	for _, c := range []struct {
+		cloud                          Cloud
+		login, arm, audience, vaultDNS string
+		vaultScope, graph              string
+	}{
+		{CloudPublic, "https://login.microsoftonline.com/", "https://management.azure.com", "https://management.core.windows.net/",
+			"vault.azure.net", "https://vault.azure.net/.default", "https://graph.microsoft.com"},
+		{CloudChina, "https://login.chinacloudapi.cn/", "https://management.chinacloudapi.cn", "https://management.core.chinacloudapi.cn/",
+			"vault.azure.cn", "https://vault.azure.cn/.default", "https://microsoftgraph.chinacloudapi.cn"},
+		{CloudUSGov, "https://login.microsoftonline.us/", "https://management.usgovcloudapi.net", "https://management.core.usgovcloudapi.net/",
+			"vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net/.default", "https://graph.microsoft.us"},
+	} {
+		s, err := NewSession(Config{Cloud: c.cloud, TenantID: "contoso.onmicrosoft.com", ClientID: "00000000-0000-0000-0000-000000000001",
+			ClientSecret: "abc8Q~defghijklmnopqrstuvwxyz0123456789", Vault: "kv-prod"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rm := s.cloudCfg.Services[cloud.ResourceManager]
+		p := c.cloud.params()
+		if s.cloudCfg.ActiveDirectoryAuthorityHost != c.login || rm.Endpoint != c.arm || rm.Audience != c.audience ||
+			p.vaultSuffix != c.vaultDNS || p.vaultScope != c.vaultScope || s.graphURL != c.graph ||
+			s.vault.URL != "https://kv-prod."+c.vaultDNS+"/" {
+			t.Errorf("%s: login %s, arm %s (%s), vault %s %s, graph %s", c.cloud, s.cloudCfg.ActiveDirectoryAuthorityHost,
+				rm.Endpoint, rm.Audience, s.vault.URL, p.vaultScope, s.graphURL)
+		}
 	}
 }
