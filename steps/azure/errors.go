@@ -250,7 +250,7 @@ func decodeService(re *azcore.ResponseError, d *Decoded) {
 // entraCause maps an AADSTS code to auth.token's cause, with a plain explanation.
 func entraCause(code int) (cause, detail string) {
 	switch code {
-	case 90002, 90038, 900023, 90072:
+	case 90002, 90038, 900023:
 		return "tenant-not-found", "Entra ID does not know this tenant (or it belongs to another cloud). Check the tenant ID (Directory ID) on the app registration's Overview page, and --cloud."
 	case 700016:
 		return "app-not-found", "No app with this client ID exists in the tenant. Check the Application (client) ID on the app registration's Overview page, and that the tenant is the app's home tenant."
