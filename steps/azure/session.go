@@ -107,48 +107,41 @@ func NewSession(cfg Config) (*Session, error) {
 // Config returns the session's configuration, without the secret.
 func (s *Session) Config() Config { return s.cfg }
 
-func (s *Session) vaultsClient(sub string) (*armkeyvault.VaultsClient, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.vaults[sub]; c != nil {
+// cachedClient returns the client of key in m, making it with mk on first use.
+func cachedClient[T any](mu *sync.Mutex, m map[string]*T, key string, mk func() (*T, error)) (*T, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if c := m[key]; c != nil {
 		return c, nil
 	}
-	c, err := armkeyvault.NewVaultsClient(sub, s.cred, s.armOpts)
+	c, err := mk()
 	if err == nil {
-		s.vaults[sub] = c
+		m[key] = c
 	}
 	return c, err
 }
 
+func (s *Session) vaultsClient(sub string) (*armkeyvault.VaultsClient, error) {
+	return cachedClient(&s.mu, s.vaults, sub, func() (*armkeyvault.VaultsClient, error) {
+		return armkeyvault.NewVaultsClient(sub, s.cred, s.armOpts)
+	})
+}
+
 func (s *Session) permsClient(sub string) (*armauthorization.PermissionsClient, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.perms[sub]; c != nil {
-		return c, nil
-	}
-	c, err := armauthorization.NewPermissionsClient(sub, s.cred, s.armOpts)
-	if err == nil {
-		s.perms[sub] = c
-	}
-	return c, err
+	return cachedClient(&s.mu, s.perms, sub, func() (*armauthorization.PermissionsClient, error) {
+		return armauthorization.NewPermissionsClient(sub, s.cred, s.armOpts)
+	})
 }
 
 // secretsClient returns the one azsecrets client of a vault URL. Challenge resource
 // verification stays on except for IP or localhost vault hosts, where it can never pass.
 func (s *Session) secretsClient(vaultURL string) (*azsecrets.Client, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.kv[vaultURL]; c != nil {
-		return c, nil
-	}
-	c, err := azsecrets.NewClient(vaultURL, s.cred, &azsecrets.ClientOptions{
-		ClientOptions:                        s.common,
-		DisableChallengeResourceVerification: isIPOrLocal(hostOf(vaultURL)),
+	return cachedClient(&s.mu, s.kv, vaultURL, func() (*azsecrets.Client, error) {
+		return azsecrets.NewClient(vaultURL, s.cred, &azsecrets.ClientOptions{
+			ClientOptions:                        s.common,
+			DisableChallengeResourceVerification: isIPOrLocal(hostOf(vaultURL)),
+		})
 	})
-	if err == nil {
-		s.kv[vaultURL] = c
-	}
-	return c, err
 }
 
 // scrub removes the client secret from every string of a result, in case an error text
