@@ -363,3 +363,41 @@ func runAll(cmd tea.Cmd) {
 		}
 	}
 }
+
+// TestResetKeepsTheCommandLineConnection: kvbridge --reset --sandbox=S, then
+// y: the progress goes, the practice tenant asked for stays connected (the
+// plain mode connects after its reset too). Without a connection on the
+// command line the saved one goes with the progress and the chooser asks.
+func TestResetKeepsTheCommandLineConnection(t *testing.T) {
+	saved := func(o *Options) {
+		o.ConfirmReset = true
+		o.State.Tasks = map[string]bool{"1A.1": true}
+		o.State.Connection = steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read", SecretName: "Other-Name"}
+	}
+	t.Run("sandbox flag", func(t *testing.T) {
+		m := newLiveTest(t, 80, 24, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}), saved)
+		running := m.live.tenant
+		m = keys(t, m, "y")
+		c := m.state.Connection
+		if c.Kind != steps.ConnPractice || c.Scenario != "no-vault-read" || c.SecretName != "" || len(m.state.Tasks) != 0 {
+			t.Fatalf("after reset: connection %+v, tasks %v", c, m.state.Tasks)
+		}
+		if m.live.tenant != running || m.live.tenant == nil {
+			t.Fatal("the practice tenant asked for was not kept")
+		}
+		m = gotoScreen(t, m, "1/check")
+		if v := view(m); !strings.Contains(v, "practice tenant · no-vault-read") {
+			t.Fatalf("not connected after the reset:\n%s", v)
+		}
+	})
+	t.Run("no flag", func(t *testing.T) {
+		m := newLiveTest(t, 80, 24, testLive(steps.Connection{}), saved)
+		if m.live.tenant == nil {
+			t.Fatal("the saved practice tenant did not start")
+		}
+		m = keys(t, m, "y")
+		if m.state.Connection.Kind != steps.ConnNone || m.live.tenant != nil || m.live.overlay != overlayChooser {
+			t.Fatalf("after reset: connection %+v, tenant %v, overlay %q", m.state.Connection, m.live.tenant, m.live.overlay)
+		}
+	})
+}

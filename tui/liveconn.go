@@ -186,6 +186,47 @@ func (m *Model) setupLive(opts Options) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// resetLive follows a start over: the command line's connection (--sandbox,
+// --tenant with --client-id) stands, as in the plain mode, which connects
+// after the reset; the saved one is gone, so without one the chooser asks.
+// What the screens showed of earlier runs is forgotten with the progress.
+func (m *Model) resetLive(prev steps.Connection) tea.Cmd {
+	lm := m.live
+	if lm == nil {
+		return nil
+	}
+	m.stopRun()
+	lm.results = map[string]azure.Result{}
+	lm.vaults, lm.listed, lm.sync, lm.pwHash, lm.runErr = nil, false, nil, nil, ""
+	in := lm.cfg.Initial
+	if in.Kind == steps.ConnNone {
+		lm.gen++
+		lm.starting = false
+		var cmd tea.Cmd
+		if t, owned := lm.tenant, lm.owned; t != nil {
+			lm.tenant, lm.info = nil, sandbox.Info{}
+			cmd = func() tea.Msg { owned.close(t); return nil }
+		}
+		lm.overlay, lm.overCursor = overlayChooser, 0
+		m.cursor = m.chooserDefault()
+		return cmd
+	}
+	if st, _, err := m.mach.Apply(m.state, steps.Event{Type: steps.EvConnect, Connection: &in}, m.now()); err == nil {
+		m.state = st
+	}
+	lm.prefill(m.state.Connection)
+	if in.Kind != steps.ConnPractice {
+		return nil
+	}
+	if prev.Kind == steps.ConnPractice && prev.Scenario == in.Scenario && (lm.tenant != nil || lm.starting) {
+		if lm.tenant != nil {
+			lm.fields[fVault].set(lm.info.VaultID) // the running tenant is the one asked for
+		}
+		return nil
+	}
+	return m.startPracticeCmd(in.Scenario)
+}
+
 // sameConnection reports whether two connections reach the same tenant and app.
 func sameTenantConn(a, b steps.Connection) bool {
 	return a.Kind == b.Kind && a.Scenario == b.Scenario && strings.EqualFold(a.TenantID, b.TenantID) &&

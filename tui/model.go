@@ -264,14 +264,16 @@ func (m *Model) saveCmd() tea.Cmd {
 
 func (m *Model) reset() tea.Cmd {
 	m.confirm = false
+	prev := m.state.Connection
 	m.state = m.mach.Start(m.now())
 	m.answers, m.tried = map[string]answer{}, map[string]map[int]bool{}
 	m.status = "Saved progress erased: the course starts afresh."
+	live := m.resetLive(prev)
 	m.enterScreen()
 	m.layout()
 	m.seq++
 	seq, st, sv := m.seq, m.state, m.sv
-	return func() tea.Msg { return savedMsg{seq: seq, err: sv.reset(seq, st)} }
+	return tea.Batch(live, func() tea.Msg { return savedMsg{seq: seq, err: sv.reset(seq, st)} })
 }
 
 // enterScreen puts the cursor where work is waiting on a newly shown screen.
