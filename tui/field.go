@@ -96,7 +96,7 @@ func (f *field) set(v string) {
 }
 
 // view draws the value within width cells; editing shows a cursor. A
-// masked value shows one dot per character, at most 24, and its length.
+// masked value shows one dot per character, at most 16, and its length.
 func (f field) view(width int, editing bool) string {
 	if f.masked {
 		n := len([]rune(f.value))
@@ -118,13 +118,13 @@ func (f field) view(width int, editing bool) string {
 		return truncate(f.value, width)
 	}
 	pos := min(max(0, f.pos), len(r))
-	// Keep the cursor in sight: show the end of a long value.
-	before, after := string(r[:pos]), string(r[pos:])
-	s := before + "█" + after
-	if len([]rune(s)) > width && width > 2 {
-		rs := []rune(before + "█")
-		start := max(0, len(rs)-width+1)
-		s = "…" + string(rs[start+1:]) + after
+	// Keep the cursor in sight. Near the start of a long value the end is
+	// cut (truncate puts "…" in the last cell); further in, the start is cut
+	// too, so that the cursor sits just before that last cell.
+	head := append(r[:pos:pos], '█')
+	after := string(r[pos:])
+	if len(head)+len(r)-pos > width && len(head) > width-2 && width > 2 {
+		head = append([]rune{'…'}, head[len(head)-(width-2):]...)
 	}
-	return truncate(s, width)
+	return truncate(string(head)+after, width)
 }

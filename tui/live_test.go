@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
@@ -400,4 +401,23 @@ func TestResetKeepsTheCommandLineConnection(t *testing.T) {
 			t.Fatalf("after reset: connection %+v, tenant %v, overlay %q", m.state.Connection, m.live.tenant, m.live.overlay)
 		}
 	})
+}
+
+// TestFieldCursorAlwaysShown: in a value longer than the field, the cursor
+// is drawn wherever it is, and the value is cut only where it must be.
+func TestFieldCursorAlwaysShown(t *testing.T) {
+	long := strings.Repeat("abcdefghij", 10)
+	for _, pos := range []int{0, 1, 5, 18, 19, 20, 50, 99, 100} {
+		f := field{value: long, pos: pos}
+		v := f.view(20, true)
+		if !strings.Contains(v, "█") || ansi.StringWidth(v) > 20 {
+			t.Errorf("pos %d: %q", pos, v)
+		}
+		if pos < 18 && !strings.HasPrefix(v, long[:pos]) {
+			t.Errorf("pos %d: the start was cut needlessly: %q", pos, v)
+		}
+	}
+	if v := (field{value: "short", pos: 0}).view(20, true); v != "█short" {
+		t.Errorf("short value: %q", v)
+	}
 }

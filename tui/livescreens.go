@@ -882,6 +882,9 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case tea.PasteMsg:
+		if m.confirm {
+			return nil // the start-over question first: nothing behind it is edited
+		}
 		if lm.edit == "" {
 			its := m.liveItems()
 			if m.cursor < len(its) {
