@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -288,10 +289,7 @@ func firstLine(s string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
+	return clip(s)
 }
 
 func lastLine(s string) string {
@@ -299,8 +297,19 @@ func lastLine(s string) string {
 	if i := strings.LastIndexAny(s, "\r\n"); i >= 0 {
 		s = s[i+1:]
 	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
+	return clip(s)
+}
+
+// clip cuts a message to 300 bytes at a rune boundary and marks the cut with "…".
+// scrubForms knows the mark: a secret cut in half at the end is still redacted.
+func clip(s string) string {
+	const max = 300
+	if len(s) <= max {
+		return s
 	}
-	return s
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

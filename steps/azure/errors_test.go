@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
@@ -354,5 +355,21 @@ func TestCloudEndpoints(t *testing.T) {
 			t.Errorf("%s: login %s, arm %s (%s), vault %s %s, graph %s", c.cloud, s.cloudCfg.ActiveDirectoryAuthorityHost,
 				rm.Endpoint, rm.Audience, s.vault.URL, p.vaultScope, s.graphURL)
 		}
+	}
+}
+
+// A message clipped at 300 bytes never ends in a split rune nor in the head of a secret.
+func TestClippedMessageKeepsNoSecretHead(t *testing.T) {
+	const val = "abc8Q~supersecretvalue0123456789"
+	msg := firstLine(strings.Repeat("é", 140) + "xxxxxxxxxxxxxx" + val + " and more")
+	if !strings.HasSuffix(msg, "…") || !utf8.ValidString(msg) {
+		t.Fatalf("not clipped cleanly: %q", msg)
+	}
+	r := scrubValue(Result{Detail: msg}, val)
+	if strings.Contains(r.Detail, val[:4]) || !strings.HasSuffix(r.Detail, "[REDACTED]…") {
+		t.Errorf("head of the secret kept: %q", r.Detail)
+	}
+	if r := scrubValue(Result{Detail: "an ordinary abc8 …"}, val); r.Detail != "an ordinary abc8 …" {
+		t.Errorf("text before a mark that is not a value's head was changed: %q", r.Detail)
 	}
 }

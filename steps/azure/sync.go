@@ -282,6 +282,17 @@ func scrubForms(x string, forms []string) string {
 			x = strings.ReplaceAll(x, f, "[REDACTED]")
 		}
 	}
+	// A message clipped to its first 300 bytes (clip) may end in the first part of a
+	// value: redact any such head of 4 bytes or more before the mark.
+	if body, ok := strings.CutSuffix(x, "…"); ok {
+		for _, f := range forms {
+			for n := len(f) - 1; n >= 4; n-- {
+				if strings.HasSuffix(body, f[:n]) {
+					return body[:len(body)-n] + "[REDACTED]…"
+				}
+			}
+		}
+	}
 	return x
 }
 
