@@ -15,6 +15,9 @@ type field struct {
 	value  string
 	pos    int  // cursor, in runes
 	masked bool // a secret: drawn as dots, never as text
+	// keepEnd cuts a long value at its start when not editing: a vault's
+	// resource ID or URL ends with the name that tells vaults apart.
+	keepEnd bool
 }
 
 // key edits the field; it reports whether the key was an edit.
@@ -115,6 +118,9 @@ func (f field) view(width int, editing bool) string {
 	}
 	r := []rune(f.value)
 	if !editing {
+		if f.keepEnd && len(r) > width && width > 1 {
+			return "…" + string(r[len(r)-(width-1):])
+		}
 		return truncate(f.value, width)
 	}
 	pos := min(max(0, f.pos), len(r))

@@ -421,3 +421,12 @@ func TestFieldCursorAlwaysShown(t *testing.T) {
 		t.Errorf("short value: %q", v)
 	}
 }
+
+// TestVaultFieldKeepsTheName: a vault's resource ID too long for the field
+// is cut at its start, so the vault's name stays readable.
+func TestVaultFieldKeepsTheName(t *testing.T) {
+	f := field{value: gVault, keepEnd: true}
+	if v := f.view(30, false); !strings.HasSuffix(v, "/vaults/kv-prod") || ansi.StringWidth(v) != 30 || !strings.HasPrefix(v, "…") {
+		t.Fatalf("%q", v)
+	}
+}

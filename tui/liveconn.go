@@ -106,6 +106,7 @@ func newLiveModel(l *Live) *liveModel {
 	for _, n := range []string{fTenant, fClient, fVault, fFilter, fSecretName, fUsername, fExpiry} {
 		lm.fields[n] = &field{}
 	}
+	lm.fields[fVault] = &field{keepEnd: true}
 	lm.fields[fSecret] = &field{masked: true}
 	lm.fields[fPassword] = &field{masked: true}
 	return lm

@@ -426,7 +426,7 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 		}
 		b.blank()
 		b.add(m.st.Emph.Render("The vault") + m.st.Dim.Render("  (1C: name, URL or resource ID)"))
-		m.fieldRow(&b, &items, idx(fVault), fVault, "Vault", azure.CheckVault(lm.val(fVault)), "readable", "none: list only", w)
+		m.fieldRow(&b, &items, idx(fVault), fVault, "Vault", azure.CheckVault(lm.val(fVault)), "well formed", "none: list only", w)
 	case 1:
 		m.vaultPicker(&b, &items, its, w)
 	case 2:

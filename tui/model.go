@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -479,10 +480,29 @@ func (m Model) keyMap() screenKeys {
 		idx == 0, idx == len(m.mach.Screens())-1, m.liveExtraKeys()...)
 }
 
+// shortHelpDrop lists the keys the footer's one line of help leaves out,
+// first to go, when they do not all fit: ? (all keys), q, space and the
+// arrows stay, so a narrow terminal still shows how to move, quit and see
+// the rest.
+var shortHelpDrop = []string{"ctrl+u", "1-4", "c", "←", "p", "w", "/", "e", "tab", "r"}
+
 // helpView is the footer's help. Each line is cut to the width: bubbles'
 // short help lets an item through when even its ellipsis does not fit.
 func (m Model) helpView() string {
-	lines := strings.Split(m.help.View(m.keyMap()), "\n")
+	km := m.keyMap()
+	if !m.help.ShowAll {
+		short := km.short
+		whole := m.help // measures without cutting
+		whole.SetWidth(0)
+		for _, drop := range shortHelpDrop {
+			if ansi.StringWidth(whole.ShortHelpView(short)) <= m.width-2 {
+				break
+			}
+			short = slices.DeleteFunc(slices.Clone(short), func(b key.Binding) bool { return b.Help().Key == drop })
+		}
+		km.short = short
+	}
+	lines := strings.Split(m.help.View(km), "\n")
 	for i, l := range lines {
 		lines[i] = truncate(l, max(0, m.width-2))
 	}
