@@ -580,15 +580,6 @@ func (m *Model) completeBody(sec steps.Section, w int) body {
 	return body{lines: b.lines}
 }
 
-// center pads s on the left to centre it in width cells.
-func center(s string, width int) string {
-	sw := ansi.StringWidth(s)
-	if sw >= width {
-		return s
-	}
-	return strings.Repeat(" ", (width-sw)/2) + s
-}
-
 // duration says how long something took, in words.
 func duration(d time.Duration) string {
 	d = d.Round(time.Minute)

@@ -23,20 +23,6 @@ func wrap(s string, width int) []string {
 	return out
 }
 
-// hang wraps s to width with a first-line prefix and a continuation prefix
-// of the same display width (a hanging indent).
-func hang(s string, width int, first, rest string) []string {
-	lines := wrap(s, width-ansi.StringWidth(first))
-	for i := range lines {
-		if i == 0 {
-			lines[i] = first + lines[i]
-		} else {
-			lines[i] = rest + lines[i]
-		}
-	}
-	return lines
-}
-
 // truncate cuts s to width cells with an ellipsis.
 func truncate(s string, width int) string {
 	if width <= 0 {

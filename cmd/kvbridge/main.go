@@ -15,7 +15,8 @@ import (
 )
 
 // Exit codes: 0 success, 1 failure (a check failed, an I/O error),
-// 2 bad usage or input that ended before the course did.
+// 2 bad usage, or the course ended early: its input ended or a signal
+// interrupted it (progress is saved either way).
 const (
 	exitOK    = 0
 	exitFail  = 1
