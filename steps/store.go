@@ -54,16 +54,42 @@ func DefaultStore() (Store, error) {
 // fresh start and a notice saying where the old file went. err is only for
 // failures the caller must report (the file cannot be read or moved).
 func (st Store) Load(m *Machine, now time.Time) (s State, notice string, err error) {
+	s, err = st.Peek(m, now)
+	var bad *UnusableError
+	if !errors.As(err, &bad) {
+		return s, "", err
+	}
+	aside := fmt.Sprintf("%s.%s.bad", st.Path, now.UTC().Format("20060102T150405Z"))
+	if err := os.Rename(st.Path, aside); err != nil {
+		return m.Start(now), "", fmt.Errorf("saved progress at %s is unusable and could not be moved aside: %w", st.Path, err)
+	}
+	return m.Start(now), fmt.Sprintf("Saved progress could not be used because %s. It was moved to %s and the course starts afresh.", bad.Reason, aside), nil
+}
+
+// UnusableError says why a progress file cannot be used.
+type UnusableError struct {
+	Path, Reason string
+}
+
+func (e *UnusableError) Error() string {
+	return fmt.Sprintf("saved progress at %s cannot be used because %s", e.Path, e.Reason)
+}
+
+// Peek reads the saved progress without changing anything on disk, for
+// read-only commands such as kvbridge report. A missing file is a fresh start;
+// an unusable one is an *UnusableError.
+func (st Store) Peek(m *Machine, now time.Time) (State, error) {
 	data, err := os.ReadFile(st.Path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return m.Start(now), "", nil
+		return m.Start(now), nil
 	}
 	if err != nil {
-		return m.Start(now), "", fmt.Errorf("reading saved progress: %w", err)
+		return m.Start(now), fmt.Errorf("reading saved progress: %w", err)
 	}
 	var probe struct {
 		Version int `json:"version"`
 	}
+	var s State
 	reason := ""
 	if err := json.Unmarshal(data, &probe); err != nil {
 		reason = "it is damaged (" + err.Error() + ")"
@@ -73,13 +99,9 @@ func (st Store) Load(m *Machine, now time.Time) (s State, notice string, err err
 		reason = "it is damaged (" + err.Error() + ")"
 	}
 	if reason != "" {
-		aside := fmt.Sprintf("%s.%s.bad", st.Path, now.UTC().Format("20060102T150405Z"))
-		if err := os.Rename(st.Path, aside); err != nil {
-			return m.Start(now), "", fmt.Errorf("saved progress at %s is unusable and could not be moved aside: %w", st.Path, err)
-		}
-		return m.Start(now), fmt.Sprintf("Saved progress could not be used because %s. It was moved to %s and the course starts afresh.", reason, aside), nil
+		return m.Start(now), &UnusableError{Path: st.Path, Reason: reason}
 	}
-	return m.sanitize(s, now), "", nil
+	return m.sanitize(s, now), nil
 }
 
 // sanitize drops what the current course does not know (a task renamed in a

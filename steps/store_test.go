@@ -1,6 +1,7 @@
 package steps_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,22 @@ func BenchmarkApply(b *testing.B) {
 	ev := steps.Event{Type: steps.EvToggleTask, ID: "1A.1"}
 	for b.Loop() {
 		s, _, _ = m.Apply(s, ev, t0)
+	}
+}
+
+func TestPeekChangesNothing(t *testing.T) {
+	m := stepstest.Machine(t)
+	st := steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	os.WriteFile(st.Path, []byte(`{"version": 7}`), 0o600)
+	_, err := st.Peek(m, t0)
+	var bad *steps.UnusableError
+	if !errors.As(err, &bad) || !strings.Contains(bad.Reason, "format version 7") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(st.Path); string(b) != `{"version": 7}` {
+		t.Error("Peek changed the file")
+	}
+	if s, err := (steps.Store{Path: filepath.Join(t.TempDir(), "none.json")}).Peek(m, t0); err != nil || s.Screen != "1/overview" {
+		t.Errorf("missing file: %+v, %v", s.Screen, err)
 	}
 }

@@ -103,8 +103,12 @@ func TestReportOfDamagedProgress(t *testing.T) {
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	os.WriteFile(path, []byte("{not json"), 0o600)
 	code, _, errOut := runCLI(t, "", nil, "report")
-	if code != 1 || !strings.Contains(errOut, "moved to") {
+	if code != 1 || !strings.Contains(errOut, "cannot be used because it is damaged") || !strings.Contains(errOut, "moves it aside") {
 		t.Fatalf("code=%d stderr=%q", code, errOut)
+	}
+	// A report is read-only: the damaged file stays where it is, untouched.
+	if b, err := os.ReadFile(path); err != nil || string(b) != "{not json" {
+		t.Errorf("report changed the damaged file: %q, %v", b, err)
 	}
 }
 

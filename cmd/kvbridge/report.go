@@ -36,13 +36,15 @@ func runReport(args []string, io stdio, getenv func(string) string) error {
 		fmt.Fprintf(io.err, "kvbridge: no saved progress at %s yet; run 'kvbridge' to start the course.\n", store.Path)
 		return errFailed
 	}
-	state, notice, err := store.Load(m, time.Now())
+	// Peek, not Load: a report changes nothing, not even a damaged file.
+	state, err := store.Peek(m, time.Now())
+	var bad *steps.UnusableError
+	if errors.As(err, &bad) {
+		fmt.Fprintf(io.err, "kvbridge: %v. The wizard moves it aside and starts afresh when you next run 'kvbridge'.\n", err)
+		return errFailed
+	}
 	if err != nil {
 		return err
-	}
-	if notice != "" {
-		fmt.Fprintln(io.err, notice)
-		return errFailed
 	}
 	r := m.Report(state)
 	if *asJSON {
