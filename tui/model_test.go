@@ -425,3 +425,21 @@ func TestRunInterrupted(t *testing.T) {
 		t.Fatalf("progress not saved: %v", err)
 	}
 }
+
+func TestOverviewCountsLiveChecks(t *testing.T) {
+	m := newTest(t, 120, 40)
+	if v := view(m); !strings.Contains(v, "offline: not checked") {
+		t.Fatalf("offline overview:\n%s", v)
+	}
+	m.apply(steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}})
+	ids := m.mach.Course.Sections[0].Check.IDs
+	for _, id := range ids[:2] {
+		m.apply(steps.Event{Type: steps.EvCheckResult, ID: id, Status: steps.StatusPass})
+	}
+	m.render()
+	m.compose()
+	want := fmt.Sprintf("2/%d passed", len(ids))
+	if v := view(m); !strings.Contains(v, want) || strings.Contains(v, "offline") {
+		t.Fatalf("live overview lacks %q:\n%s", want, v)
+	}
+}
