@@ -59,19 +59,19 @@ func pass(title, detail string) Result {
 
 // ---- inputs ----
 
-func inputResult(p InputProblem, okTitle string) Result {
+func inputResult(p InputProblem, okTitle, failTitle string) Result {
 	if p.Cause == "" {
 		return pass(okTitle, "")
 	}
-	title := "Input problem"
+	title := failTitle
 	if p.Status == StatusWarn {
-		title = "Input fixed up"
+		title = okTitle + ", after a fix-up"
 	}
 	return Result{Status: p.Status, Cause: p.Cause, Title: title, Detail: p.Detail}
 }
 
 func checkInputTenant(_ context.Context, rs *runState) Result {
-	r := inputResult(CheckTenantID(rs.s.cfg.TenantID), "The tenant ID is well formed")
+	r := inputResult(CheckTenantID(rs.s.cfg.TenantID), "The tenant ID is well formed", "The tenant ID is not a GUID or a domain name")
 	if r.Status == StatusFail {
 		r.Fix = &Fix{Summary: "Copy the Directory (tenant) ID.", Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
 			Az: []string{"az account show --query tenantId -o tsv"}}
@@ -80,7 +80,7 @@ func checkInputTenant(_ context.Context, rs *runState) Result {
 }
 
 func checkInputClient(_ context.Context, rs *runState) Result {
-	r := inputResult(CheckClientID(rs.s.cfg.ClientID), "The client ID is a GUID")
+	r := inputResult(CheckClientID(rs.s.cfg.ClientID), "The client ID is a GUID", "The client ID is not a GUID")
 	if r.Status == StatusFail {
 		r.Fix = &Fix{Summary: "Copy the Application (client) ID.", Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
 			Az: []string{`az ad app list --display-name "<app name>" --query "[].appId" -o tsv`}}
@@ -89,9 +89,9 @@ func checkInputClient(_ context.Context, rs *runState) Result {
 }
 
 func checkInputSecret(_ context.Context, rs *runState) Result {
-	r := inputResult(rs.s.secretCheck, "A client secret value was given")
+	r := inputResult(rs.s.secretCheck, "A client secret value was given", "The client secret is not a usable Value")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Give the client secret's Value (not its Secret ID), from AZURE_CLIENT_SECRET, --client-secret-stdin or the prompt.",
+		r.Fix = &Fix{Summary: "Give the client secret's Value, not its Secret ID; if the Value is lost, create a new client secret.",
 			Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › New client secret (copy the Value column at once)",
 			Az:     []string{fmt.Sprintf(`az ad app credential reset --id %s --append --display-name delinea --years 1 --query password -o tsv`, orPlaceholder(rs.s.cfg.ClientID, "<client-id>"))}}
 	}
@@ -103,7 +103,7 @@ func checkMappingName(_ context.Context, rs *runState) Result {
 	if name == "" {
 		return notAsked("mapping.name", "no secret name was given (--secret-name)")
 	}
-	r := inputResult(CheckSecretName(name), "The secret name follows Key Vault's rules")
+	r := inputResult(CheckSecretName(name), "The secret name follows Key Vault's rules", "Key Vault would refuse this secret name")
 	if r.Status == StatusFail {
 		r.Fix = &Fix{Summary: "In Delinea's external secret, use a name of 1-127 letters, digits and dashes, for example Prod-VM-Admin-Pass."}
 	}
