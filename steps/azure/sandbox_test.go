@@ -164,3 +164,44 @@ func TestThrottledListingIsNotARoleProblem(t *testing.T) {
 		t.Errorf("a Retry-After past the cap was waited for: %s", d)
 	}
 }
+
+// Each broken scenario is fixed by the practice action the check's fix names,
+// and the same checks then pass: the loop a trainee goes through.
+func TestPracticeActionsFixScenarios(t *testing.T) {
+	for _, tc := range []struct {
+		scenario, check string
+		fix             func(ten *sandbox.Tenant) error
+	}{
+		{"no-vault-read", "arm.vaults", func(ten *sandbox.Tenant) error {
+			return ten.AssignRole(ten.Info().ClientID, "Reader", "vault")
+		}},
+		{"secrets-user-only", "rbac.secrets-write", func(ten *sandbox.Tenant) error {
+			return ten.AssignRole(ten.Info().ClientID, "Key Vault Secrets Officer", "vault")
+		}},
+		{"firewall", "vault.network", func(ten *sandbox.Tenant) error {
+			return ten.SetFirewall(ten.Info().VaultName, false)
+		}},
+		{"soft-deleted-name", "mapping.secret", func(ten *sandbox.Tenant) error {
+			return ten.RecoverVaultSecret(ten.Info().VaultName, ten.Info().SecretName)
+		}},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			ten := startTenant(t, sandbox.Options{Scenario: tc.scenario})
+			rep, _ := run(t, sandboxConfig(ten))
+			if r, _ := rep.Result(tc.check); r.Status != azure.StatusFail {
+				t.Fatalf("before the fix %s = %s/%s", tc.check, r.Status, r.Cause)
+			}
+			if err := tc.fix(ten); err != nil {
+				t.Fatal(err)
+			}
+			rep, _ = run(t, sandboxConfig(ten))
+			if !rep.OK() {
+				t.Errorf("after the fix:\n%s", dump(rep))
+			}
+		})
+	}
+	ten := startTenant(t, sandbox.Options{Scenario: "healthy"})
+	if err := ten.RecoverVaultSecret(ten.Info().VaultName, "never-deleted"); err == nil {
+		t.Error("recovering a secret that was never deleted succeeded")
+	}
+}

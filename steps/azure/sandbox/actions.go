@@ -355,6 +355,17 @@ func (t *Tenant) DeleteVaultSecret(vaultName, name string) error {
 	})
 }
 
+// RecoverVaultSecret recovers a soft-deleted secret, as the portal's Manage
+// deleted secrets › Recover (or az keyvault secret recover) does.
+func (t *Tenant) RecoverVaultSecret(vaultName, name string) error {
+	return t.withVault(vaultName, func(v *vault) error {
+		if v.recover(name) == nil {
+			return fmt.Errorf("sandbox: vault %s has no deleted secret %q", v.Name, name)
+		}
+		return nil
+	})
+}
+
 func (t *Tenant) withVault(name string, fn func(*vault) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()

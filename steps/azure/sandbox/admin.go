@@ -141,6 +141,8 @@ func (t *Tenant) adminAction(action string, q *adminRequest) (any, error) {
 		return nil, t.SetVaultSecret(q.vault(), q.Name, q.Value, q.Tags)
 	case "delete-vault-secret":
 		return nil, t.DeleteVaultSecret(q.vault(), q.Name)
+	case "recover-vault-secret":
+		return nil, t.RecoverVaultSecret(q.vault(), q.Name)
 	case "set-propagation-delay":
 		d, err := time.ParseDuration(q.Delay)
 		if err != nil {

@@ -195,6 +195,22 @@ func (m *model) vault(name string) *vault {
 
 // purgeExpired drops deleted secrets whose scheduled purge date has passed, as the
 // service does on its own.
+// recover brings a soft-deleted secret back, with all its versions and tags,
+// as Key Vault's recover does; nil when no deleted secret has that name.
+func (v *vault) recover(name string) *secret {
+	key := strings.ToLower(name)
+	d := v.Deleted[key]
+	if d == nil {
+		return nil
+	}
+	delete(v.Deleted, key)
+	if v.Secrets == nil {
+		v.Secrets = map[string]*secret{}
+	}
+	v.Secrets[key] = d.Secret
+	return d.Secret
+}
+
 func (v *vault) purgeExpired(now int64) {
 	for k, d := range v.Deleted {
 		if d.ScheduledPurgeDate <= now {

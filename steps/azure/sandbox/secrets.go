@@ -202,18 +202,12 @@ func (x *kvCall) purgeDeleted(v *vault) {
 }
 
 func (x *kvCall) recoverDeleted(v *vault) {
-	key := strings.ToLower(x.name)
-	d := v.Deleted[key]
-	if d == nil {
+	s := v.recover(x.name)
+	if s == nil {
 		x.deletedNotFound()
 		return
 	}
-	delete(v.Deleted, key)
-	if v.Secrets == nil {
-		v.Secrets = map[string]*secret{}
-	}
-	v.Secrets[key] = d.Secret
-	writeJSON(x.w, http.StatusOK, x.bundle(v, d.Secret, d.Secret.current(), false))
+	writeJSON(x.w, http.StatusOK, x.bundle(v, s, s.current(), false))
 }
 
 func (x *kvCall) listSecrets(v *vault) {
