@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -97,9 +95,9 @@ func (m *Model) endEdit() tea.Cmd {
 		if v == "" {
 			return nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+		t, err := parseExpiry(v)
 		if err != nil {
-			m.status = "The expiry date reads as YYYY-MM-DD, for example 2027-05-31."
+			m.status = expiryFormatHelp
 			return nil
 		}
 		return m.setExpiry(t, true)
@@ -112,9 +110,8 @@ func (m *Model) endEdit() tea.Cmd {
 
 // setExpiry stores the client secret's expiry in the connection.
 func (m *Model) setExpiry(t time.Time, typed bool) tea.Cmd {
-	c := m.state.Connection
-	c.SecretExpires = &t
-	m.live.fields[fExpiry].set(t.Format("2006-01-02"))
+	c := withExpiry(m.state.Connection, t)
+	m.live.fields[fExpiry].set(t.Format(expiryLayout))
 	if typed {
 		m.status = fmt.Sprintf("Expiry saved: %s. Press e to export a reminder 30 days before.", t.Format("2 Jan 2006"))
 	}
@@ -217,33 +214,11 @@ func (m *Model) exportReminder() tea.Cmd {
 	if clientID == "" {
 		clientID = m.state.Connection.ClientID
 	}
-	stateDir := ""
-	if p := m.sv.store.Path; p != "" {
-		stateDir = filepath.Dir(p)
-	}
+	stateDir := reminderStateDir(m.sv.store)
 	at, now := *exp, m.now()
 	return func() tea.Msg {
-		data, err := steps.Reminder(at, "Delinea Secret Server (External Secrets)", clientID, now)
-		if err != nil {
-			return reminderMsg{err: err}
-		}
-		var errs []string
-		for _, dir := range []string{".", stateDir} {
-			if dir == "" {
-				continue
-			}
-			p := filepath.Join(dir, reminderFile)
-			if err := os.MkdirAll(dir, 0o700); err == nil {
-				if err = os.WriteFile(p, data, 0o644); err == nil {
-					if abs, aerr := filepath.Abs(p); aerr == nil {
-						p = abs
-					}
-					return reminderMsg{path: p}
-				}
-				errs = append(errs, err.Error())
-			}
-		}
-		return reminderMsg{err: fmt.Errorf("could not write the reminder: %s", strings.Join(errs, "; "))}
+		p, err := writeReminder(at, clientID, now, ".", stateDir)
+		return reminderMsg{path: p, err: err}
 	}
 }
 
@@ -265,7 +240,7 @@ func roleAction(assign bool, name string) func(t *sandbox.Tenant, clientID, vaul
 }
 
 var practiceActions = []practiceAction{
-	{"Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. The portal shows its Value once; here it goes straight into the form's Client secret field (masked, never saved).",
+	{"Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. The portal shows its Value once; kvbridge takes it straight in as the client secret the checks use (masked, never saved).",
 		[]string{"1/step/1B", "1/check"},
 		func(t *sandbox.Tenant, clientID, _ string) (string, *sandbox.NewSecret, error) {
 			ns, err := t.AddClientSecret(clientID, 0)
@@ -314,21 +289,7 @@ var practiceActions = []practiceAction{
 // practiceMenu lists the actions, those the current screen asks for first.
 func (m *Model) practiceMenu() []practiceAction {
 	cur, _ := m.mach.Current(m.state)
-	var near, rest []practiceAction
-	for _, a := range practiceActions {
-		hit := false
-		for _, k := range a.near {
-			if k == cur.Key {
-				hit = true
-			}
-		}
-		if hit {
-			near = append(near, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	return append(near, rest...)
+	return practiceMenuFor(cur.Key)
 }
 
 // runPractice does a practice action on the tenant, in the background.
@@ -339,11 +300,8 @@ func (m *Model) runPractice(a practiceAction) tea.Cmd {
 		return nil
 	}
 	t := lm.tenant
-	clientID := strings.TrimSpace(lm.val(fClient))
-	if clientID == "" {
-		clientID = lm.info.ClientID
-	}
-	vault, gen := lm.info.VaultName, lm.gen
+	clientID, vault := practiceTarget(lm.info, lm.val(fClient))
+	gen := lm.gen
 	m.status = a.title + "…"
 	return func() tea.Msg {
 		text, ns, err := a.run(t, clientID, vault)
@@ -359,7 +317,7 @@ func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.status = "The portal would refuse: " + strings.TrimPrefix(msg.err.Error(), "sandbox: ")
+		m.status = practiceRefusal(msg.err)
 		return nil
 	}
 	m.status = msg.text

@@ -518,8 +518,8 @@ func (m *Model) liveResult(msg liveResultMsg) tea.Cmd {
 		m.state = next
 		cmds = append(cmds, m.saveCmd())
 	}
-	if r.ID == "credential.expiry" && r.Evidence.SecretExpires != nil && m.state.Connection.SecretExpires == nil {
-		cmds = append(cmds, m.setExpiry(*r.Evidence.SecretExpires, false))
+	if exp, ok := expiryRead(r, m.state.Connection.SecretExpires); ok {
+		cmds = append(cmds, m.setExpiry(exp, false))
 	}
 	m.render()
 	return tea.Batch(cmds...)

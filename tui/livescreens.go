@@ -723,7 +723,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	lm := m.live
 	b.blank()
 	how := "type it as YYYY-MM-DD (Certificates & secrets › Expires)"
-	if r, ok := lm.results["credential.expiry"]; ok && r.Evidence.SecretExpires != nil && r.Cause != "unknown" {
+	if r, ok := lm.results["credential.expiry"]; expiryReadByCheck(r, ok) {
 		how = "read by the credential.expiry check"
 	} else if m.state.Connection.SecretExpires != nil {
 		how = "as you gave it"
@@ -737,11 +737,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	}
 	words := ""
 	if exp := m.state.Connection.SecretExpires; exp != nil {
-		days := int(exp.Sub(m.state.UpdatedAt).Hours() / 24) // the last change: a stable "now" for rendering
-		words = fmt.Sprintf("in %d days", days)
-		if days < 0 {
-			words = "expired"
-		}
+		words = expiryWords(*exp, m.state.UpdatedAt) // the last change: a stable "now" for rendering
 	}
 	m.fieldRow(b, items, 0, fExpiry, "Expires on", p, words, "not known yet", w)
 	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.st.Dim)...)
