@@ -36,6 +36,11 @@ func RunPlain(ctx context.Context, opts Options) (steps.State, error) {
 type plainEnv struct {
 	environ []string
 	now     func() time.Time
+	// dir is where the .ics reminder goes first ("": the current directory),
+	// before the state directory.
+	dir string
+	// after starts a watch's wait (nil: time.After); tests fire it themselves.
+	after func(time.Duration) <-chan time.Time
 }
 
 var (
@@ -59,6 +64,11 @@ type plainRunner struct {
 
 	rawIn io.Reader  // the input itself, for hidden prompts on a terminal
 	lv    *plainLive // live checks; nil runs the course offline
+	// liveOn: the run was given live checks (even if it then ran offline), so
+	// section 4 asks for the client secret's expiry, as the wizard does.
+	liveOn bool
+	dir    string                               // where the reminder goes first
+	after  func(time.Duration) <-chan time.Time // the watch's timer
 }
 
 func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, error) {
@@ -75,6 +85,12 @@ func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, err
 	if env.now == nil {
 		env.now = time.Now
 	}
+	if env.dir == "" {
+		env.dir = "."
+	}
+	if env.after == nil {
+		env.after = time.After
+	}
 	profile := plainProfile(out, env.environ, opts.NoColor)
 	r := &plainRunner{
 		ctx:   ctx,
@@ -88,9 +104,12 @@ func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, err
 		now:   env.now,
 		sty:   newPlainStyles(profile > colorprofile.NoTTY),
 		rawIn: in,
+		dir:   env.dir,
+		after: env.after,
 	}
 	defer r.in.stop()
 	if opts.Live != nil {
+		r.liveOn = true
 		r.lv = &plainLive{live: opts.Live}
 		defer func() { r.lv.close() }()
 	}
@@ -528,6 +547,12 @@ func (r *plainRunner) troubleshooting(cur steps.Screen) error {
 	r.line("Maintenance:")
 	r.callout("  ", sec.Maintenance)
 	r.blank()
+	if r.liveOn {
+		if err := r.expiry(); err != nil {
+			return err
+		}
+		r.blank()
+	}
 	return r.pause()
 }
 

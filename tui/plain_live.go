@@ -27,6 +27,10 @@ type plainLive struct {
 	pwHash   *[32]byte       // SHA-256 of the Delinea password, for mapping.value
 	sess     *azure.Session
 	sessKey  string
+	// expiryRes is the last credential.expiry result (expiryOK: there is one),
+	// saying whether the expiry was read in Microsoft Graph.
+	expiryRes azure.Result
+	expiryOK  bool
 }
 
 func (l *plainLive) close() {
@@ -623,6 +627,12 @@ func (r *plainRunner) runChecks(ids []string) (*azure.Report, error) {
 		if _, err := r.apply(steps.Event{Type: steps.EvCheckResult, ID: res.ID, Status: mark.Status, Cause: mark.Cause}); err != nil {
 			r.line("  (not recorded: " + err.Error() + ")")
 		}
+		if res.ID == "credential.expiry" {
+			r.lv.expiryRes, r.lv.expiryOK = res, true
+		}
+		if exp, ok := expiryRead(res, r.st.Connection.SecretExpires); ok {
+			_ = r.connectTo(withExpiry(r.st.Connection, exp))
+		}
 	})
 	if err := r.ctx.Err(); err != nil {
 		r.line("Checks stopped.")
@@ -695,4 +705,78 @@ func (r *plainRunner) showVaults(rep *azure.Report) {
 		r.para("Diagnosis: ", "  ", what+". See arm.vaults above for the evidence and the fix.")
 	}
 	r.blank()
+}
+
+// ---- section 4: the client secret's expiry ----
+
+// expiry is section 4's client secret expiry, as the wizard's troubleshooting
+// page has it: the date the credential.expiry check read in Microsoft Graph
+// (kept in the connection), else asked; then the .ics reminder, 30 days
+// before, written where the wizard writes it.
+func (r *plainRunner) expiry() error {
+	r.line("The client secret's expiry:")
+	if exp := r.st.Connection.SecretExpires; exp != nil {
+		how := "as you gave it"
+		if r.lv != nil && expiryReadByCheck(r.lv.expiryRes, r.lv.expiryOK) {
+			how = "read by the credential.expiry check"
+		}
+		r.para("  ", "    ", fmt.Sprintf("It expires on %s (%s), %s.", exp.Format(expiryLayout), expiryWords(*exp, r.now()), how))
+	} else {
+		r.para("  ", "    ", "Not known yet. The portal shows it under App registrations, your app, Certificates & secrets, Expires.")
+		for {
+			ans, err := r.askLine("When does the client secret expire? (YYYY-MM-DD, Enter to skip) ")
+			if err != nil {
+				return err
+			}
+			if ans == "" {
+				r.line("Skipped; without a date there is no reminder.")
+				return nil
+			}
+			t, perr := parseExpiry(ans)
+			if perr != nil {
+				r.line(expiryFormatHelp + " Please type it again, or press Enter to skip.")
+				continue
+			}
+			_ = r.connectTo(withExpiry(r.st.Connection, t))
+			if r.st.Connection.SecretExpires == nil {
+				return nil // not kept; connectTo said why
+			}
+			r.line(fmt.Sprintf("Expiry saved: %s (%s).", t.Format(expiryLayout), expiryWords(t, r.now())))
+			break
+		}
+	}
+	for {
+		ans, err := r.askLine(fmt.Sprintf("Export a calendar reminder %d days before? [y/n] ", steps.ReminderLeadDays))
+		if err != nil {
+			return err
+		}
+		yes, ok := plainYesNo(strings.ToLower(ans))
+		if !ok {
+			r.line("Please type y to write the reminder, or n to skip it.")
+			continue
+		}
+		if !yes {
+			r.line("No reminder written.")
+			return nil
+		}
+		break
+	}
+	exp, now := *r.st.Connection.SecretExpires, r.now()
+	path, err := writeReminder(exp, r.reminderClientID(), now, r.dir, reminderStateDir(r.store))
+	if err != nil {
+		r.line(r.sty.render(r.sty.warningNote, "The reminder could not be written: "+err.Error()))
+		return nil
+	}
+	r.line(fmt.Sprintf("Reminder for %s saved (import it into your calendar) to:", steps.ReminderDay(exp, now)))
+	r.write("  " + path + "\n") // whole on its own line, to copy
+	return nil
+}
+
+// reminderClientID is the app the reminder names: the practice tenant's app,
+// else the connection's.
+func (r *plainRunner) reminderClientID() string {
+	if r.lv != nil && r.lv.practice != nil {
+		return r.lv.practice.Info().ClientID
+	}
+	return r.st.Connection.ClientID
 }

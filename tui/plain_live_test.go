@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,10 +77,15 @@ const plainPracticePassword = "Practice-Pa55word!x"
 // plainLiveAnswers answers every screen of m from the first, with the live
 // inputs on the check pages: the vault (Enter: the default), and on the
 // mapping page the secret name (Enter), the username mapping (y), the sync (y)
-// and the password.
+// and the password. On section 4's troubleshooting page, a course that checks
+// credential.expiry knows the expiry and is asked for the reminder (n); one
+// that does not is asked for the date (Enter skips).
 func plainLiveAnswers(m *steps.Machine) []string {
 	var answers []string
-	vaultAsked := false
+	vaultAsked, expiryChecked := false, false
+	for _, sec := range m.Course.Sections {
+		expiryChecked = expiryChecked || plainHasCheck(sec.Check.IDs, "credential.expiry")
+	}
 	for _, sc := range m.Screens() {
 		sec := m.Course.Sections[sc.Section]
 		switch sc.Kind {
@@ -103,6 +109,12 @@ func plainLiveAnswers(m *steps.Machine) []string {
 		case steps.ScreenAcks:
 			for range sec.Acks {
 				answers = append(answers, "y")
+			}
+		case steps.ScreenTroubleshooting:
+			if expiryChecked {
+				answers = append(answers, "n", "")
+			} else {
+				answers = append(answers, "", "")
 			}
 		case steps.ScreenComplete:
 		default:
@@ -178,7 +190,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				t.Error("a result line is not laid out as \"pass  auth.token  title\"")
 			}
 			if course == "real" {
-				for _, want := range []string{"pass  mapping.value  The value matches the Delinea password", "pass  mapping.tag", "pass  rbac.secrets-write"} {
+				for _, want := range []string{"pass  mapping.value  The value matches the Delinea password", "pass  mapping.tag", "pass  rbac.secrets-write", "read by the credential.expiry check", "No reminder written."} {
 					if !plainContains(res.out, want) {
 						t.Errorf("output lacks %q", want)
 					}
@@ -447,5 +459,128 @@ func TestPlainLiveHiddenPromptOnTerminal(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Checking as app") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// plainFixtureMachineWith is the fixture course with more checks on section
+// 1's page (credential.expiry, say).
+func plainFixtureMachineWith(t *testing.T, extra ...string) *steps.Machine {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "plain_course.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ids = `ids = ["auth.token", "rbac.secrets-write"`
+	if !strings.Contains(string(src), ids) {
+		t.Fatal("the fixture's section 1 check changed")
+	}
+	more := ids
+	for _, id := range extra {
+		more += `, "` + id + `"`
+	}
+	c, err := steps.ParseCourse(strings.Replace(string(src), ids, more, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return steps.NewMachine(c, plainFixtureMachine(t).Bank)
+}
+
+// Section 4 without a date from Graph: the expiry is asked, a bad date asked
+// again with the format, the date stored through EvConnect (and saved), and
+// the reminder written into the given directory, 30 days before.
+func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	dir := t.TempDir()
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, nil)
+	// Section 1's overview: jump to 4; the summary; then the troubleshooting page.
+	in := plainLines(":4", "", "2027-13-01", "31/05/2027", "2027-05-31", "maybe", "y", "q")
+	res := runPlainFixtureEnv(t, m, store, m.Start(time.Now()), in, plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir},
+		func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	const ask = "When does the client secret expire? (YYYY-MM-DD, Enter to skip)"
+	if n := strings.Count(res.out, ask); n != 3 {
+		t.Errorf("the expiry was asked %d times, want 3 (two bad dates)\n%s", n, plainTail(res.out, 30))
+	}
+	if n := strings.Count(res.out, expiryFormatHelp); n != 2 {
+		t.Errorf("the format was explained %d times, want 2", n)
+	}
+	for _, want := range []string{"Expiry saved: 2027-05-31", "Export a calendar reminder 30 days before? [y/n]",
+		"Please type y to write the reminder, or n to skip it.", "Reminder for 2027-05-01 saved (import it into your calendar) to:\n  " + filepath.Join(dir, reminderFile) + "\n"} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
+		}
+	}
+	want := time.Date(2027, 5, 31, 0, 0, 0, 0, time.Local)
+	if exp := res.state.Connection.SecretExpires; exp == nil || !exp.Equal(want) {
+		t.Errorf("SecretExpires = %v, want %v", exp, want)
+	}
+	loaded, _, err := store.Load(m, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exp := loaded.Connection.SecretExpires; exp == nil || !exp.Equal(want) {
+		t.Errorf("saved SecretExpires = %v", exp)
+	}
+	ics, err := os.ReadFile(filepath.Join(dir, reminderFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ics), "DTSTART;VALUE=DATE:20270501\r\n") {
+		t.Errorf("the reminder is not on 2027-05-01:\n%s", ics)
+	}
+}
+
+// Enter skips the date: nothing is stored and no reminder is offered.
+func TestPlainLiveExpirySkipped(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	dir := t.TempDir()
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, nil)
+	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":4", "", "", "q"),
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *Options) { o.Live = live })
+	if res.err != nil || res.state.Connection.SecretExpires != nil || strings.Contains(res.out, "Export a calendar reminder") {
+		t.Errorf("err %v, expiry %v\n%s", res.err, res.state.Connection.SecretExpires, plainTail(res.out, 20))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("something was written: %v", entries)
+	}
+}
+
+// When credential.expiry read the date in Graph, section 4 uses it (stored
+// in the connection) and does not ask; n writes no reminder.
+func TestPlainLiveExpiryFromCheck(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachineWith(t, "credential.expiry")
+	dir := t.TempDir()
+	var tenants []*sandbox.Tenant
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, &tenants)
+	// Overview, 1A, 1B, the check page (vault: Enter), on to section 4.
+	in := plainLines("", "y", "y", "y", "", ":4", "", "n", "q")
+	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), in,
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	if !plainContains(res.out, "pass  credential.expiry") {
+		t.Fatalf("credential.expiry did not pass:\n%s", plainTail(res.out, 60))
+	}
+	exp := res.state.Connection.SecretExpires
+	if exp == nil {
+		t.Fatalf("the expiry read by the check was not stored\n%s", plainTail(res.out, 30))
+	}
+	if strings.Contains(res.out, "When does the client secret expire?") {
+		t.Error("asked for an expiry the check had read")
+	}
+	for _, want := range []string{"It expires on " + exp.Format("2006-01-02"), "read by the credential.expiry check", "No reminder written."} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("n wrote a reminder: %v", entries)
 	}
 }

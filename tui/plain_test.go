@@ -67,12 +67,19 @@ type plainResult struct {
 
 func runPlainFixture(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env []string, mod func(*Options)) plainResult {
 	t.Helper()
+	return runPlainFixtureEnv(t, m, store, state, input, plainEnv{environ: env, now: plainClock(), dir: t.TempDir()}, mod)
+}
+
+// runPlainFixtureEnv is runPlainFixture with the whole environment given
+// (the reminder's directory, the watch's timer).
+func runPlainFixtureEnv(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env plainEnv, mod func(*Options)) plainResult {
+	t.Helper()
 	var out bytes.Buffer
 	opts := Options{Machine: m, Store: store, State: state, In: strings.NewReader(input), Out: &out}
 	if mod != nil {
 		mod(&opts)
 	}
-	st, err := runPlain(context.Background(), opts, plainEnv{environ: env, now: plainClock()})
+	st, err := runPlain(context.Background(), opts, env)
 	return plainResult{st, out.String(), err}
 }
 

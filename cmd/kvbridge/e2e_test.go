@@ -138,6 +138,8 @@ func TestE2EPlainPiped(t *testing.T) {
 			for range sec.Acks {
 				answers = append(answers, "y")
 			}
+		case steps.ScreenTroubleshooting:
+			answers = append(answers, "", "") // Enter skips the secret's expiry, then continues
 		case steps.ScreenComplete:
 		default:
 			answers = append(answers, "") // Enter on a page that asks nothing

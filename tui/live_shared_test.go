@@ -1,0 +1,72 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+)
+
+// The reminder goes into the first directory that takes it: a "current
+// directory" that cannot be written falls back to the state directory.
+func TestWriteReminderFallsBack(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	blocked := filepath.Join(base, "a-file")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(base, "state")
+	exp := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	p, err := writeReminder(exp, "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b", now, blocked, "", state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(state, reminderFile); p != want {
+		t.Errorf("written to %s, want %s", p, want)
+	}
+	data, _ := os.ReadFile(p)
+	if !strings.Contains(string(data), "DTSTART;VALUE=DATE:20270501\r\n") || !strings.Contains(string(data), "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b") {
+		t.Errorf("reminder:\n%s", data)
+	}
+	if _, err := writeReminder(exp, "", now, blocked); err == nil || !strings.Contains(err.Error(), "could not write the reminder") {
+		t.Errorf("no directory took it, err = %v", err)
+	}
+	if got := reminderStateDir(steps.Store{Path: filepath.Join(state, "progress.json")}); got != state {
+		t.Errorf("reminderStateDir = %q", got)
+	}
+}
+
+// A date read in Graph is kept only when none is known; a typed date stays.
+func TestExpiryRead(t *testing.T) {
+	t.Parallel()
+	d := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
+	res := azure.Result{ID: "credential.expiry", Status: azure.StatusPass, Evidence: azure.Evidence{SecretExpires: &d}}
+	if got, ok := expiryRead(res, nil); !ok || !got.Equal(d) {
+		t.Errorf("expiryRead = %v, %v", got, ok)
+	}
+	typed := d.AddDate(0, 1, 0)
+	if _, ok := expiryRead(res, &typed); ok {
+		t.Error("a typed date was overwritten")
+	}
+	if _, ok := expiryRead(azure.Result{ID: "credential.expiry", Cause: "unknown"}, nil); ok {
+		t.Error("an unknown expiry was kept")
+	}
+	if !expiryReadByCheck(res, true) || expiryReadByCheck(res, false) {
+		t.Error("expiryReadByCheck")
+	}
+	if _, err := parseExpiry("2027-02-30"); err == nil {
+		t.Error("2027-02-30 parsed")
+	}
+	if w := expiryWords(d, d.AddDate(0, 0, -45)); w != "in 45 days" {
+		t.Errorf("expiryWords = %q", w)
+	}
+	if w := expiryWords(d, d.AddDate(0, 0, 2)); w != "expired" {
+		t.Errorf("expiryWords = %q", w)
+	}
+}
