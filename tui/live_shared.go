@@ -139,3 +139,23 @@ func practiceTarget(in sandbox.Info, clientID string) (client, vault string) {
 	}
 	return client, in.VaultName
 }
+
+// runTally counts a run of a page's checks: those that passed (or had
+// nothing to compare), those that failed, and whether every one passed
+// (what ends a watch).
+func runTally(ids []string, result func(id string) (azure.Result, bool)) (passed, failed int, all bool) {
+	all = true
+	for _, id := range ids {
+		r, ok := result(id)
+		switch {
+		case ok && (steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed():
+			passed++
+		case ok && r.Status == azure.StatusFail:
+			failed++
+			all = false
+		default:
+			all = false
+		}
+	}
+	return passed, failed, all
+}

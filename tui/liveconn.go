@@ -543,19 +543,10 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 			lm.vaults, lm.listed = msg.report.Vaults, true
 		}
 	}
-	all, passed, failed := true, 0, 0
-	for _, id := range lm.runIDs {
+	passed, failed, all := runTally(lm.runIDs, func(id string) (azure.Result, bool) {
 		r, ok := lm.results[id]
-		switch {
-		case ok && (steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed():
-			passed++
-		case ok && r.Status == azure.StatusFail:
-			failed++
-			all = false
-		default:
-			all = false
-		}
-	}
+		return r, ok
+	})
 	m.status = fmt.Sprintf("Checks done: %d of %d passed.", passed, len(lm.runIDs))
 	if failed > 0 {
 		m.status += fmt.Sprintf(" %d failed: see why below.", failed)

@@ -218,16 +218,24 @@ func (r *plainRunner) intro() {
 func (r *plainRunner) help() {
 	n := len(r.m.Course.Sections)
 	r.line("Commands (type one at any question, then press Enter):")
-	for _, row := range [][2]string{
+	rows := [][2]string{
 		{"Enter", "continue, on a page where nothing is asked"},
 		{"y or n", "answer a [y/n] question; n leaves the item open"},
 		{"1 to 4", "answer a quiz question by the number of an option"},
 		{"next", "go to the next page (n also works where no [y/n] question is asked)"},
 		{"back or b", "go back one page"},
 		{fmt.Sprintf(":1 to :%d", n), fmt.Sprintf("jump to section 1 to %d (goto 2 also works)", n)},
-		{"q or quit", "save and quit; run kvbridge again to continue"},
-		{"? or help", "show this list again"},
-	} {
+	}
+	if r.liveOn {
+		rows = append(rows,
+			[2]string{"r", "on a live check page: run the checks again"},
+			[2]string{"w", fmt.Sprintf("on a live check page: watch, running the checks every %d s until all pass (Enter stops)", int(WatchInterval.Seconds()))},
+			[2]string{"p", "practice actions, in the practice tenant: what you would do in the Azure portal (assign or remove a role, create a client secret, firewall, permission model)"})
+	}
+	rows = append(rows,
+		[2]string{"q or quit", "save and quit; run kvbridge again to continue"},
+		[2]string{"? or help", "show this list again"})
+	for _, row := range rows {
 		r.para(fmt.Sprintf("  %-10s ", row[0]), strings.Repeat(" ", 13), row[1])
 	}
 	r.line("Progress is saved after every answer.")
@@ -689,6 +697,7 @@ const (
 	askYesNo                          // n means no
 	askChoice                         // a quiz number; n means next page
 	askConfirm                        // no commands at all (the reset question)
+	askLive                           // a live check page: as askPause, but p (practice actions) is returned
 )
 
 // ask prints a prompt and reads one answer, lower-cased and trimmed. It runs
@@ -718,7 +727,15 @@ func (r *plainRunner) ask(kind plainPromptKind, prompt string) (ans string, move
 			continue
 		case a == "q" || a == "quit" || a == "exit":
 			return "", false, errPlainQuit
-		case a == "next" || (a == "n" && kind != askYesNo) || (a == "" && kind == askPause):
+		case a == "p" || a == "practice":
+			if kind == askLive {
+				return "p", false, nil
+			}
+			if _, err := r.practice(); err != nil {
+				return "", false, err
+			}
+			continue
+		case a == "next" || (a == "n" && kind != askYesNo) || (a == "" && (kind == askPause || kind == askLive)):
 			if r.move(steps.Event{Type: steps.EvNext}) {
 				return "", true, nil
 			}

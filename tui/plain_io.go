@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -67,27 +68,37 @@ func newPlainLineReader(r io.Reader) *plainLineReader {
 // the context's error when it is cancelled first. After an error every call
 // returns an error.
 func (lr *plainLineReader) next(ctx context.Context) (string, error) {
+	line, _, err := lr.nextOr(ctx, nil)
+	return line, err
+}
+
+// nextOr is next, but it also returns when tick fires before a line comes
+// (ticked is true). The line asked for stays pending: the next call returns
+// it. A nil tick never fires.
+func (lr *plainLineReader) nextOr(ctx context.Context, tick <-chan time.Time) (line string, ticked bool, err error) {
 	if lr.ended {
-		return "", io.EOF
+		return "", false, io.EOF
 	}
 	if !lr.pending {
 		select {
 		case lr.req <- struct{}{}:
 			lr.pending = true
 		case <-ctx.Done():
-			return "", ctx.Err()
+			return "", false, ctx.Err()
 		}
 	}
 	select {
 	case <-ctx.Done():
-		return "", ctx.Err()
+		return "", false, ctx.Err()
+	case <-tick:
+		return "", true, nil
 	case r := <-lr.lines:
 		lr.pending = false
 		if r.err != nil {
 			lr.ended = true
-			return "", r.err
+			return "", false, r.err
 		}
-		return r.line, nil
+		return r.line, false, nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -390,24 +391,181 @@ func (r *plainRunner) liveCheck(chk steps.Check) error {
 		}
 	}
 	for {
-		rep, err := r.runChecks(ids)
-		if err != nil {
+		if _, err := r.runPage(ids, nil); err != nil {
 			return err
 		}
-		if rep != nil && plainHasCheck(ids, "arm.vaults") {
-			r.showVaults(rep)
-		}
+	prompt:
 		for {
-			ans, moved, err := r.ask(askPause, "r) run again, Enter) continue: ")
+			ans, moved, err := r.ask(askLive, r.livePrompt())
 			if err != nil || moved {
 				return err
 			}
-			if ans == "r" {
-				break
+			switch ans {
+			case "r":
+				break prompt
+			case "w":
+				if err := r.watch(ids); err != nil {
+					return err
+				}
+			case "p":
+				did, err := r.practice()
+				if err != nil {
+					return err
+				}
+				if did {
+					break prompt // the page's checks again, after the change
+				}
+			default:
+				r.line(fmt.Sprintf("%q is not a command here. %s", ans, r.livePromptWords()))
 			}
-			r.line(fmt.Sprintf("%q is not a command here. Type r to run the checks again, or press Enter to continue.", ans))
 		}
 	}
+}
+
+// livePrompt is the check page's question: its commands.
+func (r *plainRunner) livePrompt() string {
+	if r.practiceOn() {
+		return "r) run again, w) watch, p) practice actions, Enter) continue: "
+	}
+	return "r) run again, w) watch, Enter) continue: "
+}
+
+// livePromptWords says the check page's commands in a sentence.
+func (r *plainRunner) livePromptWords() string {
+	p := ""
+	if r.practiceOn() {
+		p = ", p for the practice actions"
+	}
+	return "Type r to run the checks again, w to watch them" + p + ", or press Enter to continue."
+}
+
+func (r *plainRunner) practiceOn() bool { return r.lv != nil && r.lv.practice != nil }
+
+// runPage runs a page's checks and, where the page lists vaults, says what
+// Delinea's dropdown shows. prev is as for runChecks.
+func (r *plainRunner) runPage(ids []string, prev map[string]string) (*azure.Report, error) {
+	rep, err := r.runChecks(ids, prev)
+	if err != nil {
+		return rep, err
+	}
+	if rep != nil && plainHasCheck(ids, "arm.vaults") {
+		if res, ok := rep.Result("arm.vaults"); !ok || prev == nil || prev["arm.vaults"] != plainResultKey(res) {
+			r.showVaults(rep)
+		}
+	}
+	return rep, nil
+}
+
+// plainResultKey is what a watch compares between runs: a result that keeps
+// its status and cause is not said again.
+func plainResultKey(res azure.Result) string { return string(res.Status) + "|" + res.Cause }
+
+// watch runs the page's checks now and then every WatchInterval, until they
+// all pass or a line comes (Enter stops; q quits). Input is read while it
+// waits. "Watching" is said once, and a run says only what changed, so a
+// screen reader is not flooded.
+func (r *plainRunner) watch(ids []string) error {
+	var prev map[string]string
+	said := false
+	for {
+		rep, err := r.runPage(ids, prev)
+		if err != nil {
+			return err
+		}
+		if rep == nil {
+			r.line("Watching stopped: the checks cannot run.")
+			return nil
+		}
+		if _, _, all := runTally(ids, rep.Result); all {
+			r.line("Everything passes now: watching stopped.")
+			r.blank()
+			return nil
+		}
+		prev = map[string]string{}
+		for _, res := range rep.Results {
+			prev[res.ID] = plainResultKey(res)
+		}
+		if !said {
+			r.line(fmt.Sprintf("Watching: next run in %d s; Enter stops.", int(WatchInterval.Seconds())))
+			said = true
+		}
+		line, ticked, err := r.in.nextOr(r.ctx, r.after(WatchInterval))
+		if err != nil {
+			r.write("\n")
+			return err
+		}
+		if ticked {
+			continue
+		}
+		if r.echo {
+			r.write(line + "\n")
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "q", "quit", "exit":
+			return errPlainQuit
+		}
+		r.line("Watching stopped.")
+		r.blank()
+		return nil
+	}
+}
+
+// practice offers the practice actions (the wizard's list, those of this
+// page first), each with what it will do, and does the one chosen. did says
+// an action was done, so a check page runs its checks again.
+func (r *plainRunner) practice() (did bool, err error) {
+	if !r.practiceOn() {
+		r.line("Practice actions work in the practice tenant only (kvbridge --sandbox, or choose it when asked where to check).")
+		return false, nil
+	}
+	ten := r.lv.practice
+	cur, _ := r.m.Current(r.st)
+	acts := practiceMenuFor(cur.Key)
+	r.blank()
+	r.para("", "", "Practice actions: what you would do in the Azure portal, done on the practice tenant (scenario "+
+		r.st.Connection.Scenario+"). Break things and fix them, then run the checks again.")
+	w := len(strconv.Itoa(len(acts)))
+	for i, a := range acts {
+		first := fmt.Sprintf("  %*d) ", w, i+1)
+		pad := strings.Repeat(" ", len(first))
+		r.para(first, pad, a.title)
+		r.para(pad+"Will do: ", pad+"  ", a.does)
+	}
+	var a practiceAction
+	for {
+		ans, err := r.askLine(fmt.Sprintf("Which action? [1-%d] (Enter: none) ", len(acts)))
+		if err != nil {
+			return false, err
+		}
+		if ans == "" {
+			r.line("Nothing done.")
+			return false, nil
+		}
+		n, convErr := strconv.Atoi(ans)
+		if convErr != nil || n < 1 || n > len(acts) {
+			r.line(fmt.Sprintf("Type a number from 1 to %d, or press Enter for none.", len(acts)))
+			continue
+		}
+		a = acts[n-1]
+		break
+	}
+	clientID, vault := practiceTarget(ten.Info(), "")
+	text, ns, err := a.run(ten, clientID, vault)
+	if err != nil {
+		r.para("", "  ", practiceRefusal(err))
+		return false, nil
+	}
+	if ns != nil {
+		// The Value goes into the secret the checks use, and never whole onto
+		// the screen: its first 3 characters, as Entra's hint shows them.
+		r.lv.secret = ns.Value
+		text = fmt.Sprintf("New client secret created (expires %s). Its Value, %s, is now the client secret the checks use (in memory only, never saved).",
+			ns.Expires.Format(expiryLayout), plainMask(ns.Value))
+	}
+	r.lv.sess = nil // a new session: new credentials, or a changed tenant
+	r.para("", "  ", text)
+	r.blank()
+	return true, nil
 }
 
 func (r *plainRunner) target() string {
@@ -595,9 +753,11 @@ func (r *plainRunner) session() (*azure.Session, error) {
 
 // runChecks runs ids (and what they depend on) and prints each result of the
 // page as it arrives, recording it into the state. A failed prerequisite is
-// shown too, since it explains the skips. Cancelling ends the run promptly;
-// the results of a cancelled run are not recorded.
-func (r *plainRunner) runChecks(ids []string) (*azure.Report, error) {
+// shown too, since it explains the skips. With prev (a watch's earlier run,
+// by plainResultKey), results that did not change are recorded but not said
+// again. Cancelling ends the run promptly; the results of a cancelled run are
+// not recorded.
+func (r *plainRunner) runChecks(ids []string, prev map[string]string) (*azure.Report, error) {
 	sess, err := r.session()
 	if err != nil {
 		r.line("The checks cannot run: " + err.Error())
@@ -607,19 +767,30 @@ func (r *plainRunner) runChecks(ids []string) (*azure.Report, error) {
 	for _, id := range ids {
 		want[id] = true
 	}
-	r.line(fmt.Sprintf("Running %d live checks...", len(ids)))
-	passed := 0
+	if prev == nil {
+		r.line(fmt.Sprintf("Running %d live checks...", len(ids)))
+	} else {
+		r.line("Running the page's checks again; only what changed is said.")
+	}
+	passed, same := 0, 0
+	say := func(res azure.Result, note string) {
+		if prev != nil && prev[res.ID] == plainResultKey(res) {
+			same++
+			return
+		}
+		r.printResult(res, note)
+	}
 	rep := sess.Run(r.ctx, ids, func(res azure.Result) {
 		if r.ctx.Err() != nil {
 			return
 		}
 		if !want[res.ID] {
 			if res.Status == azure.StatusFail || res.Status == azure.StatusWarn {
-				r.printResult(res, " (needed first)")
+				say(res, " (needed first)")
 			}
 			return
 		}
-		r.printResult(res, "")
+		say(res, "")
 		mark := steps.CheckMark{Status: string(res.Status), Cause: res.Cause}
 		if mark.Passed() {
 			passed++
@@ -639,7 +810,11 @@ func (r *plainRunner) runChecks(ids []string) (*azure.Report, error) {
 		return rep, err
 	}
 	r.blank()
-	r.line(fmt.Sprintf("%d of %d checks done (passed, or nothing to compare).", passed, len(ids)))
+	done := fmt.Sprintf("%d of %d checks done (passed, or nothing to compare).", passed, len(ids))
+	if same > 0 {
+		done += fmt.Sprintf(" %d unchanged, not said again.", same)
+	}
+	r.line(done)
 	r.blank()
 	return rep, nil
 }

@@ -180,7 +180,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				"Client secret:  " + in.ClientSecret[:3] + "***",
 				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  Delinea's dropdown will list 1 vault,",
 				"What Delinea's vault dropdown shows (1):", "pass  sync  Synced Prod-VM-Admin-Pass as Delinea would",
-				"r) run again, Enter) continue:", "Progress: 100%.",
+				"r) run again, w) watch, p) practice actions, Enter) continue:", "Progress: 100%.",
 			} {
 				if !plainContains(res.out, want) {
 					t.Errorf("output lacks %q", want)
@@ -582,5 +582,242 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("n wrote a reminder: %v", entries)
+	}
+}
+
+// plainPracticeChoice is the number the plain menu gives an action on a
+// screen (by its title), as typed.
+func plainPracticeChoice(t *testing.T, screenKey, title string) string {
+	t.Helper()
+	for i, a := range practiceMenuFor(screenKey) {
+		if a.title == title {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	t.Fatalf("no practice action %q", title)
+	return ""
+}
+
+// no-vault-read: on section 2's page, p lists the wizard's actions with what
+// each does; Assign Reader is done and the page's checks run again and pass.
+func TestPlainLivePracticeAssignReader(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	choice := plainPracticeChoice(t, "2/check", "Assign Reader on the vault")
+	// Section 1's overview: jump to 2; its overview, 2A, the check page (vault: Enter); p, the action; then quit.
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "p", "0", choice, "q"), plainEnvNoTTY,
+		func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+	}
+	if mark := res.state.Checks["arm.vaults"]; mark.Status != steps.StatusPass {
+		t.Errorf("arm.vaults = %+v after Assign Reader\n%s", mark, plainTail(res.out, 40))
+	}
+	for _, a := range practiceActions {
+		if !plainContains(res.out, ") "+a.title) || !plainContains(res.out, "Will do: "+a.does) {
+			t.Errorf("the menu lacks %q with what it does", a.title)
+		}
+	}
+	for _, want := range []string{
+		"r) run again, w) watch, p) practice actions, Enter) continue:", " 1) Assign Reader on the vault",
+		"Type a number from 1 to", "Assigned Reader to the app on kv-contoso-practice.",
+		"fail  arm.vaults", "pass  arm.vaults",
+	} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 40))
+		}
+	}
+	if i, j := strings.Index(res.out, "Assigned Reader"), strings.LastIndex(res.out, "pass  arm.vaults"); i < 0 || j < i {
+		t.Error("the checks did not run again after the action")
+	}
+}
+
+// expired-secret: a new client secret goes into the secret the checks use,
+// auth.token passes with it, and its Value is never printed whole (its first
+// 3 characters at most, as Entra's hint).
+func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	store := plainStore(t)
+	var tenants []*sandbox.Tenant
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "expired-secret"}, sandbox.Options{}, &tenants)
+	var secrets []string // every secret the checks were configured with
+	config := live.Config
+	live.Config = func(c steps.Connection, secret string, p *sandbox.Tenant) azure.Config {
+		secrets = append(secrets, secret)
+		return config(c, secret, p)
+	}
+	choice := plainPracticeChoice(t, "1/check", "Create a new client secret")
+	// Overview, 1A, 1B, the check page (vault: Enter); p, the action; then quit.
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y", "y", "", "p", choice, "q"), plainEnvNoTTY,
+		func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+	}
+	handed := tenants[0].Info().ClientSecret
+	var fresh string
+	for _, s := range secrets {
+		if s != handed {
+			fresh = s
+		}
+	}
+	if fresh == "" {
+		t.Fatalf("the checks never used a new secret\n%s", plainTail(res.out, 40))
+	}
+	if mark := res.state.Checks["auth.token"]; mark.Status != steps.StatusPass {
+		t.Errorf("auth.token = %+v with the new secret\n%s", mark, plainTail(res.out, 40))
+	}
+	saved, _ := os.ReadFile(store.Path)
+	// From 6 characters on, a chance match in the output is out of the question.
+	for i := 6; i <= len(fresh); i++ {
+		if strings.Contains(res.out, fresh[:i]) {
+			t.Fatalf("the output holds the new Value's first %d characters", i)
+		}
+	}
+	if strings.Contains(string(saved), fresh) {
+		t.Error("the new Value was saved")
+	}
+	for _, want := range []string{"fail  auth.token", "New client secret created", "Its Value, " + plainMask(fresh) + ",", "pass  auth.token"} {
+		if !plainContains(res.out, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 40))
+		}
+	}
+}
+
+// p works at any question in the practice tenant, and says where it works
+// elsewhere; the help lists it.
+func TestPlainLivePracticeElsewhere(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil || !plainContains(res.out, "Practice actions: what you would do in the Azure portal") || !plainContains(res.out, "Nothing done.") {
+		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	if !plainContains(res.out, "p          practice actions, in the practice tenant") || !plainContains(res.out, "w          on a live check page: watch") {
+		t.Error("the help does not list p and w")
+	}
+	live = plainTestLive(t, steps.Connection{Kind: steps.ConnOffline}, sandbox.Options{}, nil)
+	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	if res.err != nil || !plainContains(res.out, "Practice actions work in the practice tenant only") {
+		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
+	}
+}
+
+// plainNoWaitWatch is a watch timer for tests: each wait calls tick (which may
+// change the tenant) and fires at once, or never when fire is false. The
+// durations asked for are kept.
+type plainNoWaitWatch struct {
+	fire  bool
+	tick  func(n int)
+	asked []time.Duration
+}
+
+func (w *plainNoWaitWatch) after(d time.Duration) <-chan time.Time {
+	w.asked = append(w.asked, d)
+	ch := make(chan time.Time, 1)
+	if w.tick != nil {
+		w.tick(len(w.asked))
+	}
+	if w.fire {
+		ch <- time.Time{}
+	}
+	return ch
+}
+
+// w on a failing page watches; Enter stops it. The watch is announced once,
+// with the 15 s interval, and nothing waits for real.
+func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	w := &plainNoWaitWatch{}
+	env := plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after}
+	start := time.Now()
+	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "w", "", "q"), env,
+		func(o *Options) { o.Live = live })
+	if res.err != nil {
+		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if n := strings.Count(res.out, "Watching: next run in 15 s; Enter stops."); n != 1 {
+		t.Errorf("the watch was announced %d times\n%s", n, plainTail(res.out, 30))
+	}
+	if len(w.asked) != 1 || w.asked[0] != WatchInterval {
+		t.Errorf("waits asked: %v", w.asked)
+	}
+	i, j := strings.Index(res.out, "Watching stopped."), strings.LastIndex(res.out, "r) run again, w) watch")
+	if i < 0 || j < i {
+		t.Errorf("Enter did not stop the watch and return to the page's question\n%s", plainTail(res.out, 30))
+	}
+	if res.state.Checks["arm.vaults"].Status != steps.StatusFail {
+		t.Errorf("arm.vaults = %+v", res.state.Checks["arm.vaults"])
+	}
+}
+
+// The watch re-runs until everything passes: the second wait's tick assigns
+// Reader (as a role would land in Azure), the next run passes and the watch
+// ends by itself; the run in between says only what changed.
+func TestPlainLiveWatchStopsWhenAllPass(t *testing.T) {
+	t.Parallel()
+	m := plainFixtureMachine(t)
+	var tenants []*sandbox.Tenant
+	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, &tenants)
+	w := &plainNoWaitWatch{fire: true, tick: func(n int) {
+		if n == 2 {
+			in := tenants[0].Info()
+			if err := tenants[0].AssignRole(in.ClientID, "Reader", "vault"); err != nil {
+				t.Error(err)
+			}
+		}
+	}}
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	go func() { _, _ = io.WriteString(pw, plainLines(":2", "", "y", "", "w")) }()
+	out := &plainLockedBuffer{}
+	done := make(chan error, 1)
+	var st steps.State
+	go func() {
+		var err error
+		st, err = runPlain(context.Background(), Options{Machine: m, Store: plainStore(t), State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+			plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after})
+		done <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Everything passes now: watching stopped.") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the watch did not end when everything passed:\n%s", plainTail(out.String(), 40))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, _ = io.WriteString(pw, plainLines("q"))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("RunPlain: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunPlain did not end")
+	}
+	text := out.String()
+	if n := strings.Count(text, "Watching: next run in 15 s; Enter stops."); n != 1 {
+		t.Errorf("the watch was announced %d times", n)
+	}
+	if len(w.asked) != 2 {
+		t.Errorf("%d waits, want 2", len(w.asked))
+	}
+	for _, want := range []string{"Running the page's checks again; only what changed is said.", "1 unchanged, not said again.", "pass  arm.vaults"} {
+		if !plainContains(text, want) {
+			t.Errorf("output lacks %q\n%s", want, plainTail(text, 40))
+		}
+	}
+	if n := strings.Count(text, "fail  arm.vaults"); n != 2 {
+		t.Errorf("the failure was said %d times, want 2 (the page's run and the watch's first)", n)
+	}
+	if st.Checks["arm.vaults"].Status != steps.StatusPass {
+		t.Errorf("arm.vaults = %+v", st.Checks["arm.vaults"])
 	}
 }
