@@ -279,6 +279,12 @@ var practiceActions = []practiceAction{
 			}
 			return "The vault's firewall now allows all networks.", nil, t.SetFirewall(vault, false)
 		}},
+	{"Recover the deleted secret", "Key vaults › Secrets › Manage deleted secrets › Recover: brings the soft-deleted example secret back, versions and tags included, so its name can be used again.",
+		[]string{"3/check", "3/step/3A"},
+		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
+			name := t.Info().SecretName
+			return "Recovered " + name + " in " + vault + ".", nil, t.RecoverVaultSecret(vault, name)
+		}},
 	{"Close the vault firewall (selected networks only)", "Networking › Allow public access from specific networks, with none listed: data-plane calls from here are refused.",
 		nil,
 		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
