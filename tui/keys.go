@@ -17,6 +17,7 @@ type KeyMap struct {
 	Rerun, Watch, Cancel key.Binding // check screens
 	Practice, Connection key.Binding // p: practice actions (practice tenant); c: where checks run
 	Export, Filter       key.Binding // e: .ics reminder (review); /: filter the vault list
+	Copy                 key.Binding // y: copy the failed checks' az commands (OSC 52)
 }
 
 // DefaultKeyMap returns the wizard's bindings.
@@ -45,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		Connection: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "connection")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "reminder")),
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy fix")),
 	}
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -428,5 +429,35 @@ func TestVaultFieldKeepsTheName(t *testing.T) {
 	f := field{value: gVault, keepEnd: true}
 	if v := f.view(30, false); !strings.HasSuffix(v, "/vaults/kv-prod") || ansi.StringWidth(v) != 30 || !strings.HasPrefix(v, "…") {
 		t.Fatalf("%q", v)
+	}
+}
+
+// y copies the failed checks' az commands whole, through the terminal's
+// clipboard; on screen a long scope wraps, pasted it must not.
+func TestCopyFixCommands(t *testing.T) {
+	m := liveGolden(t, 80, 24, "2/check")
+	if v := view(m); strings.Contains(v, "y copy fix") {
+		t.Fatal("copy offered before anything failed")
+	}
+	next, cmd := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	if st := next.(Model).status; cmd != nil || !strings.Contains(st, "Nothing to copy") {
+		t.Fatalf("y with nothing failed: cmd %v, status %q", cmd != nil, st)
+	}
+	az := "az role assignment create --role \"Reader\" --assignee " + gClient + " --scope " + gVault
+	m = startFakeRun(next.(Model), []string{"arm.vaults"})
+	m = inject(t, m, azure.Result{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Title: "empty",
+		Fix: &azure.Fix{Summary: "Assign Reader.", Az: []string{az}}})
+	if v := view(m); !strings.Contains(v, "y copy fix") {
+		t.Errorf("help does not offer y:\n%s", v)
+	}
+	next, cmd = m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	if cmd == nil {
+		t.Fatal("y gave no command")
+	}
+	if got := fmt.Sprint(cmd()); got != az+"\n" {
+		t.Errorf("clipboard = %q, want the whole command", got)
+	}
+	if st := next.(Model).status; !strings.Contains(st, "Copied 1 az command") {
+		t.Errorf("status = %q", st)
 	}
 }

@@ -209,6 +209,8 @@ func (m *Model) liveKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case key.Matches(msg, k.Filter) && cur.Section == 1:
 		m.startEdit(fFilter)
 		return true, nil
+	case key.Matches(msg, k.Copy):
+		return true, m.copyFixes(ids)
 	case key.Matches(msg, k.Choose):
 		return true, m.liveChoose()
 	case key.Matches(msg, k.Up):
@@ -949,6 +951,9 @@ func (m *Model) liveExtraKeys() []key.Binding {
 		if cur.Section == 1 {
 			out = append(out, k.Filter)
 		}
+		if len(m.fixCommands(m.sectionIDs(cur.Section))) > 0 {
+			out = append(out, k.Copy)
+		}
 	}
 	if ok && cur.Kind == steps.ScreenTroubleshooting {
 		out = append(out, k.Export)
@@ -993,4 +998,31 @@ func wrapWords(s string, width int) []string {
 		}
 	}
 	return out
+}
+
+// fixCommands are the az commands of the checks that failed or warned, in
+// catalogue order: what a user pastes into a shell.
+func (m *Model) fixCommands(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		r, ok := m.live.results[id]
+		if !ok || r.Fix == nil || (r.Status != azure.StatusFail && r.Status != azure.StatusWarn) {
+			continue
+		}
+		out = append(out, r.Fix.Az...)
+	}
+	return out
+}
+
+// copyFixes puts the fix commands on the clipboard through the terminal
+// (OSC 52). A long az command wraps on screen; copied, it stays whole.
+func (m *Model) copyFixes(ids []string) tea.Cmd {
+	cmds := m.fixCommands(ids)
+	if len(cmds) == 0 {
+		m.status = "Nothing to copy: no check on this screen has a fix to run."
+		return nil
+	}
+	m.status = fmt.Sprintf("Copied %s to the clipboard (terminals without OSC 52 ignore it; the commands are also shown above).",
+		plural(len(cmds), "az command"))
+	return tea.SetClipboard(strings.Join(cmds, "\n") + "\n")
 }

@@ -151,6 +151,7 @@ Keys in the wizard:
   esc                stop a run                    c       choose where checks run
   p                  practice actions (practice)   /       filter the vault list
   e                  export the expiry reminder (.ics, section 4)
+  y                  copy the failed checks' az commands to the clipboard
   enter on a field edits it; enter, tab or esc ends the edit
 
 Environment:
