@@ -463,7 +463,7 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 				r.Cause, r.Title = "propagating", "The role is assigned but Key Vault does not apply it yet"
 				r.Detail = "ARM's permissions API shows the app's secrets role on the vault, but Key Vault still answers ForbiddenByRbac: the assignment has not propagated yet. This takes up to 10 minutes; try again then (the wizard's watch mode re-runs every 15 s)."
 				r.Evidence.DataActions = flatten(perms.entries, true)
-				r.Fix = &Fix{Summary: "Wait up to 10 minutes after assigning the role, then run kvbridge doctor again.",
+				r.Fix = &Fix{Summary: "A new role assignment takes up to 10 minutes to reach Key Vault: wait, then check again (the wizard's watch re-runs every 15 s).",
 					Az: []string{fmt.Sprintf("az role assignment list --assignee %s --scope %s -o table", rs.s.cfg.ClientID, rs.vaultScopeExpr())}}
 				return r
 			}
