@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 // diagram draws the course's three parties in a row (or a column when the
@@ -28,7 +29,7 @@ func makeBoxes(parties []string, inner int) ([]dbox, int) {
 	boxes := make([]dbox, len(parties))
 	h := 0
 	for i, p := range parties {
-		ls := wrap(p, inner)
+		ls := wrap.Text(p, inner)
 		w := 0
 		for _, l := range ls {
 			w = max(w, ansi.StringWidth(l))
@@ -146,7 +147,7 @@ func markerLines(col, total int, label string, st *Styles) []string {
 		out = append(out, strings.Repeat(" ", start)+st.LinkActive.Render(text))
 		return out
 	}
-	for _, l := range wrap(text, total) {
+	for _, l := range wrap.Text(text, total) {
 		out = append(out, st.LinkActive.Render(l))
 	}
 	return out
@@ -193,7 +194,7 @@ func diagramColumn(parties []string, from, to int, label string, width int, st *
 					arrow = "▲"
 				}
 				connector = st.LinkActive.Render("      ║ " + arrow + " this section builds: ")
-				lines := wrap(label, max(8, width-29))
+				lines := wrap.Text(label, max(8, width-29))
 				connector += st.LinkActive.Render(lines[0])
 				rows = append(rows, connector+railLine(skip, st))
 				for _, l := range lines[1:] {

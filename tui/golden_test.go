@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
@@ -119,7 +120,7 @@ func stateCases() []stateCase {
 			right, _ := rightWrong(t, m)
 			m = chooseOption(t, m, right)
 			// A new session on the saved state: no feedback of this session left.
-			return newTest(t, w, h, func(o *Options) { o.State = m.state })
+			return newTest(t, w, h, func(o *session.Options) { o.State = m.state })
 		}},
 		{"complete-missing", func(t *testing.T, w, h int) Model {
 			m := newTest(t, w, h)
@@ -138,15 +139,15 @@ func stateCases() []stateCase {
 			return press(t, m, "?")
 		}},
 		{"confirm-reset", func(t *testing.T, w, h int) Model {
-			return newTest(t, w, h, func(o *Options) { o.ConfirmReset = true })
+			return newTest(t, w, h, func(o *session.Options) { o.ConfirmReset = true })
 		}},
 		{"notice", func(t *testing.T, w, h int) Model {
-			return newTest(t, w, h, func(o *Options) {
+			return newTest(t, w, h, func(o *session.Options) {
 				o.Notice = "Saved progress could not be used because it is damaged. It was moved to /tmp/progress.json.bad and the course starts afresh."
 			})
 		}},
 		{"save-error", func(t *testing.T, w, h int) Model {
-			m := newTest(t, w, h, func(o *Options) { o.Store.Path = "/proc/kvbridge-cannot-write/progress.json" })
+			m := newTest(t, w, h, func(o *session.Options) { o.Store.Path = "/proc/kvbridge-cannot-write/progress.json" })
 			return press(t, m, "right")
 		}},
 		{"scrolled", func(t *testing.T, w, h int) Model {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 var t0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
@@ -41,10 +42,10 @@ func machine(t testing.TB) *steps.Machine {
 
 // newTest builds a model on the real course with a store in a temp dir,
 // sized w x h (0 x 0: no WindowSizeMsg yet).
-func newTest(t testing.TB, w, h int, mut ...func(*Options)) Model {
+func newTest(t testing.TB, w, h int, mut ...func(*session.Options)) Model {
 	t.Helper()
 	mach := machine(t)
-	opts := Options{Machine: mach, Store: steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}, State: mach.Start(t0)}
+	opts := session.Options{Machine: mach, Store: steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}, State: mach.Start(t0)}
 	for _, f := range mut {
 		f(&opts)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // Fixed identifiers, so the goldens do not depend on a practice tenant's
@@ -27,7 +28,7 @@ func liveGolden(t testing.TB, w, h int, screen string) Model {
 	t.Helper()
 	l := testLive(steps.Connection{Kind: steps.ConnTenant, TenantID: gTenant, ClientID: gClient, Vault: "kv-prod"})
 	l.Secret = "Qx8~abcdefghijklmnopqrstuvwxyz0123456789"
-	m := newTest(t, w, h, func(o *Options) { o.Live = l })
+	m := newTest(t, w, h, func(o *session.Options) { o.Live = l })
 	return gotoScreen(t, m, screen)
 }
 
@@ -84,7 +85,7 @@ var (
 func liveGoldenCases() []stateCase {
 	return []stateCase{
 		{"chooser", func(t *testing.T, w, h int) Model {
-			return newTest(t, w, h, func(o *Options) { o.Live = testLive(steps.Connection{}) })
+			return newTest(t, w, h, func(o *session.Options) { o.Live = testLive(steps.Connection{}) })
 		}},
 		{"s1-form-errors", func(t *testing.T, w, h int) Model {
 			m := liveGolden(t, w, h, "1/check")
@@ -139,7 +140,7 @@ func liveGoldenCases() []stateCase {
 			return endFakeRun(t, m, nil)
 		}},
 		{"s3-sync", func(t *testing.T, w, h int) Model {
-			m := newTest(t, w, h, func(o *Options) {
+			m := newTest(t, w, h, func(o *session.Options) {
 				o.Live = testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy", Vault: "kv-contoso-practice"})
 			})
 			m.live.starting = false
@@ -170,7 +171,7 @@ func liveGoldenCases() []stateCase {
 			return press(t, m, "enter")
 		}},
 		{"practice-menu", func(t *testing.T, w, h int) Model {
-			m := newTest(t, w, h, func(o *Options) {
+			m := newTest(t, w, h, func(o *session.Options) {
 				o.Live = testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"})
 			})
 			m.live.starting = false

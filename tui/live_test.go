@@ -15,12 +15,13 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // testLive is a Live on the in-process practice tenant with short retries,
 // wired as cmd/kvbridge wires it (public cloud, the tenant's transport).
-func testLive(initial steps.Connection) *Live {
-	return &Live{
+func testLive(initial steps.Connection) *session.Live {
+	return &session.Live{
 		Initial: initial,
 		StartPractice: func(s string) (*sandbox.Tenant, error) {
 			return sandbox.Start(sandbox.Options{Scenario: s, Wiring: sandbox.Hostnames, Seed: 7})
@@ -46,9 +47,9 @@ func testLive(initial steps.Connection) *Live {
 
 // newLiveTest is newTest with a Live; it runs the start-up commands (the
 // practice tenant starts) and closes the tenant at the end.
-func newLiveTest(t testing.TB, w, h int, l *Live, mut ...func(*Options)) Model {
+func newLiveTest(t testing.TB, w, h int, l *session.Live, mut ...func(*session.Options)) Model {
 	t.Helper()
-	m := newTest(t, w, h, append([]func(*Options){func(o *Options) { o.Live = l }}, mut...)...)
+	m := newTest(t, w, h, append([]func(*session.Options){func(o *session.Options) { o.Live = l }}, mut...)...)
 	m = drain(t, m, m.initCmd)
 	t.Cleanup(func() { m.live.closeLive() })
 	return m
@@ -371,7 +372,7 @@ func runAll(cmd tea.Cmd) {
 // plain mode connects after its reset too). Without a connection on the
 // command line the saved one goes with the progress and the chooser asks.
 func TestResetKeepsTheCommandLineConnection(t *testing.T) {
-	saved := func(o *Options) {
+	saved := func(o *session.Options) {
 		o.ConfirmReset = true
 		o.State.Tasks = map[string]bool{"1A.1": true}
 		o.State.Connection = steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read", SecretName: "Other-Name"}

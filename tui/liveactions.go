@@ -12,6 +12,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // connect applies a new connection; the results it makes stale are
@@ -95,9 +96,9 @@ func (m *Model) endEdit() tea.Cmd {
 		if v == "" {
 			return nil
 		}
-		t, err := parseExpiry(v)
+		t, err := session.ParseExpiry(v)
 		if err != nil {
-			m.status = expiryFormatHelp
+			m.status = session.ExpiryFormatHelp
 			return nil
 		}
 		return m.setExpiry(t, true)
@@ -110,8 +111,8 @@ func (m *Model) endEdit() tea.Cmd {
 
 // setExpiry stores the client secret's expiry in the connection.
 func (m *Model) setExpiry(t time.Time, typed bool) tea.Cmd {
-	c := withExpiry(m.state.Connection, t)
-	m.live.fields[fExpiry].set(t.Format(expiryLayout))
+	c := session.WithExpiry(m.state.Connection, t)
+	m.live.fields[fExpiry].set(t.Format(session.ExpiryLayout))
 	if typed {
 		m.status = fmt.Sprintf("Expiry saved: %s. Press e to export a reminder 30 days before.", t.Format("2 Jan 2006"))
 	}
@@ -132,7 +133,7 @@ func (m *Model) toggleWatch(ids []string) tea.Cmd {
 		return nil
 	}
 	lm.watch = true
-	m.status = fmt.Sprintf("Watching: the checks re-run every %d s until all pass (w stops). Useful while a role propagates.", int(WatchInterval.Seconds()))
+	m.status = fmt.Sprintf("Watching: the checks re-run every %d s until all pass (w stops). Useful while a role propagates.", int(session.WatchInterval.Seconds()))
 	if lm.running {
 		return nil
 	}
@@ -214,103 +215,33 @@ func (m *Model) exportReminder() tea.Cmd {
 	if clientID == "" {
 		clientID = m.state.Connection.ClientID
 	}
-	stateDir := reminderStateDir(m.sv.store)
+	stateDir := session.ReminderStateDir(m.sv.store)
 	at, now := *exp, m.now()
 	return func() tea.Msg {
-		p, err := writeReminder(at, clientID, now, ".", stateDir)
+		p, err := session.WriteReminder(at, clientID, now, ".", stateDir)
 		return reminderMsg{path: p, err: err}
 	}
 }
 
-// practiceAction is what a trainee would do in the Azure portal, done on the
-// practice tenant.
-type practiceAction struct {
-	title, does string
-	near        []string // screen keys where the guide asks for it (listed first there)
-	run         func(t *sandbox.Tenant, clientID, vault string) (string, *sandbox.NewSecret, error)
-}
-
-func roleAction(assign bool, name string) func(t *sandbox.Tenant, clientID, vault string) (string, *sandbox.NewSecret, error) {
-	return func(t *sandbox.Tenant, clientID, vault string) (string, *sandbox.NewSecret, error) {
-		if assign {
-			return "Assigned " + name + " to the app on " + vault + ".", nil, t.AssignRole(clientID, name, "vault")
-		}
-		return "Removed " + name + " from the app on " + vault + ".", nil, t.RemoveRole(clientID, name, "vault")
-	}
-}
-
-var practiceActions = []practiceAction{
-	{"Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. The portal shows its Value once; kvbridge takes it straight in as the client secret the checks use (masked, never saved).",
-		[]string{"1/step/1B", "1/check"},
-		func(t *sandbox.Tenant, clientID, _ string) (string, *sandbox.NewSecret, error) {
-			ns, err := t.AddClientSecret(clientID, 0)
-			if err != nil {
-				return "", nil, err
-			}
-			return "", &ns, nil
-		}},
-	{"Assign Key Vault Secrets Officer on the vault", "Access control (IAM) › Add role assignment: Key Vault Secrets Officer for the app, scope the practice vault. Lets Delinea read and write secrets (data plane).",
-		[]string{"1/step/1C", "1/check"}, roleAction(true, "Key Vault Secrets Officer")},
-	{"Assign Reader on the vault", "Access control (IAM) › Add role assignment: Reader for the app, scope the practice vault. Lets ARM list the vault, so Delinea's dropdown shows it.",
-		[]string{"1/step/1C", "2/check", "2/step/2B"}, roleAction(true, "Reader")},
-	{"Assign Key Vault Secrets User on the vault", "Adds the read-only data role: secrets can be read but not written, so Delinea's sync would fail.",
-		[]string{"1/step/1C"}, roleAction(true, "Key Vault Secrets User")},
-	{"Remove Key Vault Secrets Officer from the vault", "Deletes that role assignment. Key Vault keeps honouring it for the propagation delay, as Azure's caches do.",
-		[]string{"1/check"}, roleAction(false, "Key Vault Secrets Officer")},
-	{"Remove Reader from the vault", "Deletes that role assignment: the vault drops out of Delinea's dropdown.",
-		[]string{"2/check"}, roleAction(false, "Reader")},
-	{"Remove Key Vault Secrets User from the vault", "Deletes that role assignment.",
-		nil, roleAction(false, "Key Vault Secrets User")},
-	{"Switch the vault to Azure RBAC", "Access configuration › Permission model: Azure role-based access control. Key Vault then honours the app's roles.",
-		[]string{"1/check", "2/check"},
-		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
-			return "The vault now uses Azure RBAC.", nil, t.SetPermissionModel(vault, true)
-		}},
-	{"Switch the vault to access policies", "Access configuration › Permission model: Vault access policy. Key Vault then ignores RBAC data roles.",
-		nil,
-		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
-			return "The vault now uses access policies.", nil, t.SetPermissionModel(vault, false)
-		}},
-	{"Open the vault firewall (allow public access from all networks)", "Networking › Firewalls and virtual networks › Allow public access from all networks.",
-		[]string{"2/check"},
-		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
-			if err := t.SetPublicAccess(vault, true); err != nil {
-				return "", nil, err
-			}
-			return "The vault's firewall now allows all networks.", nil, t.SetFirewall(vault, false)
-		}},
-	{"Recover the deleted secret", "Key vaults › Secrets › Manage deleted secrets › Recover: brings the soft-deleted example secret back, versions and tags included, so its name can be used again.",
-		[]string{"3/check", "3/step/3A"},
-		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
-			name := t.Info().SecretName
-			return "Recovered " + name + " in " + vault + ".", nil, t.RecoverVaultSecret(vault, name)
-		}},
-	{"Close the vault firewall (selected networks only)", "Networking › Allow public access from specific networks, with none listed: data-plane calls from here are refused.",
-		nil,
-		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
-			return "The vault's firewall now denies this network.", nil, t.SetFirewall(vault, true)
-		}},
-}
-
 // practiceMenu lists the actions, those the current screen asks for first.
-func (m *Model) practiceMenu() []practiceAction {
+func (m *Model) practiceMenu() []session.PracticeAction {
 	cur, _ := m.mach.Current(m.state)
-	return practiceMenuFor(cur.Key)
+	return session.PracticeMenuFor(cur.Key)
 }
 
 // runPractice does a practice action on the tenant, in the background.
-func (m *Model) runPractice(a practiceAction) tea.Cmd {
+func (m *Model) runPractice(a session.PracticeAction) tea.Cmd {
 	lm := m.live
 	if lm.tenant == nil {
 		m.status = m.connReady()
 		return nil
 	}
 	t := lm.tenant
-	clientID, vault := practiceTarget(lm.info, lm.val(fClient))
+	clientID, vault := session.PracticeTarget(lm.info, lm.val(fClient))
 	gen := lm.gen
-	m.status = a.title + "…"
+	m.status = a.Title + "…"
 	return func() tea.Msg {
-		text, ns, err := a.run(t, clientID, vault)
+		text, ns, err := a.Run(t, clientID, vault)
 		return practiceDoneMsg{gen: gen, text: text, err: err, newSecret: ns}
 	}
 }
@@ -323,7 +254,7 @@ func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.status = practiceRefusal(msg.err)
+		m.status = session.PracticeRefusal(msg.err)
 		return nil
 	}
 	m.status = msg.text

@@ -14,6 +14,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // The live part of the wizard: where the checks run (the connection), the
@@ -23,14 +24,8 @@ import (
 // UI: the trainee may move on while it goes, and come back to see it.
 
 const (
-	// WatchInterval is how often w re-runs a section's checks.
-	WatchInterval = 15 * time.Second
 	// runTimeout bounds a whole run, on top of the engine's per-check timeouts.
 	runTimeout = 2 * time.Minute
-	// DefaultSecretName is the guide's example Azure secret name.
-	DefaultSecretName = "Prod-VM-Admin-Pass"
-	// reminderFile is the name of the exported calendar reminder.
-	reminderFile = "kvbridge-client-secret-reminder.ics"
 )
 
 // Overlays drawn instead of the screen.
@@ -63,7 +58,7 @@ var clouds = []string{"public", "china", "usgov"}
 
 // liveModel is the live part of Model. Nil Live means the course is offline.
 type liveModel struct {
-	cfg *Live
+	cfg *session.Live
 
 	tenant   *sandbox.Tenant // the running practice tenant, if any
 	info     sandbox.Info
@@ -98,7 +93,7 @@ type liveModel struct {
 	overCursor int // the screen's cursor while an overlay is open
 }
 
-func newLiveModel(l *Live) *liveModel {
+func newLiveModel(l *session.Live) *liveModel {
 	lm := &liveModel{cfg: l, results: map[string]azure.Result{}, cloud: "public",
 		owned: &tenants{open: map[*sandbox.Tenant]bool{}},
 		spin:  spinner.New(spinner.WithSpinner(spinner.Line))}
@@ -149,7 +144,7 @@ type (
 // setupLive connects at start: the command line's connection wins over the
 // saved one; a saved practice or tenant connection reconnects; with neither,
 // the chooser asks. It returns the commands to run first.
-func (m *Model) setupLive(opts Options) tea.Cmd {
+func (m *Model) setupLive(opts session.Options) tea.Cmd {
 	if opts.Live == nil {
 		return nil
 	}
@@ -258,7 +253,7 @@ func (lm *liveModel) prefill(c steps.Connection) {
 		lm.cloud = pick(pick(c.Cloud, in.Cloud), "public")
 	}
 	lm.fields[fVault].set(c.Vault)
-	lm.fields[fSecretName].set(pick(c.SecretName, DefaultSecretName))
+	lm.fields[fSecretName].set(pick(c.SecretName, session.DefaultSecretName))
 	lm.fields[fUsername].set(c.Username)
 	lm.mapUser = c.MapUsername
 	if c.SecretExpires != nil {
@@ -518,7 +513,7 @@ func (m *Model) liveResult(msg liveResultMsg) tea.Cmd {
 		m.state = next
 		cmds = append(cmds, m.saveCmd())
 	}
-	if exp, ok := expiryRead(r, m.state.Connection.SecretExpires); ok {
+	if exp, ok := session.ExpiryRead(r, m.state.Connection.SecretExpires); ok {
 		cmds = append(cmds, m.setExpiry(exp, false))
 	}
 	m.render()
@@ -543,7 +538,7 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 			lm.vaults, lm.listed = msg.report.Vaults, true
 		}
 	}
-	passed, failed, all := runTally(lm.runIDs, func(id string) (azure.Result, bool) {
+	passed, failed, all := session.RunTally(lm.runIDs, func(id string) (azure.Result, bool) {
 		r, ok := lm.results[id]
 		return r, ok
 	})
@@ -557,12 +552,12 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 		lm.watch = false
 		m.status = "Everything passes now: watching stopped."
 	case lm.watch:
-		m.status += fmt.Sprintf(" Watching: next run in %d s (w stops).", int(WatchInterval.Seconds()))
+		m.status += fmt.Sprintf(" Watching: next run in %d s (w stops).", int(session.WatchInterval.Seconds()))
 		// A generation per tick: after a run started by hand meanwhile, the
 		// older tick finds nothing to do.
 		lm.watchN++
 		n := lm.watchN
-		cmd = tea.Tick(WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} })
+		cmd = tea.Tick(session.WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} })
 	}
 	m.render()
 	return cmd

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // liveScreen reports whether the current screen has live content: a lesson's
@@ -725,7 +726,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	lm := m.live
 	b.blank()
 	how := "type it as YYYY-MM-DD (Certificates & secrets › Expires)"
-	if r, ok := lm.results["credential.expiry"]; expiryReadByCheck(r, ok) {
+	if r, ok := lm.results["credential.expiry"]; session.ExpiryReadByCheck(r, ok) {
 		how = "read by the credential.expiry check"
 	} else if m.state.Connection.SecretExpires != nil {
 		how = "as you gave it"
@@ -739,7 +740,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	}
 	words := ""
 	if exp := m.state.Connection.SecretExpires; exp != nil {
-		words = expiryWords(*exp, m.state.UpdatedAt) // the last change: a stable "now" for rendering
+		words = session.ExpiryWords(*exp, m.state.UpdatedAt) // the last change: a stable "now" for rendering
 	}
 	m.fieldRow(b, items, 0, fExpiry, "Expires on", p, words, "not known yet", w)
 	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.st.Dim)...)
@@ -826,9 +827,9 @@ func (m *Model) practiceBody() body {
 			st = m.st.Selected
 		}
 		start := b.n()
-		b.add(item(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", 4, a.title, w, st)...)
+		b.add(item(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", 4, a.Title, w, st)...)
 		if on {
-			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.does, w, m.st.Dim)...)
+			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.Does, w, m.st.Dim)...)
 		}
 		items = append(items, span{start, b.n() - 1})
 	}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // The smallest terminal the wizard draws in. 60 columns hold the four
@@ -89,7 +91,7 @@ type Model struct {
 	frame string
 }
 
-func newModel(opts Options, now func() time.Time) Model {
+func newModel(opts session.Options, now func() time.Time) Model {
 	m := Model{
 		mach:    opts.Machine,
 		state:   opts.State,
@@ -545,7 +547,7 @@ func (m *Model) compose() {
 func (m Model) tooSmallView() string {
 	msg := fmt.Sprintf("Terminal too small: need at least %dx%d, have %dx%d.\nEnlarge the window to continue.\nq quits; your progress is saved.",
 		MinWidth, MinHeight, m.width, m.height)
-	lines := wrap(msg, m.width)
+	lines := wrap.Text(msg, m.width)
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
@@ -639,7 +641,7 @@ func (m Model) message() (string, lipgloss.Style) {
 // body does not jump when a message comes and goes.
 func (m Model) messageLines() []string {
 	text, _ := m.message()
-	lines := wrap(text, max(1, m.width-2))
+	lines := wrap.Text(text, max(1, m.width-2))
 	if len(lines) == 0 {
 		return []string{""}
 	}

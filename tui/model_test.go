@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 func savedState(t *testing.T, m Model) steps.State {
@@ -190,7 +191,7 @@ func TestQuitKeys(t *testing.T) {
 	}
 	// ctrl+c quits even while the start-over question is asked; q too, without resetting.
 	for _, k := range []string{"q", "ctrl+c"} {
-		m := newTest(t, 80, 24, func(o *Options) { o.ConfirmReset = true })
+		m := newTest(t, 80, 24, func(o *session.Options) { o.ConfirmReset = true })
 		if _, quit := step(t, m, keyMsg(k)); !quit {
 			t.Errorf("%s does not quit from the question", k)
 		}
@@ -198,7 +199,7 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestConfirmReset(t *testing.T) {
-	progressed := func(o *Options) {
+	progressed := func(o *session.Options) {
 		o.ConfirmReset = true
 		o.State.Tasks = map[string]bool{"1A.1": true}
 		o.State.Screen = "2/overview"
@@ -328,7 +329,7 @@ func TestHelpToggle(t *testing.T) {
 }
 
 func TestNoticeShownOnce(t *testing.T) {
-	m := newTest(t, 80, 24, func(o *Options) { o.Notice = "progress file was damaged" })
+	m := newTest(t, 80, 24, func(o *session.Options) { o.Notice = "progress file was damaged" })
 	if !strings.Contains(view(m), "progress file was damaged") {
 		t.Fatalf("notice missing:\n%s", view(m))
 	}
@@ -339,7 +340,7 @@ func TestNoticeShownOnce(t *testing.T) {
 }
 
 func TestSaveErrorInStatusLine(t *testing.T) {
-	m := newTest(t, 80, 24, func(o *Options) { o.Store.Path = "/proc/kvbridge-cannot-write/progress.json" })
+	m := newTest(t, 80, 24, func(o *session.Options) { o.Store.Path = "/proc/kvbridge-cannot-write/progress.json" })
 	m = press(t, m, "right")
 	if v := view(m); !strings.Contains(v, "Progress NOT saved") {
 		t.Errorf("no save error:\n%s", v)
@@ -417,8 +418,8 @@ func TestRunInterrupted(t *testing.T) {
 	cancel()
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	_, err := Run(ctx, Options{Machine: mach, Store: store, State: mach.Start(t0), In: pr, Out: io.Discard})
-	if !errors.Is(err, ErrAborted) {
+	_, err := Run(ctx, session.Options{Machine: mach, Store: store, State: mach.Start(t0), In: pr, Out: io.Discard})
+	if !errors.Is(err, session.ErrAborted) {
 		t.Fatalf("err = %v, want ErrAborted", err)
 	}
 	if _, err := os.Stat(store.Path); err != nil {

@@ -1,3 +1,8 @@
+// Package tui runs the course full-screen (Run), as a Bubble Tea program.
+// Only tui and its subpackages import Bubble Tea, Bubbles and Lip Gloss:
+// tui/plain is the line-by-line runner for screen readers and pipes (and
+// doctor's line output), tui/session what both runners share (Options, Live,
+// ErrAborted, the rules of the live part). Both drive the same steps.Machine.
 package tui
 
 import (
@@ -10,13 +15,14 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // Run shows the course full-screen (alternate screen, no mouse, so the
 // terminal's own text selection keeps working) until the trainee quits. Every
 // change is saved while it runs; the final state is saved once more, in this
 // goroutine, after the program has ended, and returned.
-func Run(ctx context.Context, opts Options) (steps.State, error) {
+func Run(ctx context.Context, opts session.Options) (steps.State, error) {
 	if opts.Machine == nil {
 		return opts.State, errors.New("tui: no course to run")
 	}
@@ -48,7 +54,7 @@ func Run(ctx context.Context, opts Options) (steps.State, error) {
 		// A signal (SIGINT from kill, SIGTERM): bubbletea and the context
 		// race to end the program; either way it is an interruption, as in
 		// the plain mode (cmd exits 2), not a failure.
-		return m.state, fmt.Errorf("%w: interrupted", ErrAborted)
+		return m.state, fmt.Errorf("%w: interrupted", session.ErrAborted)
 	case runErr != nil:
 		return m.state, fmt.Errorf("tui: %w", runErr)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 // Callout labels: a symbol and a word, the same width, so they read without
@@ -35,7 +36,7 @@ func (b *lineBuf) n() int           { return len(b.lines) }
 
 // styled wraps text to width and styles every line.
 func styled(s string, width int, st lipgloss.Style) []string {
-	ls := wrap(s, width)
+	ls := wrap.Text(s, width)
 	for i := range ls {
 		ls[i] = st.Render(ls[i])
 	}
@@ -45,7 +46,7 @@ func styled(s string, width int, st lipgloss.Style) []string {
 // item renders a checklist-like line: prefix (already styled, of width pw)
 // then the text wrapped under itself.
 func item(prefix string, pw int, text string, width int, st lipgloss.Style) []string {
-	ls := wrap(text, width-pw)
+	ls := wrap.Text(text, width-pw)
 	out := make([]string, len(ls))
 	for i, l := range ls {
 		if i == 0 {
@@ -258,7 +259,7 @@ func (m *Model) table(headers []string, rows [][]string, w int) string {
 	fit := func(cells []string) []string {
 		out := make([]string, len(cells))
 		for c, cell := range cells {
-			ls := wrap(cell, widths[c])
+			ls := wrap.Text(cell, widths[c])
 			wrapped = wrapped || len(ls) > 1
 			out[c] = strings.Join(ls, "\n")
 		}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
-	"github.com/kvbridge/kvbridge/tui"
+	"github.com/kvbridge/kvbridge/tui/plain"
 )
 
 // doctorFlags are kvbridge doctor's options. The client secret is never a flag value:
@@ -148,7 +148,7 @@ func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return usagef("doctor: %v", err)
 	}
-	pr := tui.NewResultWriter(io.out, getenv)
+	pr := plain.NewResultWriter(io.out, getenv)
 	if !f.json && practice != nil {
 		pr.Line(fmt.Sprintf("Practice tenant: scenario %q (in-process; nothing leaves this machine)\n", practice.Info().Scenario))
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
-	"github.com/kvbridge/kvbridge/tui"
+	"github.com/kvbridge/kvbridge/tui/plain"
 )
 
 const sandboxUsage = `Usage:
@@ -38,7 +38,7 @@ func runSandbox(ctx context.Context, args []string, io stdio, getenv func(string
 		if len(args) > 1 {
 			return usagef("sandbox list takes no arguments")
 		}
-		tui.WriteScenarios(io.out, sandbox.Scenarios())
+		plain.WriteScenarios(io.out, sandbox.Scenarios())
 		return nil
 	case "serve":
 		return runSandboxServe(ctx, args[1:], io)

@@ -17,6 +17,8 @@ import (
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/tui"
+	"github.com/kvbridge/kvbridge/tui/plain"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 var (
@@ -112,7 +114,7 @@ func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) strin
 // connection from the flags and AZURE_* variables, the secret from
 // AZURE_CLIENT_SECRET (never a flag), the practice tenant factory and the
 // shared configuration wiring.
-func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
+func liveOptions(f wizardFlags, getenv func(string) string) (*session.Live, error) {
 	extraCA, err := readCAFile(f.caFile)
 	if err != nil {
 		return nil, usagef("%v", err)
@@ -127,7 +129,7 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*tui.Live, error) {
 	case f.tenant != "" && f.clientID != "" && f.idsGiven:
 		init.Kind = steps.ConnTenant
 	}
-	return &tui.Live{
+	return &session.Live{
 		Initial:       init,
 		Secret:        getenv("AZURE_CLIENT_SECRET"),
 		StartPractice: startPractice,
@@ -168,7 +170,7 @@ func runWizard(ctx context.Context, args []string, io stdio, getenv func(string)
 		return err
 	}
 	interactive := isTerminal(io.in) && isTerminal(io.out)
-	plain := f.accessible || truthy(getenv("ACCESSIBLE")) || !interactive
+	lineByLine := f.accessible || truthy(getenv("ACCESSIBLE")) || !interactive
 	if f.reset && !f.yes && !interactive {
 		return usagef("--reset without a terminal needs --yes (it erases saved progress at %s)", store.Path)
 	}
@@ -185,19 +187,19 @@ func runWizard(ctx context.Context, args []string, io stdio, getenv func(string)
 	if err != nil {
 		return err
 	}
-	opts := tui.Options{
+	opts := session.Options{
 		Live:    live,
 		Machine: m, Store: store, State: state, Notice: notice,
 		NoColor:      getenv("NO_COLOR") != "",
 		ConfirmReset: f.reset && !f.yes,
 		In:           io.in, Out: io.out,
 	}
-	if plain {
-		_, err = tui.RunPlain(ctx, opts)
+	if lineByLine {
+		_, err = plain.Run(ctx, opts)
 	} else {
 		_, err = tui.Run(ctx, opts)
 	}
-	if errors.Is(err, tui.ErrAborted) {
+	if errors.Is(err, session.ErrAborted) {
 		return errAborted
 	}
 	return err

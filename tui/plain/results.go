@@ -1,4 +1,4 @@
-package tui
+package plain
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 // ResultWriter writes check results line by line, for kvbridge doctor: a
@@ -86,7 +87,7 @@ func (p *ResultWriter) Result(r azure.Result) {
 	if r.Cause != "" {
 		head = r.Cause + ": "
 	}
-	for _, line := range wrap(head+r.Detail, p.width-8) {
+	for _, line := range wrap.Text(head+r.Detail, p.width-8) {
 		fmt.Fprintf(p.w, "        %s\n", line)
 	}
 }
@@ -139,7 +140,7 @@ func WriteScenarios(w io.Writer, scenarios []sandbox.Scenario) {
 			expect = "see the answer key"
 		}
 		fmt.Fprintf(w, "%-20s %s\n", s.Name, s.Title)
-		for _, line := range wrap(s.Teaches, 70) {
+		for _, line := range wrap.Text(s.Teaches, 70) {
 			fmt.Fprintf(w, "%20s %s\n", "", line)
 		}
 		fmt.Fprintf(w, "%20s expect: %s\n\n", "", expect)

@@ -1,4 +1,4 @@
-package tui
+package plain
 
 import (
 	"bytes"
@@ -20,14 +20,15 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // plainTestLive is the Live cmd/kvbridge builds, for tests: the in-process
 // practice tenant (hostnames wiring) reached through its transport, short
 // retries and timeouts. started receives each tenant it starts.
-func plainTestLive(t *testing.T, initial steps.Connection, opts sandbox.Options, started *[]*sandbox.Tenant) *Live {
+func plainTestLive(t *testing.T, initial steps.Connection, opts sandbox.Options, started *[]*sandbox.Tenant) *session.Live {
 	var mu sync.Mutex
-	return &Live{
+	return &session.Live{
 		Initial: initial,
 		StartPractice: func(scenario string) (*sandbox.Tenant, error) {
 			o := opts
@@ -153,7 +154,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 			var tenants []*sandbox.Tenant
 			live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, &tenants)
 			input := plainLines(append([]string{""}, plainLiveAnswers(m)...)...)
-			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *Options) { o.Live = live; o.NoColor = true })
+			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *session.Options) { o.Live = live; o.NoColor = true })
 			if res.err != nil {
 				t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
 			}
@@ -223,7 +224,7 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
 	// Section 1's overview: jump to section 2; its overview, 2A, the check page
 	// (vault: Enter), then quit.
-	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -250,7 +251,7 @@ func TestPlainLiveSyncRefused(t *testing.T) {
 	m := plainFixtureMachine(t)
 	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "secrets-user-only"}, sandbox.Options{}, nil)
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()),
-		plainLines(":3", "", "y", "", "y", "y", plainPracticePassword, "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+		plainLines(":3", "", "y", "", "y", "y", plainPracticePassword, "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -277,7 +278,7 @@ func TestPlainLiveOwnTenantPrompts(t *testing.T) {
 	)
 	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
 	in := plainLines("2", "not a tenant!", tenant, "12345", client, "mars", "", "", secret, "q")
-	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, res.out)
 	}
@@ -308,7 +309,7 @@ func TestPlainLiveOwnTenantFromInitial(t *testing.T) {
 	m := plainFixtureMachine(t)
 	live := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, sandbox.Options{}, nil)
 	live.Secret = "Env~Secret.Value_1234567890abcdefghij"
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil || strings.Contains(res.out, "Tenant ID (") || strings.Contains(res.out, live.Secret) ||
 		!strings.Contains(res.out, "from AZURE_CLIENT_SECRET") || res.state.Connection.TenantID != "contoso.onmicrosoft.com" {
 		t.Errorf("err %v\n%s", res.err, res.out)
@@ -320,7 +321,7 @@ func TestPlainLiveOfflineChoice(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("3", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("3", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil || res.state.Connection.Kind != steps.ConnOffline || res.state.Live() {
 		t.Errorf("err %v connection %+v", res.err, res.state.Connection)
 	}
@@ -366,7 +367,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := runPlain(ctx, Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+		_, err := runPlain(ctx, session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: live},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
 		done <- err
 	}()
@@ -382,7 +383,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrAborted) || !errors.Is(err, context.Canceled) {
+		if !errors.Is(err, session.ErrAborted) || !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v", err)
 		}
 		if d := time.Since(start); d > time.Second {
@@ -428,7 +429,7 @@ func TestPlainLiveHiddenPromptOnTerminal(t *testing.T) {
 	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := runPlain(context.Background(), Options{Machine: m, Store: store, State: m.Start(time.Now()), In: tty, Out: out, Live: live},
+		_, err := runPlain(context.Background(), session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: tty, Out: out, Live: live},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
 		done <- err
 	}()
@@ -497,7 +498,7 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	// Section 1's overview: jump to 4; the summary; then the troubleshooting page.
 	in := plainLines(":4", "", "2027-13-01", "31/05/2027", "2027-05-31", "maybe", "y", "q")
 	res := runPlainFixtureEnv(t, m, store, m.Start(time.Now()), in, plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir},
-		func(o *Options) { o.Live = live })
+		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -505,11 +506,11 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	if n := strings.Count(res.out, ask); n != 3 {
 		t.Errorf("the expiry was asked %d times, want 3 (two bad dates)\n%s", n, plainTail(res.out, 30))
 	}
-	if n := strings.Count(res.out, expiryFormatHelp); n != 2 {
+	if n := strings.Count(res.out, session.ExpiryFormatHelp); n != 2 {
 		t.Errorf("the format was explained %d times, want 2", n)
 	}
 	for _, want := range []string{"Expiry saved: 2027-05-31", "Export a calendar reminder 30 days before? [y/n]",
-		"Please type y to write the reminder, or n to skip it.", "Reminder for 2027-05-01 saved (import it into your calendar) to:\n  " + filepath.Join(dir, reminderFile) + "\n"} {
+		"Please type y to write the reminder, or n to skip it.", "Reminder for 2027-05-01 saved (import it into your calendar) to:\n  " + filepath.Join(dir, session.ReminderFile) + "\n"} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
 		}
@@ -525,7 +526,7 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	if exp := loaded.Connection.SecretExpires; exp == nil || !exp.Equal(want) {
 		t.Errorf("saved SecretExpires = %v", exp)
 	}
-	ics, err := os.ReadFile(filepath.Join(dir, reminderFile))
+	ics, err := os.ReadFile(filepath.Join(dir, session.ReminderFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,7 +542,7 @@ func TestPlainLiveExpirySkipped(t *testing.T) {
 	dir := t.TempDir()
 	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, nil)
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":4", "", "", "q"),
-		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *Options) { o.Live = live })
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = live })
 	if res.err != nil || res.state.Connection.SecretExpires != nil || strings.Contains(res.out, "Export a calendar reminder") {
 		t.Errorf("err %v, expiry %v\n%s", res.err, res.state.Connection.SecretExpires, plainTail(res.out, 20))
 	}
@@ -561,7 +562,7 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 	// Overview, 1A, 1B, the check page (vault: Enter), on to section 4.
 	in := plainLines("", "y", "y", "y", "", ":4", "", "n", "q")
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), in,
-		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *Options) { o.Live = live })
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -589,8 +590,8 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 // screen (by its title), as typed.
 func plainPracticeChoice(t *testing.T, screenKey, title string) string {
 	t.Helper()
-	for i, a := range practiceMenuFor(screenKey) {
-		if a.title == title {
+	for i, a := range session.PracticeMenuFor(screenKey) {
+		if a.Title == title {
 			return strconv.Itoa(i + 1)
 		}
 	}
@@ -607,16 +608,16 @@ func TestPlainLivePracticeAssignReader(t *testing.T) {
 	choice := plainPracticeChoice(t, "2/check", "Assign Reader on the vault")
 	// Section 1's overview: jump to 2; its overview, 2A, the check page (vault: Enter); p, the action; then quit.
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "p", "0", choice, "q"), plainEnvNoTTY,
-		func(o *Options) { o.Live = live })
+		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
 	}
 	if mark := res.state.Checks["arm.vaults"]; mark.Status != steps.StatusPass {
 		t.Errorf("arm.vaults = %+v after Assign Reader\n%s", mark, plainTail(res.out, 40))
 	}
-	for _, a := range practiceActions {
-		if !plainContains(res.out, ") "+a.title) || !plainContains(res.out, "Will do: "+a.does) {
-			t.Errorf("the menu lacks %q with what it does", a.title)
+	for _, a := range session.PracticeActions {
+		if !plainContains(res.out, ") "+a.Title) || !plainContains(res.out, "Will do: "+a.Does) {
+			t.Errorf("the menu lacks %q with what it does", a.Title)
 		}
 	}
 	for _, want := range []string{
@@ -651,7 +652,7 @@ func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
 	choice := plainPracticeChoice(t, "1/check", "Create a new client secret")
 	// Overview, 1A, 1B, the check page (vault: Enter); p, the action; then quit.
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y", "y", "", "p", choice, "q"), plainEnvNoTTY,
-		func(o *Options) { o.Live = live })
+		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
 	}
@@ -691,7 +692,7 @@ func TestPlainLivePracticeElsewhere(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil || !plainContains(res.out, "Practice actions: what you would do in the Azure portal") || !plainContains(res.out, "Nothing done.") {
 		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -699,7 +700,7 @@ func TestPlainLivePracticeElsewhere(t *testing.T) {
 		t.Error("the help does not list p and w")
 	}
 	live = plainTestLive(t, steps.Connection{Kind: steps.ConnOffline}, sandbox.Options{}, nil)
-	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "q"), plainEnvNoTTY, func(o *Options) { o.Live = live })
+	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil || !plainContains(res.out, "Practice actions work in the practice tenant only") {
 		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -736,7 +737,7 @@ func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 	env := plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after}
 	start := time.Now()
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "w", "", "q"), env,
-		func(o *Options) { o.Live = live })
+		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -746,7 +747,7 @@ func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 	if n := strings.Count(res.out, "Watching: next run in 15 s; Enter stops."); n != 1 {
 		t.Errorf("the watch was announced %d times\n%s", n, plainTail(res.out, 30))
 	}
-	if len(w.asked) != 1 || w.asked[0] != WatchInterval {
+	if len(w.asked) != 1 || w.asked[0] != session.WatchInterval {
 		t.Errorf("waits asked: %v", w.asked)
 	}
 	i, j := strings.Index(res.out, "Watching stopped."), strings.LastIndex(res.out, "r) run again, w) watch")
@@ -782,7 +783,7 @@ func TestPlainLiveWatchStopsWhenAllPass(t *testing.T) {
 	var st steps.State
 	go func() {
 		var err error
-		st, err = runPlain(context.Background(), Options{Machine: m, Store: plainStore(t), State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+		st, err = runPlain(context.Background(), session.Options{Machine: m, Store: plainStore(t), State: m.Start(time.Now()), In: pr, Out: out, Live: live},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after})
 		done <- err
 	}()

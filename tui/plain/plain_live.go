@@ -1,4 +1,4 @@
-package tui
+package plain
 
 import (
 	"crypto/sha256"
@@ -12,6 +12,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // This file holds the plain runner's live checks: where to check (practice
@@ -22,7 +23,7 @@ import (
 
 // plainLive is the live-check side of a plain run.
 type plainLive struct {
-	live     *Live
+	live     *session.Live
 	practice *sandbox.Tenant // started by this run, closed at its end
 	secret   string          // the client secret: memory only
 	pwHash   *[32]byte       // SHA-256 of the Delinea password, for mapping.value
@@ -40,9 +41,6 @@ func (l *plainLive) close() {
 		l.practice = nil
 	}
 }
-
-// plainDefaultSecretName is the Azure secret name the guide uses.
-const plainDefaultSecretName = "Prod-VM-Admin-Pass"
 
 // connect decides where the live checks run: the command line's choice, the
 // saved one, or the trainee's answer. It applies EvConnect when that changes
@@ -460,7 +458,7 @@ func (r *plainRunner) runPage(ids []string, prev map[string]string) (*azure.Repo
 // its status and cause is not said again.
 func plainResultKey(res azure.Result) string { return string(res.Status) + "|" + res.Cause }
 
-// watch runs the page's checks now and then every WatchInterval, until they
+// watch runs the page's checks now and then every session.WatchInterval, until they
 // all pass or a line comes (Enter stops; q quits). Input is read while it
 // waits. "Watching" is said once, and a run says only what changed, so a
 // screen reader is not flooded.
@@ -476,7 +474,7 @@ func (r *plainRunner) watch(ids []string) error {
 			r.line("Watching stopped: the checks cannot run.")
 			return nil
 		}
-		if _, _, all := runTally(ids, rep.Result); all {
+		if _, _, all := session.RunTally(ids, rep.Result); all {
 			r.line("Everything passes now: watching stopped.")
 			r.blank()
 			return nil
@@ -486,10 +484,10 @@ func (r *plainRunner) watch(ids []string) error {
 			prev[res.ID] = plainResultKey(res)
 		}
 		if !said {
-			r.line(fmt.Sprintf("Watching: next run in %d s; Enter stops.", int(WatchInterval.Seconds())))
+			r.line(fmt.Sprintf("Watching: next run in %d s; Enter stops.", int(session.WatchInterval.Seconds())))
 			said = true
 		}
-		line, ticked, err := r.in.nextOr(r.ctx, r.after(WatchInterval))
+		line, ticked, err := r.in.nextOr(r.ctx, r.after(session.WatchInterval))
 		if err != nil {
 			r.write("\n")
 			return err
@@ -520,7 +518,7 @@ func (r *plainRunner) practice() (did bool, err error) {
 	}
 	ten := r.lv.practice
 	cur, _ := r.m.Current(r.st)
-	acts := practiceMenuFor(cur.Key)
+	acts := session.PracticeMenuFor(cur.Key)
 	r.blank()
 	r.para("", "", "Practice actions: what you would do in the Azure portal, done on the practice tenant (scenario "+
 		r.st.Connection.Scenario+"). Break things and fix them, then run the checks again.")
@@ -528,10 +526,10 @@ func (r *plainRunner) practice() (did bool, err error) {
 	for i, a := range acts {
 		first := fmt.Sprintf("  %*d) ", w, i+1)
 		pad := strings.Repeat(" ", len(first))
-		r.para(first, pad, a.title)
-		r.para(pad+"Will do: ", pad+"  ", a.does)
+		r.para(first, pad, a.Title)
+		r.para(pad+"Will do: ", pad+"  ", a.Does)
 	}
-	var a practiceAction
+	var a session.PracticeAction
 	for {
 		ans, err := r.askLine(fmt.Sprintf("Which action? [1-%d] (Enter: none) ", len(acts)))
 		if err != nil {
@@ -549,10 +547,10 @@ func (r *plainRunner) practice() (did bool, err error) {
 		a = acts[n-1]
 		break
 	}
-	clientID, vault := practiceTarget(ten.Info(), "")
-	text, ns, err := a.run(ten, clientID, vault)
+	clientID, vault := session.PracticeTarget(ten.Info(), "")
+	text, ns, err := a.Run(ten, clientID, vault)
 	if err != nil {
-		r.para("", "  ", practiceRefusal(err))
+		r.para("", "  ", session.PracticeRefusal(err))
 		return false, nil
 	}
 	if ns != nil {
@@ -560,7 +558,7 @@ func (r *plainRunner) practice() (did bool, err error) {
 		// the screen: its first 3 characters, as Entra's hint shows them.
 		r.lv.secret = ns.Value
 		text = fmt.Sprintf("New client secret created (expires %s). Its Value, %s, is now the client secret the checks use (in memory only, never saved).",
-			ns.Expires.Format(expiryLayout), plainMask(ns.Value))
+			ns.Expires.Format(session.ExpiryLayout), plainMask(ns.Value))
 	}
 	r.lv.sess = nil // a new session: new credentials, or a changed tenant
 	r.para("", "  ", text)
@@ -614,7 +612,7 @@ func (r *plainRunner) askMapping() error {
 	conn := r.st.Connection
 	def := conn.SecretName
 	if def == "" {
-		def = plainDefaultSecretName
+		def = session.DefaultSecretName
 	}
 	name, err := r.askValidated("Azure secret name mapped in Delinea", def, azure.CheckSecretName)
 	if err != nil {
@@ -801,8 +799,8 @@ func (r *plainRunner) runChecks(ids []string, prev map[string]string) (*azure.Re
 		if res.ID == "credential.expiry" {
 			r.lv.expiryRes, r.lv.expiryOK = res, true
 		}
-		if exp, ok := expiryRead(res, r.st.Connection.SecretExpires); ok {
-			_ = r.connectTo(withExpiry(r.st.Connection, exp))
+		if exp, ok := session.ExpiryRead(res, r.st.Connection.SecretExpires); ok {
+			_ = r.connectTo(session.WithExpiry(r.st.Connection, exp))
 		}
 	})
 	if err := r.ctx.Err(); err != nil {
@@ -892,10 +890,10 @@ func (r *plainRunner) expiry() error {
 	r.line("The client secret's expiry:")
 	if exp := r.st.Connection.SecretExpires; exp != nil {
 		how := "as you gave it"
-		if r.lv != nil && expiryReadByCheck(r.lv.expiryRes, r.lv.expiryOK) {
+		if r.lv != nil && session.ExpiryReadByCheck(r.lv.expiryRes, r.lv.expiryOK) {
 			how = "read by the credential.expiry check"
 		}
-		r.para("  ", "    ", fmt.Sprintf("It expires on %s (%s), %s.", exp.Format(expiryLayout), expiryWords(*exp, r.now()), how))
+		r.para("  ", "    ", fmt.Sprintf("It expires on %s (%s), %s.", exp.Format(session.ExpiryLayout), session.ExpiryWords(*exp, r.now()), how))
 	} else {
 		r.para("  ", "    ", "Not known yet. The portal shows it under App registrations, your app, Certificates & secrets, Expires.")
 		for {
@@ -907,16 +905,16 @@ func (r *plainRunner) expiry() error {
 				r.line("Skipped; without a date there is no reminder.")
 				return nil
 			}
-			t, perr := parseExpiry(ans)
+			t, perr := session.ParseExpiry(ans)
 			if perr != nil {
-				r.line(expiryFormatHelp + " Please type it again, or press Enter to skip.")
+				r.line(session.ExpiryFormatHelp + " Please type it again, or press Enter to skip.")
 				continue
 			}
-			_ = r.connectTo(withExpiry(r.st.Connection, t))
+			_ = r.connectTo(session.WithExpiry(r.st.Connection, t))
 			if r.st.Connection.SecretExpires == nil {
 				return nil // not kept; connectTo said why
 			}
-			r.line(fmt.Sprintf("Expiry saved: %s (%s).", t.Format(expiryLayout), expiryWords(t, r.now())))
+			r.line(fmt.Sprintf("Expiry saved: %s (%s).", t.Format(session.ExpiryLayout), session.ExpiryWords(t, r.now())))
 			break
 		}
 	}
@@ -937,7 +935,7 @@ func (r *plainRunner) expiry() error {
 		break
 	}
 	exp, now := *r.st.Connection.SecretExpires, r.now()
-	path, err := writeReminder(exp, r.reminderClientID(), now, r.dir, reminderStateDir(r.store))
+	path, err := session.WriteReminder(exp, r.reminderClientID(), now, r.dir, session.ReminderStateDir(r.store))
 	if err != nil {
 		r.line(r.sty.render(r.sty.warningNote, "The reminder could not be written: "+err.Error()))
 		return nil

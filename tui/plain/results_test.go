@@ -1,4 +1,4 @@
-package tui
+package plain
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 func TestWriteScenariosNamesEveryScenario(t *testing.T) {
@@ -15,7 +16,7 @@ func TestWriteScenariosNamesEveryScenario(t *testing.T) {
 	WriteScenarios(&b, sandbox.Scenarios())
 	out := b.String()
 	for _, s := range sandbox.Scenarios() {
-		if !strings.Contains(out, s.Name+" ") || !strings.Contains(out, wrap(s.Teaches, 70)[0]) {
+		if !strings.Contains(out, s.Name+" ") || !strings.Contains(out, wrap.Text(s.Teaches, 70)[0]) {
 			t.Errorf("list lacks %s", s.Name)
 		}
 	}
@@ -77,11 +78,11 @@ func TestResultWriter(t *testing.T) {
 // TestWrapKeepsHyphenatedWordsWhole: a GUID or a secret name that fits on a
 // line is never split at its hyphens; a word too long for any line still is.
 func TestWrapKeepsHyphenatedWordsWhole(t *testing.T) {
-	got := wrap("Entra ID issued a token (tenant 72f988bf-86f1-41af-91ab-2d7cd011db47)", 45)
+	got := wrap.Text("Entra ID issued a token (tenant 72f988bf-86f1-41af-91ab-2d7cd011db47)", 45)
 	if len(got) != 2 || got[1] != "72f988bf-86f1-41af-91ab-2d7cd011db47)" {
 		t.Errorf("%q", got)
 	}
-	got = wrap("id xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", 30)
+	got = wrap.Text("id xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", 30)
 	if len(got) != 2 || got[0] != "id xxxxxxxx-xxxx-xxxx-xxxx-" {
 		t.Errorf("a long word does not break at its hyphens: %q", got)
 	}

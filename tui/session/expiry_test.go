@@ -1,4 +1,4 @@
-package tui
+package session
 
 import (
 	"os"
@@ -23,22 +23,22 @@ func TestWriteReminderFallsBack(t *testing.T) {
 	state := filepath.Join(base, "state")
 	exp := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	p, err := writeReminder(exp, "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b", now, blocked, "", state)
+	p, err := WriteReminder(exp, "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b", now, blocked, "", state)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(state, reminderFile); p != want {
+	if want := filepath.Join(state, ReminderFile); p != want {
 		t.Errorf("written to %s, want %s", p, want)
 	}
 	data, _ := os.ReadFile(p)
 	if !strings.Contains(string(data), "DTSTART;VALUE=DATE:20270501\r\n") || !strings.Contains(string(data), "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b") {
 		t.Errorf("reminder:\n%s", data)
 	}
-	if _, err := writeReminder(exp, "", now, blocked); err == nil || !strings.Contains(err.Error(), "could not write the reminder") {
+	if _, err := WriteReminder(exp, "", now, blocked); err == nil || !strings.Contains(err.Error(), "could not write the reminder") {
 		t.Errorf("no directory took it, err = %v", err)
 	}
-	if got := reminderStateDir(steps.Store{Path: filepath.Join(state, "progress.json")}); got != state {
-		t.Errorf("reminderStateDir = %q", got)
+	if got := ReminderStateDir(steps.Store{Path: filepath.Join(state, "progress.json")}); got != state {
+		t.Errorf("ReminderStateDir = %q", got)
 	}
 }
 
@@ -47,26 +47,26 @@ func TestExpiryRead(t *testing.T) {
 	t.Parallel()
 	d := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
 	res := azure.Result{ID: "credential.expiry", Status: azure.StatusPass, Evidence: azure.Evidence{SecretExpires: &d}}
-	if got, ok := expiryRead(res, nil); !ok || !got.Equal(d) {
-		t.Errorf("expiryRead = %v, %v", got, ok)
+	if got, ok := ExpiryRead(res, nil); !ok || !got.Equal(d) {
+		t.Errorf("ExpiryRead = %v, %v", got, ok)
 	}
 	typed := d.AddDate(0, 1, 0)
-	if _, ok := expiryRead(res, &typed); ok {
+	if _, ok := ExpiryRead(res, &typed); ok {
 		t.Error("a typed date was overwritten")
 	}
-	if _, ok := expiryRead(azure.Result{ID: "credential.expiry", Cause: "unknown"}, nil); ok {
+	if _, ok := ExpiryRead(azure.Result{ID: "credential.expiry", Cause: "unknown"}, nil); ok {
 		t.Error("an unknown expiry was kept")
 	}
-	if !expiryReadByCheck(res, true) || expiryReadByCheck(res, false) {
-		t.Error("expiryReadByCheck")
+	if !ExpiryReadByCheck(res, true) || ExpiryReadByCheck(res, false) {
+		t.Error("ExpiryReadByCheck")
 	}
-	if _, err := parseExpiry("2027-02-30"); err == nil {
+	if _, err := ParseExpiry("2027-02-30"); err == nil {
 		t.Error("2027-02-30 parsed")
 	}
-	if w := expiryWords(d, d.AddDate(0, 0, -45)); w != "in 45 days" {
-		t.Errorf("expiryWords = %q", w)
+	if w := ExpiryWords(d, d.AddDate(0, 0, -45)); w != "in 45 days" {
+		t.Errorf("ExpiryWords = %q", w)
 	}
-	if w := expiryWords(d, d.AddDate(0, 0, 2)); w != "expired" {
-		t.Errorf("expiryWords = %q", w)
+	if w := ExpiryWords(d, d.AddDate(0, 0, 2)); w != "expired" {
+		t.Errorf("ExpiryWords = %q", w)
 	}
 }

@@ -1,4 +1,4 @@
-package tui
+package plain
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
 // The fixture course (testdata/plain_course.toml) has 23 screens:
@@ -65,17 +66,17 @@ type plainResult struct {
 	err   error
 }
 
-func runPlainFixture(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env []string, mod func(*Options)) plainResult {
+func runPlainFixture(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env []string, mod func(*session.Options)) plainResult {
 	t.Helper()
 	return runPlainFixtureEnv(t, m, store, state, input, plainEnv{environ: env, now: plainClock(), dir: t.TempDir()}, mod)
 }
 
 // runPlainFixtureEnv is runPlainFixture with the whole environment given
 // (the reminder's directory, the watch's timer).
-func runPlainFixtureEnv(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env plainEnv, mod func(*Options)) plainResult {
+func runPlainFixtureEnv(t *testing.T, m *steps.Machine, store steps.Store, state steps.State, input string, env plainEnv, mod func(*session.Options)) plainResult {
 	t.Helper()
 	var out bytes.Buffer
-	opts := Options{Machine: m, Store: store, State: state, In: strings.NewReader(input), Out: &out}
+	opts := session.Options{Machine: m, Store: store, State: state, In: strings.NewReader(input), Out: &out}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -186,7 +187,7 @@ func TestPlainEOFSavesAndResumes(t *testing.T) {
 	store := plainStore(t)
 	// Overview, then tick 1A.1, then input ends at 1A.2's question.
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y"), plainEnvNoTTY, nil)
-	if !errors.Is(res.err, ErrAborted) {
+	if !errors.Is(res.err, session.ErrAborted) {
 		t.Fatalf("err = %v, want ErrAborted", res.err)
 	}
 	if !strings.HasSuffix(res.out, "Done? [y/n] \nInput ended; progress saved. Run kvbridge again to continue.\n") {
@@ -226,7 +227,7 @@ func TestPlainEOFAtEveryPrompt(t *testing.T) {
 	for n := 0; n < len(all)-1; n += 3 {
 		store := plainStore(t)
 		res := runPlainFixture(t, m, store, m.Start(time.Now()), strings.Join(all[:n], ""), plainEnvNoTTY, nil)
-		if !errors.Is(res.err, ErrAborted) {
+		if !errors.Is(res.err, session.ErrAborted) {
 			t.Fatalf("after %d answers: err = %v, want ErrAborted", n, res.err)
 		}
 		loaded, _, err := store.Load(m, time.Now())
@@ -247,7 +248,7 @@ func TestPlainInvalidInputReprompts(t *testing.T) {
 		"7", "abc", "0", ":x", "2", "1", // q1.1: three invalid, a bad jump, then wrong, right
 	)
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), in, plainEnvNoTTY, nil)
-	if !errors.Is(res.err, ErrAborted) {
+	if !errors.Is(res.err, session.ErrAborted) {
 		t.Fatalf("err = %v", res.err)
 	}
 	if got := strings.Count(res.out, "Type a number from 1 to 4 (? for help)."); got != 3 {
@@ -382,7 +383,7 @@ func TestPlainColour(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainFixtureAnswers, tc.env, func(o *Options) { o.NoColor = tc.noColor })
+			res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainFixtureAnswers, tc.env, func(o *session.Options) { o.NoColor = tc.noColor })
 			if res.err != nil {
 				t.Fatal(res.err)
 			}
@@ -402,7 +403,7 @@ func TestPlainConfirmReset(t *testing.T) {
 	saved := func(t *testing.T) (steps.Store, steps.State) {
 		store := plainStore(t)
 		res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y"), plainEnvNoTTY, nil)
-		if !errors.Is(res.err, ErrAborted) || len(res.state.Tasks) != 2 {
+		if !errors.Is(res.err, session.ErrAborted) || len(res.state.Tasks) != 2 {
 			t.Fatalf("setup: %v %v", res.err, res.state.Tasks)
 		}
 		return store, res.state
@@ -411,10 +412,10 @@ func TestPlainConfirmReset(t *testing.T) {
 	t.Run("yes", func(t *testing.T) {
 		t.Parallel()
 		store, st := saved(t)
-		res := runPlainFixture(t, m, store, st, plainLines("perhaps", "y"), plainEnvNoTTY, func(o *Options) {
+		res := runPlainFixture(t, m, store, st, plainLines("perhaps", "y"), plainEnvNoTTY, func(o *session.Options) {
 			o.ConfirmReset, o.Notice = true, notice
 		})
-		if !errors.Is(res.err, ErrAborted) {
+		if !errors.Is(res.err, session.ErrAborted) {
 			t.Fatalf("err = %v", res.err)
 		}
 		if !strings.HasPrefix(res.out, notice+"\n") {
@@ -435,8 +436,8 @@ func TestPlainConfirmReset(t *testing.T) {
 	t.Run("no", func(t *testing.T) {
 		t.Parallel()
 		store, st := saved(t)
-		res := runPlainFixture(t, m, store, st, plainLines("n"), plainEnvNoTTY, func(o *Options) { o.ConfirmReset = true })
-		if !errors.Is(res.err, ErrAborted) {
+		res := runPlainFixture(t, m, store, st, plainLines("n"), plainEnvNoTTY, func(o *session.Options) { o.ConfirmReset = true })
+		if !errors.Is(res.err, session.ErrAborted) {
 			t.Fatalf("err = %v", res.err)
 		}
 		if !strings.Contains(res.out, "Keeping your progress.") || !res.state.Tasks["1A.1"] || !res.state.Tasks["1A.2"] {
@@ -446,8 +447,8 @@ func TestPlainConfirmReset(t *testing.T) {
 	t.Run("end of input", func(t *testing.T) {
 		t.Parallel()
 		store, st := saved(t)
-		res := runPlainFixture(t, m, store, st, "", plainEnvNoTTY, func(o *Options) { o.ConfirmReset = true })
-		if !errors.Is(res.err, ErrAborted) || len(res.state.Tasks) != 2 {
+		res := runPlainFixture(t, m, store, st, "", plainEnvNoTTY, func(o *session.Options) { o.ConfirmReset = true })
+		if !errors.Is(res.err, session.ErrAborted) || len(res.state.Tasks) != 2 {
 			t.Errorf("err = %v, tasks %v", res.err, res.state.Tasks)
 		}
 	})
@@ -463,14 +464,14 @@ func TestPlainContextCancelled(t *testing.T) {
 	var out bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		_, err := runPlain(ctx, Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: &out},
+		_, err := runPlain(ctx, session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: &out},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
 		done <- err
 	}()
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrAborted) || !errors.Is(err, context.Canceled) {
+		if !errors.Is(err, session.ErrAborted) || !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want ErrAborted wrapping context.Canceled", err)
 		}
 	case <-time.After(5 * time.Second):
@@ -597,7 +598,7 @@ func TestPlainRealCourse(t *testing.T) {
 	m := steps.NewMachine(c, b)
 	answers, wrong := plainCourseAnswers(m)
 	store := plainStore(t)
-	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(answers...), plainEnvNoTTY, func(o *Options) { o.NoColor = true })
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(answers...), plainEnvNoTTY, func(o *session.Options) { o.NoColor = true })
 	if res.err != nil {
 		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
 	}

@@ -1,4 +1,10 @@
-package tui
+// Package plain runs the course as line-by-line prompts (Run), for screen
+// readers, pipes and terminals where the full-screen wizard (package tui)
+// cannot run, and writes kvbridge doctor's and sandbox list's line output
+// (ResultWriter, WriteScenarios) with the same styles. It shares
+// session.Options and the live rules with the wizard, and imports neither
+// Bubble Tea nor Bubbles: Lip Gloss styles its few coloured words.
+package plain
 
 import (
 	"context"
@@ -15,9 +21,10 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-// RunPlain runs the course as line-by-line prompts, for screen readers, pipes
+// Run runs the course as line-by-line prompts, for screen readers, pipes
 // and terminals where the full-screen UI cannot run. It reads answers from
 // opts.In and writes to opts.Out; nothing is redrawn and the cursor never moves.
 //
@@ -25,14 +32,14 @@ import (
 // left off, and saves to opts.Store after every change. It returns:
 //   - nil once the course is complete (the completion screen was shown), or
 //     when the trainee typed q (progress saved; the state says how far they got);
-//   - ErrAborted when the input ended first (progress saved, cmd exits 2), also
+//   - session.ErrAborted when the input ended first (progress saved, cmd exits 2), also
 //     wrapping the context's error when ctx was cancelled;
 //   - another error only when the saved progress could not be reset.
-func RunPlain(ctx context.Context, opts Options) (steps.State, error) {
+func Run(ctx context.Context, opts session.Options) (steps.State, error) {
 	return runPlain(ctx, opts, plainEnv{environ: os.Environ(), now: time.Now})
 }
 
-// plainEnv is what RunPlain takes from the process; tests supply their own.
+// plainEnv is what Run takes from the process; tests supply their own.
 type plainEnv struct {
 	environ []string
 	now     func() time.Time
@@ -71,7 +78,7 @@ type plainRunner struct {
 	after  func(time.Duration) <-chan time.Time // the watch's timer
 }
 
-func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, error) {
+func runPlain(ctx context.Context, opts session.Options, env plainEnv) (steps.State, error) {
 	if opts.Machine == nil {
 		return opts.State, errors.New("tui: RunPlain needs a Machine")
 	}
@@ -135,7 +142,7 @@ func runPlain(ctx context.Context, opts Options, env plainEnv) (steps.State, err
 	return r.finish(r.loop())
 }
 
-// finish turns how the run ended into what RunPlain returns.
+// finish turns how the run ended into what Run returns.
 func (r *plainRunner) finish(err error) (steps.State, error) {
 	switch {
 	case err == nil, errors.Is(err, errPlainFinished):
@@ -152,9 +159,9 @@ func (r *plainRunner) finish(err error) (steps.State, error) {
 		if r.ctx.Err() != nil {
 			what = "Interrupted"
 		}
-		abort := ErrAborted
+		abort := session.ErrAborted
 		if !errors.Is(err, io.EOF) {
-			abort = fmt.Errorf("%w: %w", ErrAborted, err)
+			abort = fmt.Errorf("%w: %w", session.ErrAborted, err)
 		}
 		if serr := r.store.Save(r.st); serr != nil {
 			r.line(r.sty.render(r.sty.warningNote, what+"; progress could not be saved: "+serr.Error()))
@@ -229,7 +236,7 @@ func (r *plainRunner) help() {
 	if r.liveOn {
 		rows = append(rows,
 			[2]string{"r", "on a live check page: run the checks again"},
-			[2]string{"w", fmt.Sprintf("on a live check page: watch, running the checks every %d s until all pass (Enter stops)", int(WatchInterval.Seconds()))},
+			[2]string{"w", fmt.Sprintf("on a live check page: watch, running the checks every %d s until all pass (Enter stops)", int(session.WatchInterval.Seconds()))},
 			[2]string{"p", "practice actions, in the practice tenant: what you would do in the Azure portal (assign or remove a role, create a client secret, firewall, permission model)"})
 	}
 	rows = append(rows,

@@ -1,7 +1,10 @@
-// Package tui is the only package that imports Bubble Tea, Bubbles, Lip Gloss
-// and huh. It runs the course full-screen (Run) or as line-by-line prompts
-// for screen readers and pipes (RunPlain). Both drive the same steps.Machine.
-package tui
+// Package session is what the two front ends of the course share: the
+// Options cmd/kvbridge hands to either runner (tui.Run, full-screen, and
+// plain.Run, line by line), the Live wiring of the checks, ErrAborted, and the
+// rules of the live part both follow (the practice actions and their menu
+// order, the client secret's expiry and its reminder, the tally of a run).
+// It imports no Charm library; both runners drive the same steps.Machine.
+package session
 
 import (
 	"errors"

@@ -1,6 +1,8 @@
-package tui
+package session
 
 import (
+	"time"
+
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
@@ -24,4 +26,31 @@ type Live struct {
 	// Config builds the checks' configuration for a connection and secret:
 	// cloud, endpoints, extra CAs, and, for practice, the tenant's transport.
 	Config func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config
+}
+
+const (
+	// WatchInterval is how often a watch re-runs a page's checks.
+	WatchInterval = 15 * time.Second
+	// DefaultSecretName is the guide's example Azure secret name.
+	DefaultSecretName = "Prod-VM-Admin-Pass"
+)
+
+// RunTally counts a run of a page's checks: those that passed (or had
+// nothing to compare), those that failed, and whether every one passed
+// (what ends a watch).
+func RunTally(ids []string, result func(id string) (azure.Result, bool)) (passed, failed int, all bool) {
+	all = true
+	for _, id := range ids {
+		r, ok := result(id)
+		switch {
+		case ok && (steps.CheckMark{Status: string(r.Status), Cause: r.Cause}).Passed():
+			passed++
+		case ok && r.Status == azure.StatusFail:
+			failed++
+			all = false
+		default:
+			all = false
+		}
+	}
+	return passed, failed, all
 }
