@@ -23,4 +23,4 @@ build: ## a binary in ./bin
 	$(GO) build -o bin/kvbridge ./cmd/kvbridge
 
 golden: ## rewrite the TUI golden files (read them before committing)
-	$(GO) test ./tui -update
+	$(GO) test ./tui -update && KVBRIDGE_UPDATE_GOLDEN=1 $(GO) test ./tui/plain

@@ -80,7 +80,7 @@ type plainRunner struct {
 
 func runPlain(ctx context.Context, opts session.Options, env plainEnv) (steps.State, error) {
 	if opts.Machine == nil {
-		return opts.State, errors.New("tui: RunPlain needs a Machine")
+		return opts.State, errors.New("plain: Run needs a Machine")
 	}
 	in, out := opts.In, opts.Out
 	if in == nil {

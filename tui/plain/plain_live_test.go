@@ -156,7 +156,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 			input := plainLines(append([]string{""}, plainLiveAnswers(m)...)...)
 			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *session.Options) { o.Live = live; o.NoColor = true })
 			if res.err != nil {
-				t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+				t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 			}
 			if len(tenants) != 1 {
 				t.Fatalf("%d practice tenants started", len(tenants))
@@ -226,7 +226,7 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 	// (vault: Enter), then quit.
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	if strings.Contains(res.out, "Where should kvbridge check") {
 		t.Error("asked where to check although Initial.Kind was set")
@@ -253,7 +253,7 @@ func TestPlainLiveSyncRefused(t *testing.T) {
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()),
 		plainLines(":3", "", "y", "", "y", "y", plainPracticePassword, "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	for _, want := range []string{"fail  sync  Key Vault refused the write", "forbidden-by-rbac: ", "setSecret", `az role assignment create --role "Key Vault Secrets Officer"`} {
 		if !plainContains(res.out, want) {
@@ -280,7 +280,7 @@ func TestPlainLiveOwnTenantPrompts(t *testing.T) {
 	in := plainLines("2", "not a tenant!", tenant, "12345", client, "mars", "", "", secret, "q")
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, res.out)
+		t.Fatalf("plain.Run: %v\n%s", res.err, res.out)
 	}
 	for _, want := range []string{
 		azure.CheckTenantID("not a tenant!").Detail, azure.CheckClientID("12345").Detail, "Please type it again.",
@@ -390,7 +390,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 			t.Errorf("returned %v after cancel", d)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("RunPlain did not return after cancel")
+		t.Fatal("plain.Run did not return after cancel")
 	}
 	loaded, _, err := store.Load(m, time.Now())
 	if err != nil {
@@ -449,10 +449,10 @@ func TestPlainLiveHiddenPromptOnTerminal(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("RunPlain: %v\n%s", err, out.String())
+			t.Fatalf("plain.Run: %v\n%s", err, out.String())
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatalf("RunPlain did not end:\n%s", out.String())
+		t.Fatalf("plain.Run did not end:\n%s", out.String())
 	}
 	saved, _ := os.ReadFile(store.Path)
 	if strings.Contains(out.String(), secret) || strings.Contains(string(saved), secret) {
@@ -500,7 +500,7 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	res := runPlainFixtureEnv(t, m, store, m.Start(time.Now()), in, plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir},
 		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	const ask = "When does the client secret expire? (YYYY-MM-DD, Enter to skip)"
 	if n := strings.Count(res.out, ask); n != 3 {
@@ -564,7 +564,7 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), in,
 		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	if !plainContains(res.out, "pass  credential.expiry") {
 		t.Fatalf("credential.expiry did not pass:\n%s", plainTail(res.out, 60))
@@ -610,7 +610,7 @@ func TestPlainLivePracticeAssignReader(t *testing.T) {
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "p", "0", choice, "q"), plainEnvNoTTY,
 		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 	}
 	if mark := res.state.Checks["arm.vaults"]; mark.Status != steps.StatusPass {
 		t.Errorf("arm.vaults = %+v after Assign Reader\n%s", mark, plainTail(res.out, 40))
@@ -654,7 +654,7 @@ func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y", "y", "", "p", choice, "q"), plainEnvNoTTY,
 		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 40))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 	}
 	handed := tenants[0].Info().ClientSecret
 	var fresh string
@@ -739,7 +739,7 @@ func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "w", "", "q"), env,
 		func(o *session.Options) { o.Live = live })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v", d)
@@ -798,10 +798,10 @@ func TestPlainLiveWatchStopsWhenAllPass(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("RunPlain: %v", err)
+			t.Fatalf("plain.Run: %v", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("RunPlain did not end")
+		t.Fatal("plain.Run did not end")
 	}
 	text := out.String()
 	if n := strings.Count(text, "Watching: next run in 15 s; Enter stops."); n != 1 {

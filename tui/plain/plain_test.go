@@ -118,7 +118,7 @@ func TestPlainFullRunFixture(t *testing.T) {
 	store := plainStore(t)
 	res := runPlainFixture(t, m, store, m.Start(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)), plainFixtureAnswers, plainEnvNoTTY, nil)
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, res.out)
+		t.Fatalf("plain.Run: %v\n%s", res.err, res.out)
 	}
 	st := res.state
 	for _, id := range []string{"1A.1", "1A.2", "1B.1", "2A.1", "3A.1"} {
@@ -475,7 +475,7 @@ func TestPlainContextCancelled(t *testing.T) {
 			t.Errorf("err = %v, want ErrAborted wrapping context.Canceled", err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("RunPlain did not return after cancel")
+		t.Fatal("plain.Run did not return after cancel")
 	}
 	if !strings.Contains(out.String(), "Interrupted; progress saved.") {
 		t.Errorf("output:\n%s", plainTail(out.String(), 3))
@@ -600,7 +600,7 @@ func TestPlainRealCourse(t *testing.T) {
 	store := plainStore(t)
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(answers...), plainEnvNoTTY, func(o *session.Options) { o.NoColor = true })
 	if res.err != nil {
-		t.Fatalf("RunPlain: %v\n%s", res.err, plainTail(res.out, 30))
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	if res.state.FinishedAt == nil || !m.Progress(res.state).Complete() {
 		t.Fatalf("course not complete; missing: %v", m.Missing(res.state))

@@ -74,16 +74,3 @@ func TestResultWriter(t *testing.T) {
 		})
 	}
 }
-
-// TestWrapKeepsHyphenatedWordsWhole: a GUID or a secret name that fits on a
-// line is never split at its hyphens; a word too long for any line still is.
-func TestWrapKeepsHyphenatedWordsWhole(t *testing.T) {
-	got := wrap.Text("Entra ID issued a token (tenant 72f988bf-86f1-41af-91ab-2d7cd011db47)", 45)
-	if len(got) != 2 || got[1] != "72f988bf-86f1-41af-91ab-2d7cd011db47)" {
-		t.Errorf("%q", got)
-	}
-	got = wrap.Text("id xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", 30)
-	if len(got) != 2 || got[0] != "id xxxxxxxx-xxxx-xxxx-xxxx-" {
-		t.Errorf("a long word does not break at its hyphens: %q", got)
-	}
-}
