@@ -462,3 +462,24 @@ func TestCopyFixCommands(t *testing.T) {
 		t.Errorf("status = %q", st)
 	}
 }
+
+// A spinner frame changes only the spinner's cells: compose fills the slot the
+// body left for it, and the slot itself never reaches the screen.
+func TestSpinnerFramesAnimateWithoutRender(t *testing.T) {
+	m := liveGolden(t, 80, 24, "1/check")
+	m = startFakeRun(m, m.sectionIDs(screenOf(m).Section))
+	before := view(m)
+	body := strings.Join(m.lines, "\n")
+	next, _ := m.Update(m.live.spin.Tick())
+	m = next.(Model)
+	after := view(m)
+	if before == after {
+		t.Error("the spinner did not move")
+	}
+	if strings.Join(m.lines, "\n") != body {
+		t.Error("a spinner frame re-rendered the body")
+	}
+	if strings.Contains(before+after, spinSlot) {
+		t.Error("the spinner's slot reached the screen")
+	}
+}

@@ -394,7 +394,7 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 		return body{lines: b.lines}
 	}
 	if lm.starting {
-		b.add(m.st.Warn.Render(lm.spin.View() + " The practice tenant is starting…"))
+		b.add(m.st.Warn.Render(spinSlot + " The practice tenant is starting…"))
 		b.blank()
 	} else if lm.startErr != "" {
 		b.add(styled("✗ The practice tenant did not start: "+lm.startErr+" Press c to try again.", w, m.st.Wrong)...)
@@ -469,7 +469,7 @@ func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
 	vaults := m.filteredVaults()
 	switch {
 	case !lm.listed && lm.running:
-		b.add("  " + lm.spin.View() + m.st.Dim.Render(" listing the vaults as Delinea would…"))
+		b.add("  " + spinSlot + m.st.Dim.Render(" listing the vaults as Delinea would…"))
 	case !lm.listed:
 		b.add(styled("  Not listed yet: run the checks (r) to list the vaults the app can see, subscription by subscription, as Delinea does.", w, m.st.Dim)...)
 	case len(lm.vaults) == 0:
@@ -548,7 +548,7 @@ func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w i
 	}
 	switch {
 	case lm.syncing:
-		b.add("  " + lm.spin.View() + m.st.Dim.Render(" saving as Delinea would…"))
+		b.add("  " + spinSlot + m.st.Dim.Render(" saving as Delinea would…"))
 	case lm.sync != nil:
 		r := lm.sync.Result
 		b.blank()
@@ -580,7 +580,7 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 	right := ""
 	switch {
 	case lm.running:
-		right = fmt.Sprintf("run %d · %s %d of %d done", lm.attempt, lm.spin.View(), done, len(ids))
+		right = fmt.Sprintf("run %d · %s %d of %d done", lm.attempt, spinSlot, done, len(ids))
 	case done > 0:
 		right = fmt.Sprintf("run %d · %d of %d passed", lm.attempt, passed, len(ids))
 	}
@@ -612,7 +612,7 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 				m.resultDetail(b, r, 10, w)
 			}
 		case lm.running:
-			b.add("  " + lm.spin.View() + " " + m.st.Dim.Render(padRight("…", 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render("checking"))
+			b.add("  " + spinSlot + " " + m.st.Dim.Render(padRight("…", 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render("checking"))
 		default:
 			word, st, sym := "not run yet", m.st.Dim, "·"
 			if cm, ok := m.state.Checks[id]; ok {
@@ -873,11 +873,10 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 		}
 	case spinner.TickMsg:
 		if lm.running || lm.syncing || lm.starting {
+			// A new frame only changes what compose puts in the spinner's slot:
+			// the body is not rendered again.
 			var cmd tea.Cmd
 			lm.spin, cmd = lm.spin.Update(msg)
-			if cmd != nil && m.spinnerShown() {
-				m.render() // a new frame of the spinner; other screens stay as they are
-			}
 			return cmd
 		}
 	case tea.PasteMsg:
@@ -900,12 +899,11 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// spinnerShown reports whether the body on screen draws the spinner: only
-// a check screen does (the run, the vault listing, the Save, the start).
-func (m *Model) spinnerShown() bool {
-	cur, ok := m.liveScreen()
-	return ok && cur.Kind == steps.ScreenCheck && !m.confirm && m.live.overlay == overlayNone
-}
+// spinSlot stands for the spinner in rendered bodies: one private-use rune,
+// one cell wide like every frame of the spinner. compose swaps in the current
+// frame, so a spinner tick costs a compose, not a render of the whole body.
+const spinSlot = "\uE000"
+
 
 // liveKeyMap is the help while a field is edited or an overlay is open.
 func (m *Model) liveKeyMap() (screenKeys, bool) {

@@ -534,7 +534,11 @@ func (m *Model) compose() {
 	blank := strings.Repeat(" ", m.width)
 	for i := top; i < top+h; i++ {
 		if i < len(m.lines) {
-			b.WriteString(m.lines[i])
+			l := m.lines[i]
+			if m.live != nil && strings.Contains(l, spinSlot) {
+				l = strings.ReplaceAll(l, spinSlot, m.live.spin.View())
+			}
+			b.WriteString(l)
 		} else {
 			b.WriteString(blank)
 		}
