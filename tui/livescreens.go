@@ -904,7 +904,6 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 // frame, so a spinner tick costs a compose, not a render of the whole body.
 const spinSlot = "\uE000"
 
-
 // liveKeyMap is the help while a field is edited or an overlay is open.
 func (m *Model) liveKeyMap() (screenKeys, bool) {
 	lm := m.live
