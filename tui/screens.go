@@ -179,11 +179,7 @@ func (m *Model) stepBody(st steps.Step, w int) body {
 			done++
 		}
 	}
-	right := fmt.Sprintf("%d of %d ticked", done, len(st.Tasks))
-	if done == len(st.Tasks) {
-		right = "✓ all ticked"
-	}
-	b.add(m.heading(st.ID+" · "+st.Title, right, w)...)
+	b.add(m.heading(st.ID+" · "+st.Title, tickedLabel(done, len(st.Tasks)), w)...)
 	b.add(styled(st.Intro, w, m.st.Dim)...)
 	b.blank()
 	var items []span
@@ -507,7 +503,7 @@ func (m *Model) acksBody(sec steps.Section, w int) body {
 			done++
 		}
 	}
-	b.add(m.heading("Final acknowledgements", fmt.Sprintf("%d of %d ticked", done, len(sec.Acks)), w)...)
+	b.add(m.heading("Final acknowledgements", tickedLabel(done, len(sec.Acks)), w)...)
 	b.add(styled("Tick each statement once it is true for you. All are needed to finish the course.", w, m.st.Dim)...)
 	b.blank()
 	var items []span
@@ -632,4 +628,12 @@ func (m *Model) confirmBody() body {
 	b.add("  " + m.st.Emph.Render(padRight("y", 8)) + "  " + m.st.Text.Render("yes, erase it and start over"))
 	b.add("  " + m.st.Emph.Render("n, enter") + "  " + m.st.Text.Render("no, keep my progress and resume (the default)"))
 	return body{lines: b.lines}
+}
+
+// tickedLabel is a checklist's count, the same on steps and acknowledgements.
+func tickedLabel(done, total int) string {
+	if done == total {
+		return "✓ all ticked"
+	}
+	return fmt.Sprintf("%d of %d ticked", done, total)
 }
