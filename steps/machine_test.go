@@ -263,7 +263,7 @@ func TestLiveChecksGateCompletion(t *testing.T) {
 	}
 	live := m
 	missing := strings.Join(live.Missing(s), "\n")
-	for _, want := range []string{"Section 1: live 1 check not passed (auth.token)", "arm.vaults, data.secrets", "mapping.secret"} {
+	for _, want := range []string{"Section 1: 1 live check not passed (auth.token)", "arm.vaults, data.secrets", "mapping.secret"} {
 		if !strings.Contains(missing, want) {
 			t.Errorf("missing list lacks %q:\n%s", want, missing)
 		}

@@ -122,7 +122,7 @@ func (m *Machine) Todos(s State) []Todo {
 				}
 			}
 			if len(checks) > 0 {
-				add(fmt.Sprintf("Section %s: live %s not passed (%s)", sec.ID, plural(len(checks), "check"), strings.Join(checks, ", ")),
+				add(fmt.Sprintf("Section %s: %s not passed (%s)", sec.ID, plural(len(checks), "live check"), strings.Join(checks, ", ")),
 					func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenCheck })
 			}
 		}
