@@ -1,8 +1,7 @@
 package main
 
 import (
-	"flag"
-	"strings"
+	"github.com/spf13/pflag"
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
@@ -17,23 +16,21 @@ type connFlags struct {
 	idsGiven bool
 }
 
-func (c *connFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.tenant, "tenant", "", "")
-	fs.StringVar(&c.clientID, "client-id", "", "")
-	fs.StringVar(&c.cloud, "cloud", "", "")
-	fs.StringVar(&c.authorityHost, "authority-host", "", "")
-	fs.StringVar(&c.armEndpoint, "arm-endpoint", "", "")
-	fs.StringVar(&c.vault, "vault", "", "")
-	fs.StringVar(&c.vaultURL, "vault-url", "", "")
-	fs.StringVar(&c.caFile, "ca-file", "", "")
+func (c *connFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&c.tenant, "tenant", "", "your tenant's `ID` or domain (default $AZURE_TENANT_ID)")
+	fs.StringVar(&c.clientID, "client-id", "", "the app's application (client) `ID` (default $AZURE_CLIENT_ID)")
+	fs.StringVar(&c.cloud, "cloud", "", "the Azure cloud by `NAME`: public, china or usgov (default public)")
+	fs.StringVar(&c.authorityHost, "authority-host", "", "Entra ID authority host `URL` (default $AZURE_AUTHORITY_HOST or the cloud's)")
+	fs.StringVar(&c.armEndpoint, "arm-endpoint", "", "Azure Resource Manager endpoint `URL` (default the cloud's)")
+	fs.StringVar(&c.vault, "vault", "", "the vault Delinea should use, by `NAME|URL|ID` (resource ID)")
+	fs.StringVar(&c.vaultURL, "vault-url", "", "the vault's `URL` when ARM cannot tell it (a private cloud, a served practice tenant); goes with --vault NAME or ID")
+	fs.StringVar(&c.caFile, "ca-file", "", "a PEM file (`PATH`) of extra trusted CA certificates: TLS proxies, a served practice tenant")
 }
 
 // finish validates the cloud and fills what the flags left empty from
 // AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_AUTHORITY_HOST. fs must be parsed.
-func (c *connFlags) finish(fs *flag.FlagSet, getenv func(string) string) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	c.idsGiven = given["tenant"] || given["client-id"]
+func (c *connFlags) finish(fs *pflag.FlagSet, getenv func(string) string) error {
+	c.idsGiven = fs.Changed("tenant") || fs.Changed("client-id")
 	if c.cloud != "" {
 		if _, err := azure.ParseCloud(c.cloud); err != nil {
 			return err
@@ -60,19 +57,4 @@ func (c *connFlags) endpointsGiven() bool {
 func (c *connFlags) connection() steps.Connection {
 	return steps.Connection{TenantID: c.tenant, ClientID: c.clientID, Cloud: c.cloud,
 		AuthorityHost: c.authorityHost, ARMEndpoint: c.armEndpoint, Vault: c.vault, VaultURL: c.vaultURL}
-}
-
-// refuseSecretFlag rejects --client-secret before parsing: a secret on the
-// command line lands in shell history and process lists.
-func refuseSecretFlag(args []string, prefix, instead string) error {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		name := strings.TrimLeft(a, "-")
-		if strings.HasPrefix(a, "-") && (name == "client-secret" || strings.HasPrefix(name, "client-secret=")) {
-			return usagef("%s--client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET, or %s", prefix, instead)
-		}
-	}
-	return nil
 }

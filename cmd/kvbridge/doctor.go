@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/kvbridge/kvbridge/steps/azure"
@@ -28,78 +27,65 @@ type doctorFlags struct {
 	timeout                       time.Duration
 }
 
-const doctorUsage = `Usage: kvbridge doctor [options]
+func init() { register(newDoctorCmd) }
 
-Runs every live check against Azure (or a practice tenant) and says what is wrong
-and how to fix it. Exit 0 when no check failed, 1 when one did, 2 on bad usage.
+const doctorLong = `kvbridge doctor runs every live check against Azure (or a practice tenant) and says what
+is wrong and how to fix it: why Delinea's vault dropdown is empty, why a secret does not sync.`
 
-Options:
-  --tenant ID             tenant ID or domain (default $AZURE_TENANT_ID)
-  --client-id ID          application (client) ID (default $AZURE_CLIENT_ID)
-  --client-secret-stdin   read the client secret from standard input
-                          (otherwise $AZURE_CLIENT_SECRET, or a hidden prompt)
-  --cloud NAME            public, china or usgov (default public)
-  --authority-host URL    Entra ID authority host (default $AZURE_AUTHORITY_HOST or the cloud's)
-  --arm-endpoint URL      Azure Resource Manager endpoint (default the cloud's)
-  --vault NAME|URL|ID     the vault Delinea should use: name, URL or resource ID
-  --vault-url URL         the vault's URL when ARM cannot tell it (a private cloud, a
-                          served practice tenant); goes with --vault NAME or ID
-  --secret-name NAME      the Azure secret name mapped in Delinea (checks mapping.*)
-  --username NAME         the Delinea Username mapped to the secret's tag "username"
-  --ca-file PATH          extra trusted CA certificates (PEM): TLS proxies, a served practice tenant
-  --timeout D             time allowed for each check (default 20s)
-  --json                  print one JSON object instead of text
-  --sandbox SCENARIO      run against an in-process practice tenant (kvbridge sandbox list)
-`
+const doctorNotes = `The client secret is never a flag: it comes from $AZURE_CLIENT_SECRET, --client-secret-stdin
+or a hidden prompt on a terminal.
 
-func parseDoctorFlags(args []string, getenv func(string) string) (doctorFlags, error) {
+Exit status: 0 no check failed, 1 a check failed, 2 bad usage, 130 interrupted (ctrl+c).`
+
+func newDoctorCmd(a *app) *cobra.Command {
 	var f doctorFlags
-	if err := refuseSecretFlag(args, "doctor: ", "pipe it with --client-secret-stdin"); err != nil {
-		return f, err
+	c := &cobra.Command{
+		Use:   "doctor [flags]",
+		Short: "diagnose the integration (why is Delinea's vault dropdown empty?)",
+		Long:  doctorLong,
+		Example: `  AZURE_CLIENT_SECRET=... kvbridge doctor --tenant contoso.onmicrosoft.com --client-id APP-ID --vault kv-delinea
+  kvbridge doctor --sandbox no-vault-read`,
+		Annotations: map[string]string{"notes": doctorNotes},
+		Args:        noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := f.check(c, a.getenv); err != nil {
+				return err
+			}
+			return runDoctor(a.ctx, f, a.io, a.getenv)
+		},
 	}
-	fs := flag.NewFlagSet("kvbridge doctor", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	f.register(fs)
-	fs.BoolVar(&f.secretStdin, "client-secret-stdin", false, "")
-	fs.StringVar(&f.secretName, "secret-name", "", "")
-	fs.StringVar(&f.username, "username", "", "")
-	fs.BoolVar(&f.json, "json", false, "")
-	fs.StringVar(&f.sandbox, "sandbox", "", "")
-	fs.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return f, errHelp
-		}
-		return f, usagef("doctor: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return f, usagef("doctor takes no arguments, got %q", fs.Arg(0))
-	}
+	fl := c.Flags()
+	f.register(fl)
+	fl.BoolVar(&f.secretStdin, "client-secret-stdin", false, "read the client secret from standard input (otherwise $AZURE_CLIENT_SECRET, or a hidden prompt)")
+	fl.StringVar(&f.secretName, "secret-name", "", "the Azure secret `NAME` mapped in Delinea (checks mapping.*)")
+	fl.StringVar(&f.username, "username", "", "the Delinea Username (`NAME`) mapped to the secret's tag \"username\"")
+	fl.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "time allowed for each check")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, `SCENARIO` ('kvbridge sandbox list')")
+	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
+	_ = c.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]cobra.Completion{"public", "china", "usgov"}, cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+// check validates the parsed flags and fills the connection from the environment.
+func (f *doctorFlags) check(c *cobra.Command, getenv func(string) string) error {
 	if f.timeout <= 0 {
-		return f, usagef("doctor: --timeout must be positive")
+		return usagef("doctor: --timeout must be positive")
 	}
 	if f.sandbox != "" {
 		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
 		if f.endpointsGiven() {
-			return f, usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
+			return usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
 		}
-		return f, nil
-	}
-	if err := f.finish(fs, getenv); err != nil {
-		return f, usagef("doctor: %v", err)
-	}
-	return f, nil
-}
-
-func runDoctor(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	f, err := parseDoctorFlags(args, getenv)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(io.out, doctorUsage)
 		return nil
 	}
-	if err != nil {
-		return err
+	if err := f.finish(c.Flags(), getenv); err != nil {
+		return usagef("doctor: %v", err)
 	}
+	return nil
+}
+
+func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string) string) error {
 	extraCA, err := readCAFile(f.caFile)
 	if err != nil {
 		return usagef("doctor: %v", err)

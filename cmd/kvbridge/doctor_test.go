@@ -23,8 +23,8 @@ func doctorCLI(t *testing.T, stdin string, env map[string]string, args ...string
 	t.Helper()
 	var out, errb bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	err := runDoctor(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb}, getenv)
-	return exitCode(err, &errb), out.String(), errb.String()
+	code := run(context.Background(), append([]string{"doctor"}, args...), stdio{in: strings.NewReader(stdin), out: &out, err: &errb}, getenv)
+	return code, out.String(), errb.String()
 }
 
 type doctorOut struct {
@@ -270,15 +270,20 @@ func TestDoctorUsage(t *testing.T) {
 	}
 }
 
+// sandboxCLI runs `kvbridge sandbox ARGS...` in process.
+func sandboxCLI(ctx context.Context, std stdio, args ...string) int {
+	return run(ctx, append([]string{"sandbox"}, args...), std, os.Getenv)
+}
+
 func TestSandboxCommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	std := stdio{in: strings.NewReader(""), out: &out, err: &errb}
-	if code := exitCode(runSandbox(context.Background(), []string{"list"}, std, os.Getenv), &errb); code != 0 || !strings.Contains(out.String(), "no-vault-read") {
+	if code := sandboxCLI(context.Background(), std, "list"); code != 0 || !strings.Contains(out.String(), "no-vault-read") {
 		t.Errorf("list: exit %d\n%s", code, out.String())
 	}
 	for _, args := range [][]string{{"serve", "--addr", "0.0.0.0:8443"}, {"serve", "--addr", "192.168.1.2:0"}, {"serve", "--scenario", "nope"}, {"frobnicate"}, {}} {
 		errb.Reset()
-		if code := exitCode(runSandbox(context.Background(), args, std, os.Getenv), &errb); code != 2 {
+		if code := sandboxCLI(context.Background(), std, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errb.String())
 		}
 	}
@@ -288,7 +293,7 @@ func TestSandboxCommand(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		var eb bytes.Buffer
-		done <- exitCode(runSandbox(ctx, []string{"serve", "--json", "--scenario", "firewall"}, stdio{in: strings.NewReader(""), out: pw, err: &eb}, os.Getenv), &eb)
+		done <- sandboxCLI(ctx, stdio{in: strings.NewReader(""), out: pw, err: &eb}, "serve", "--json", "--scenario", "firewall")
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadBytes('\n')

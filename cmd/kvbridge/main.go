@@ -1,6 +1,15 @@
 // Command kvbridge teaches, checks and troubleshoots the integration of
 // Delinea Secret Server with Azure Key Vault. This package only parses the
-// command line, picks the mode and maps errors to exit codes.
+// command line (with cobra and pflag), picks the mode and maps errors to exit
+// codes.
+//
+// Adding a command: write one file with a func newXxxCmd(a *app) *cobra.Command
+// and register it from that file's init (register(newXxxCmd)). Return
+// usagef(...) for bad input (exit 2, pointing at the command's help), errFailed
+// once the command has said what failed (exit 1), any other error for a
+// failure to report as is (exit 1). Flags are pflag flags on cmd.Flags(); every
+// flag may be given once (see refuseRepeats), and errors about them name the
+// command's help.
 package main
 
 import (
@@ -12,11 +21,15 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
-// Exit codes: 0 success, 1 failure (a check failed, an I/O error),
-// 2 bad usage, or the course ended early: its input ended or a signal
-// interrupted it (progress is saved either way).
+// Exit codes: 0 success, 1 failure (a check failed, an I/O error), 2 bad
+// usage or the course's input ended before it was finished (progress is
+// saved), 128+N when signal N interrupted the run (130 for ctrl+c, 143 for
+// SIGTERM), as shells expect. `sandbox serve` runs until interrupted, so a
+// signal is its ordinary end: exit 0.
 const (
 	exitOK    = 0
 	exitFail  = 1
@@ -28,9 +41,30 @@ const (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		// A second signal ends the process at once (the default action): a
+		// run that does not stop on the first must not trap the user.
+		signal.Stop(sigs)
+		cancel(interrupted{s})
+	}()
 	os.Exit(run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Getenv))
+}
+
+// interrupted is the context's cause when a signal ended the run.
+type interrupted struct{ sig os.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+// exitCode is what a shell expects of a process a signal ended: 128+N.
+func (i interrupted) exitCode() int {
+	if s, ok := i.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 type stdio struct {
@@ -38,7 +72,25 @@ type stdio struct {
 	out, err io.Writer
 }
 
-// usageError is bad input on the command line: exit 2 with the message.
+// app is what every command's constructor gets: the run's context, its
+// standard streams and environment.
+type app struct {
+	ctx    context.Context
+	io     stdio
+	getenv func(string) string
+	// signalEnds is set by a command whose ordinary end is a signal
+	// (sandbox serve): it then exits 0, not 128+N.
+	signalEnds bool
+}
+
+// commands are the constructors of kvbridge's subcommands, one per file,
+// each added by its file's init.
+var commands []func(*app) *cobra.Command
+
+func register(newCmd func(*app) *cobra.Command) { commands = append(commands, newCmd) }
+
+// usageError is bad input on the command line: exit 2 with the message and a
+// pointer to the help of the command it was given to.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
@@ -49,50 +101,42 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 var errFailed = errors.New("failed")
 
 func run(ctx context.Context, args []string, io stdio, getenv func(string) string) int {
-	var err error
-	switch cmd, rest := subcommand(args); cmd {
-	case "report":
-		err = runReport(rest, io, getenv)
-	case "doctor":
-		err = runDoctor(ctx, rest, io, getenv)
-	case "sandbox":
-		err = runSandbox(ctx, rest, io, getenv)
-	case "help":
-		printUsage(io.out)
-	case "version":
-		fmt.Fprintln(io.out, "kvbridge", buildVersion())
-	default:
-		err = runWizard(ctx, args, io, getenv)
+	a := &app{ctx: ctx, io: io, getenv: getenv}
+	root := newRootCmd(a)
+	root.SetIn(io.in)
+	root.SetOut(io.out)
+	root.SetErr(io.err)
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
 	}
-	return exitCode(err, io.err)
+	finishTree(root)
+	if err := refuseSecretFlag(args); err != nil {
+		return exitCode(a, root, err)
+	}
+	root.SetArgs(prepareArgs(root, args))
+	cmd, err := root.ExecuteContextC(ctx)
+	return exitCode(a, cmd, err)
 }
 
-func subcommand(args []string) (string, []string) {
-	if len(args) > 0 {
-		switch args[0] {
-		case "report", "doctor", "sandbox", "help", "version":
-			return args[0], args[1:]
-		}
+func exitCode(a *app, cmd *cobra.Command, err error) int {
+	var sig interrupted
+	if errors.As(context.Cause(a.ctx), &sig) && !a.signalEnds {
+		return sig.exitCode()
 	}
-	return "", args
-}
-
-func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
+	stderr := a.io.err
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errHelp):
-		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "kvbridge: %s\nRun 'kvbridge --help' for usage.\n", ue.msg)
+		fmt.Fprintf(stderr, "kvbridge: %s\nRun '%s --help' for usage.\n", clipEcho(ue.msg), cmd.CommandPath())
 		return exitUsage
 	case errors.Is(err, errAborted):
 		return exitUsage
 	case errors.Is(err, errFailed):
 		return exitFail
 	default:
-		fmt.Fprintf(stderr, "kvbridge: %v\n", err)
+		fmt.Fprintf(stderr, "kvbridge: %s\n", clipEcho(err.Error()))
 		return exitFail
 	}
 }
@@ -105,58 +149,4 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "dev"
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprint(w, `kvbridge: learn, check and troubleshoot Delinea Secret Server External Secrets with Azure Key Vault.
-
-Usage:
-  kvbridge [flags]              run the course wizard (resumes saved progress)
-  kvbridge doctor [flags]       diagnose the integration (why is Delinea's vault dropdown empty?);
-                                'kvbridge doctor --help' lists its flags
-  kvbridge sandbox serve|list   run the practice tenant as a server, or list its scenarios
-  kvbridge report [--json]      print the saved progress as Markdown or JSON
-  kvbridge help                 show this help
-  kvbridge version              print the version
-
-Flags:
-  --sandbox[=SCENARIO]  check against the built-in practice tenant (default healthy;
-                        'kvbridge sandbox list' shows the scenarios). With no flag the
-                        wizard asks where to check, the practice tenant first
-  --offline             the course only, without live checks
-  --tenant ID           your tenant's ID or domain (default $AZURE_TENANT_ID)
-  --client-id ID        the app's client ID (default $AZURE_CLIENT_ID); with --tenant,
-                        the wizard checks your own tenant without asking
-  --cloud NAME          public, china or usgov
-  --authority-host URL  Entra ID authority host (default $AZURE_AUTHORITY_HOST)
-  --arm-endpoint URL    Azure Resource Manager endpoint
-  --vault NAME|URL|ID   the vault Delinea should use
-  --vault-url URL       the vault's URL when ARM cannot tell it (private clouds)
-  --ca-file PATH        extra trusted CA certificates (PEM)
-                        The client secret comes from $AZURE_CLIENT_SECRET or the
-                        wizard's form; it is never a flag and never saved.
-  --accessible          line-by-line prompts for screen readers (also ACCESSIBLE=1);
-                        used automatically when stdin or stdout is not a terminal
-  --reset               start the course over (asks first; without a terminal add --yes)
-  --yes                 answer yes to --reset without asking
-  -h, --help            show this help
-  --version             print the version
-
-Keys in the wizard:
-  up/down, k/j       move            space/enter   tick or choose
-  right, l, tab      next screen     left, h, shift+tab   previous screen
-  1-4                jump to section ?             all keys
-  q                  quit (progress is saved)      ctrl+c  quit at once
-  r                  run the live checks           w       watch: re-run every 15 s
-  esc                stop a run                    c       choose where checks run
-  p                  practice actions (practice)   /       filter the vault list
-  e                  export the expiry reminder (.ics, section 4)
-  y                  copy the failed checks' az commands to the clipboard
-  enter on a field edits it; enter, tab or esc ends the edit
-
-Environment:
-  NO_COLOR        any value turns colour off
-  ACCESSIBLE      any value other than 0/false turns on line-by-line prompts
-  XDG_STATE_HOME  where progress is saved (default ~/.local/state), in kvbridge/progress.json
-`)
 }

@@ -42,11 +42,11 @@ func TestUsageAndVersion(t *testing.T) {
 		{[]string{"help"}, 0, "kvbridge report", ""},
 		{[]string{"--version"}, 0, "kvbridge ", ""},
 		{[]string{"version"}, 0, "kvbridge ", ""},
-		{[]string{"--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"--bogus"}, 2, "", "unknown flag: --bogus"},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"--reset"}, 2, "", "--reset without a terminal needs --yes"},
 		{[]string{"report", "extra"}, 2, "", "report takes no arguments"},
-		{[]string{"report", "--yaml"}, 2, "", "flag provided but not defined"},
+		{[]string{"report", "--yaml"}, 2, "", "report: unknown flag: --yaml\nRun 'kvbridge report --help' for usage."},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -129,6 +129,22 @@ func mustTime(t *testing.T, s string) (tm time.Time) {
 	return tm
 }
 
+// parseWizardFlags parses the wizard's command line as run() would, and
+// returns the checked flags instead of starting the wizard.
+func parseWizardFlags(t *testing.T, args []string, getenv func(string) string) (wizardFlags, error) {
+	t.Helper()
+	var got wizardFlags
+	a := &app{ctx: context.Background(), io: stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard}, getenv: getenv}
+	root := wizardCmd(a, func(_ context.Context, f wizardFlags, _ stdio, _ func(string) string) error {
+		got = f
+		return nil
+	})
+	finishTree(root)
+	root.SetArgs(prepareArgs(root, args))
+	_, err := root.ExecuteC()
+	return got, err
+}
+
 func TestWizardConnectionFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args     []string
@@ -139,7 +155,7 @@ func TestWizardConnectionFlags(t *testing.T) {
 		{[]string{"--sandbox", "firewall"}, "firewall"},
 		{[]string{"--sandbox", "--yes"}, "healthy"},
 	} {
-		f, err := parseWizardFlags(tc.args, io.Discard, func(string) string { return "" })
+		f, err := parseWizardFlags(t, tc.args, func(string) string { return "" })
 		if err != nil || f.sandbox != tc.scenario {
 			t.Errorf("%v: sandbox %q, err %v", tc.args, f.sandbox, err)
 		}
@@ -172,7 +188,7 @@ func TestWizardConnectionFlags(t *testing.T) {
 		// One flag, the other from the environment: still the user's choice.
 		{[]string{"--tenant", "env-tenant"}, steps.ConnTenant, "env-tenant", "env-client"},
 	} {
-		f, err := parseWizardFlags(tc.args, io.Discard, func(k string) string { return env[k] })
+		f, err := parseWizardFlags(t, tc.args, func(k string) string { return env[k] })
 		if err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}

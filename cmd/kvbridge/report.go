@@ -3,27 +3,34 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"os"
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps"
 )
 
-func runReport(args []string, io stdio, getenv func(string) string) error {
-	fs := flag.NewFlagSet("kvbridge report", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	asJSON := fs.Bool("json", false, "print one JSON object instead of Markdown")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{"report: " + err.Error()}
+func init() { register(newReportCmd) }
+
+func newReportCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "print the saved progress as Markdown or JSON",
+		Long: `kvbridge report prints the course progress saved on this machine, as Markdown for a
+trainer or a ticket, or as one JSON object. It only reads: a damaged progress file stays
+where it is.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runReport(asJSON, a.io)
+		},
 	}
-	if fs.NArg() > 0 {
-		return usagef("report takes no arguments, got %q", fs.Arg(0))
-	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of Markdown")
+	return c
+}
+
+func runReport(asJSON bool, io stdio) error {
 	m, err := loadMachine()
 	if err != nil {
 		return err
@@ -47,7 +54,7 @@ func runReport(args []string, io stdio, getenv func(string) string) error {
 		return err
 	}
 	r := m.Report(state)
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(io.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)

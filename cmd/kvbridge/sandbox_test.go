@@ -21,14 +21,14 @@ func TestSandboxSaveThenServeState(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "room.json")
 	var out, errb bytes.Buffer
 	std := stdio{in: strings.NewReader(""), out: &out, err: &errb}
-	if code := exitCode(runSandbox(context.Background(), []string{"save", "--scenario", "no-role", file}, std, os.Getenv), &errb); code != 0 {
+	if code := sandboxCLI(context.Background(), std, "save", "--scenario", "no-role", file); code != 0 {
 		t.Fatalf("save: exit %d: %s", code, errb.String())
 	}
 	if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("saved file: %v, %v", info, err)
 	}
 	// Saving over an existing file is refused: a prepared room is not lost.
-	if code := exitCode(runSandbox(context.Background(), []string{"save", file}, std, os.Getenv), &errb); code != 1 {
+	if code := sandboxCLI(context.Background(), std, "save", file); code != 1 {
 		t.Errorf("save over an existing file: exit %d", code)
 	}
 
@@ -37,7 +37,7 @@ func TestSandboxSaveThenServeState(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		var eb bytes.Buffer
-		done <- exitCode(runSandbox(ctx, []string{"serve", "--json", "--state", file}, stdio{in: strings.NewReader(""), out: pw, err: &eb}, os.Getenv), &eb)
+		done <- sandboxCLI(ctx, stdio{in: strings.NewReader(""), out: pw, err: &eb}, "serve", "--json", "--state", file)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadBytes('\n')
@@ -61,14 +61,14 @@ func TestSandboxSaveThenServeState(t *testing.T) {
 
 	for _, args := range [][]string{{"serve", "--state", filepath.Join(t.TempDir(), "missing.json")}, {"save"}, {"save", "--scenario", "nope", "x.json"}} {
 		errb.Reset()
-		if code := exitCode(runSandbox(context.Background(), args, std, os.Getenv), &errb); code != 2 {
+		if code := sandboxCLI(context.Background(), std, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errb.String())
 		}
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"format":"something else"}`), 0o600)
 	errb.Reset()
-	if code := exitCode(runSandbox(context.Background(), []string{"serve", "--state", bad}, std, os.Getenv), &errb); code != 2 || !strings.Contains(errb.String(), "format") {
+	if code := sandboxCLI(context.Background(), std, "serve", "--state", bad); code != 2 || !strings.Contains(errb.String(), "format") {
 		t.Errorf("bad state: exit %d: %s", code, errb.String())
 	}
 }

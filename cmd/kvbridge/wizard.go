@@ -3,14 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/spf13/cobra"
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
@@ -21,10 +21,7 @@ import (
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-var (
-	errHelp    = errors.New("help shown")
-	errAborted = errors.New("aborted")
-)
+var errAborted = errors.New("aborted")
 
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
@@ -32,82 +29,94 @@ type wizardFlags struct {
 	connFlags
 }
 
-// sandboxFlag is --sandbox[=SCENARIO]: bare, it means the healthy scenario.
-type sandboxFlag struct{ v *string }
+const wizardLong = `kvbridge: learn, check and troubleshoot Delinea Secret Server External Secrets with Azure Key Vault.
 
-func (s sandboxFlag) String() string {
-	if s.v == nil {
-		return ""
-	}
-	return *s.v
-}
-func (s sandboxFlag) IsBoolFlag() bool { return true }
-func (s sandboxFlag) Set(v string) error {
-	if v == "true" || v == "" {
-		v = "healthy"
-	}
-	*s.v = v
-	return nil
-}
+Run without a command, kvbridge is the course wizard: full-screen on a terminal, line by
+line for screen readers and pipes. It resumes saved progress. With no flag it asks where to
+run the live checks, the practice tenant first.`
 
-// joinSandboxValue turns "--sandbox SCENARIO" into "--sandbox=SCENARIO", so
-// the value works with and without "=" although a bare --sandbox is allowed.
-func joinSandboxValue(args []string) []string {
-	out := make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return append(out, args[i:]...)
-		}
-		if (a == "--sandbox" || a == "-sandbox") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
-			out = append(out, a+"="+args[i+1])
-			i++
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
+const wizardNotes = `The client secret comes from $AZURE_CLIENT_SECRET or the wizard's form; it is never a
+flag and never saved.
 
-func parseWizardFlags(args []string, stderr io.Writer, getenv func(string) string) (wizardFlags, error) {
+Keys in the wizard:
+  up/down, k/j       move            space/enter   tick or choose
+  right, l, tab      next screen     left, h, shift+tab   previous screen
+  1-4                jump to section ?             all keys
+  q                  quit (progress is saved)      ctrl+c  quit at once
+  r                  run the live checks           w       watch: re-run every 15 s
+  esc                stop a run                    c       choose where checks run
+  p                  practice actions (practice)   /       filter the vault list
+  e                  export the expiry reminder (.ics, section 4)
+  y                  copy the failed checks' az commands to the clipboard
+  enter on a field edits it; enter, tab or esc ends the edit
+
+Environment:
+  NO_COLOR        any value turns colour off
+  ACCESSIBLE      any value other than 0/false turns on line-by-line prompts
+  XDG_STATE_HOME  where progress is saved (default ~/.local/state), in kvbridge/progress.json
+
+Exit status: 0 done, 1 failure, 2 bad usage or input ended early, 130 interrupted (ctrl+c).`
+
+// newRootCmd is kvbridge itself: the course wizard, and the parent of every
+// other command.
+func newRootCmd(a *app) *cobra.Command { return wizardCmd(a, runWizard) }
+
+// wizardCmd is the root command running the wizard with run once the flags
+// are checked (tests pass their own run to see the flags).
+func wizardCmd(a *app, run func(context.Context, wizardFlags, stdio, func(string) string) error) *cobra.Command {
 	var f wizardFlags
-	if err := refuseSecretFlag(args, "", "type it into the wizard's form (it is never saved)"); err != nil {
-		return f, err
+	c := &cobra.Command{
+		Use:         "kvbridge",
+		Short:       "the course wizard",
+		Long:        wizardLong,
+		Annotations: map[string]string{"notes": wizardNotes},
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("unknown command %q", args[0])
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return usageError{msg}
+		},
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := f.check(c, a.getenv); err != nil {
+				return err
+			}
+			return run(a.ctx, f, a.io, a.getenv)
+		},
 	}
-	fs := flag.NewFlagSet("kvbridge", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.BoolVar(&f.accessible, "accessible", false, "")
-	fs.BoolVar(&f.reset, "reset", false, "")
-	fs.BoolVar(&f.yes, "yes", false, "")
-	fs.BoolVar(&f.version, "version", false, "")
-	fs.BoolVar(&f.offline, "offline", false, "")
-	fs.Var(sandboxFlag{&f.sandbox}, "sandbox", "")
-	f.register(fs)
-	if err := fs.Parse(joinSandboxValue(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stderr)
-			return f, errHelp
-		}
-		return f, usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return f, usagef("unknown command %q", fs.Arg(0))
-	}
+	fl := c.Flags()
+	fl.StringVar(&f.sandbox, "sandbox", "", "check against the built-in practice tenant, in `SCENARIO` (bare: healthy; 'kvbridge sandbox list' shows them)")
+	fl.Lookup("sandbox").NoOptDefVal = "healthy"
+	fl.BoolVar(&f.offline, "offline", false, "the course only, without live checks")
+	f.register(fl)
+	fl.BoolVar(&f.accessible, "accessible", false, "line-by-line prompts for screen readers (also ACCESSIBLE=1); used automatically when stdin or stdout is not a terminal")
+	fl.BoolVar(&f.reset, "reset", false, "start the course over (asks first; without a terminal add --yes)")
+	fl.BoolVar(&f.yes, "yes", false, "answer yes to --reset without asking")
+	fl.BoolVar(&f.version, "version", false, "print the version")
+	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
+	return c
+}
+
+// check validates the parsed flags and fills the connection from the environment.
+func (f *wizardFlags) check(c *cobra.Command, getenv func(string) string) error {
 	if f.sandbox != "" {
 		if err := checkScenario(f.sandbox); err != nil {
-			return f, usagef("--sandbox: %v", err)
+			return usagef("--sandbox: %v", err)
 		}
 		if f.offline {
-			return f, usagef("--sandbox and --offline exclude each other: one runs the checks against the practice tenant, the other runs the course without checks")
+			return usagef("--sandbox and --offline exclude each other: one runs the checks against the practice tenant, the other runs the course without checks")
 		}
 		if f.endpointsGiven() {
-			return f, usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file")
+			return usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file")
 		}
 	}
-	if err := f.finish(fs, getenv); err != nil {
-		return f, usagef("%v", err)
+	if err := f.finish(c.Flags(), getenv); err != nil {
+		return usagef("%v", err)
 	}
-	return f, nil
+	return nil
 }
 
 // liveOptions builds what the wizard needs to check against a tenant: the
@@ -152,11 +161,7 @@ func loadMachine() (*steps.Machine, error) {
 	return steps.NewMachine(c, b), nil
 }
 
-func runWizard(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	f, err := parseWizardFlags(args, io.out, getenv)
-	if err != nil {
-		return err
-	}
+func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string) string) error {
 	if f.version {
 		fmt.Fprintln(io.out, "kvbridge", buildVersion())
 		return nil

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Every command and subcommand prints its own help on --help, -h and
+// `help CMD`, to stdout, exit 0.
+func TestHelpOnEveryCommand(t *testing.T) {
+	privateState(t)
+	for _, cmd := range [][]string{nil, {"doctor"}, {"report"}, {"sandbox"}, {"sandbox", "serve"}, {"sandbox", "save"}, {"sandbox", "list"}, {"version"}, {"completion"}, {"help"}} {
+		want := "kvbridge " + strings.Join(cmd, " ")
+		for _, form := range [][]string{append(append([]string{}, cmd...), "--help"), append(append([]string{}, cmd...), "-h"), append([]string{"help"}, cmd...)} {
+			code, out, errOut := runCLI(t, "", nil, form...)
+			if code != 0 || errOut != "" || !strings.Contains(out, "Usage:\n  "+strings.TrimSpace(want)) {
+				t.Errorf("%q: exit %d, stderr %q, stdout:\n%s", form, code, errOut, out)
+			}
+		}
+	}
+	// The top level lists every command, nested ones too.
+	_, out, _ := runCLI(t, "", nil, "--help")
+	for _, c := range []string{"kvbridge doctor", "kvbridge report", "kvbridge sandbox serve", "kvbridge sandbox save", "kvbridge sandbox list", "kvbridge completion", "kvbridge version", "Keys in the wizard"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("top-level help lacks %q", c)
+		}
+	}
+}
+
+// Bad usage: exit 2, the message once, flags with two dashes, and a pointer
+// at the help of the command that was given.
+func TestUsageErrors(t *testing.T) {
+	privateState(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "--bogus"}, "kvbridge: report: unknown flag: --bogus\nRun 'kvbridge report --help' for usage.\n"},
+		{[]string{"doctor", "-bogus"}, "kvbridge: doctor: unknown flag: -bogus (flags are spelled with two dashes, --NAME)\nRun 'kvbridge doctor --help' for usage.\n"},
+		{[]string{"sandbox", "save", "--bogus", "x"}, "kvbridge: sandbox save: unknown flag: --bogus\nRun 'kvbridge sandbox save --help' for usage.\n"},
+		{[]string{"sandbox", "list", "extra"}, "kvbridge: sandbox list takes no arguments, got \"extra\"\nRun 'kvbridge sandbox list --help' for usage.\n"},
+		{[]string{"help", "extra"}, "help: no command \"extra\""},
+		{[]string{"version", "extra"}, "version takes no arguments"},
+		{[]string{"docter"}, "did you mean doctor?"},
+		{[]string{"doctor", "--sandbox", "healthy", "--sandbox", "wrong-tenant"}, "doctor: --sandbox given more than once (first \"healthy\", then \"wrong-tenant\"): give it once"},
+		{[]string{"--offline", "--offline"}, "--offline given more than once"},
+		{[]string{"completion", "tcsh"}, "no shell \"tcsh\""},
+		{[]string{"completion"}, "needs one shell"},
+		{[]string{"sandbox"}, "say serve, save or list"},
+		{[]string{"-client-secret=abc123secretvalue"}, "--client-secret is not accepted"},
+	} {
+		code, out, errOut := runCLI(t, "", nil, tc.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "kvbridge: ") != 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.want)
+		}
+		if strings.Contains(errOut, "abc123secretvalue") {
+			t.Error("a refused secret was echoed")
+		}
+	}
+}
+
+// Older spellings keep working: one dash on a long flag, and the wizard's
+// --sandbox taking the next word as its scenario.
+func TestOldSpellings(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		scenario string
+		offline  bool
+	}{
+		{[]string{"-sandbox", "firewall"}, "firewall", false},
+		{[]string{"-offline"}, "", true},
+		{[]string{"--sandbox"}, "healthy", false},
+	} {
+		f, err := parseWizardFlags(t, tc.args, func(string) string { return "" })
+		if err != nil || f.sandbox != tc.scenario || f.offline != tc.offline {
+			t.Errorf("%q: %+v, %v", tc.args, f, err)
+		}
+	}
+}
+
+func TestCompletionScripts(t *testing.T) {
+	for shell, want := range map[string]string{"bash": "complete -o default -F __start_kvbridge kvbridge", "zsh": "#compdef kvbridge", "fish": "complete -c kvbridge", "powershell": "Register-ArgumentCompleter"} {
+		code, out, errOut := runCLI(t, "", nil, "completion", shell)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("completion %s: exit %d, %s, stdout lacks %q", shell, code, errOut, want)
+		}
+	}
+	// The scripts call back for candidates: scenario names complete with what they teach.
+	code, out, _ := runCLI(t, "", nil, "__complete", "doctor", "--sandbox", "no-")
+	if code != 0 || !strings.Contains(out, "no-vault-read\t") {
+		t.Errorf("__complete doctor --sandbox: exit %d\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "", nil, "__complete", "sandbox", "s")
+	if !strings.Contains(out, "save\t") || !strings.Contains(out, "serve\t") {
+		t.Errorf("__complete sandbox s:\n%s", out)
+	}
+}
+
+// save refuses to overwrite a prepared room unless --force, and --force
+// replaces the file whole.
+func TestSandboxSaveForce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "room.json")
+	os.WriteFile(file, []byte("prepared"), 0o600)
+	code, _, errOut := runCLI(t, "", nil, "sandbox", "save", file)
+	if b, _ := os.ReadFile(file); code != 1 || string(b) != "prepared" || !strings.Contains(errOut, "--force") {
+		t.Fatalf("save over a room: exit %d, %q, file %q", code, errOut, b)
+	}
+	if code := run(context.Background(), []string{"sandbox", "save", "--force", "--scenario", "no-role", file}, stdio{in: strings.NewReader(""), out: os.Stdout, err: os.Stderr}, os.Getenv); code != 0 {
+		t.Fatalf("save --force: exit %d", code)
+	}
+	b, _ := os.ReadFile(file)
+	info, _ := os.Stat(file)
+	if !strings.Contains(string(b), `"format"`) || info.Mode().Perm() != 0o600 {
+		t.Errorf("after --force: mode %v, %.60q", info.Mode(), b)
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".*.tmp")); len(m) > 0 {
+		t.Errorf("temp files left: %v", m)
+	}
+}
