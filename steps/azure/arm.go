@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/keyvault/armkeyvault"
 )
 
 // subInfo is a visible subscription.
@@ -174,25 +176,33 @@ func (rs *runState) listSubVaults(ctx context.Context, sub string) ([]VaultInfo,
 				if p.NetworkACLs != nil && p.NetworkACLs.DefaultAction != nil {
 					vi.NetworkDefaultAction = string(*p.NetworkACLs.DefaultAction)
 				}
-				for _, ap := range p.AccessPolicies {
-					if ap == nil {
-						continue
-					}
-					e := apEntry{TenantID: deref(ap.TenantID), ObjectID: deref(ap.ObjectID)}
-					if ap.Permissions != nil {
-						for _, sp := range ap.Permissions.Secrets {
-							if sp != nil {
-								e.Secrets = append(e.Secrets, strings.ToLower(string(*sp)))
-							}
-						}
-					}
-					vi.policies = append(vi.policies, e)
-				}
+				vi.policies = policyEntries(p.AccessPolicies)
 			}
 			vs = append(vs, vi)
 		}
 	}
 	return vs, nil
+}
+
+// policyEntries keeps, of each access policy, whose it is and its secret permissions
+// (lower-cased, as az and the portal spell them differently).
+func policyEntries(aps []*armkeyvault.AccessPolicyEntry) []apEntry {
+	var out []apEntry
+	for _, ap := range aps {
+		if ap == nil {
+			continue
+		}
+		e := apEntry{TenantID: deref(ap.TenantID), ObjectID: deref(ap.ObjectID)}
+		if ap.Permissions != nil {
+			for _, sp := range ap.Permissions.Secrets {
+				if sp != nil {
+					e.Secrets = append(e.Secrets, strings.ToLower(string(*sp)))
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func rgOf(id string) string {

@@ -49,7 +49,13 @@ var Catalogue = []CheckInfo{
 	{"auth.token", "Entra ID issues a token for the app", []string{"tenant-not-found", "app-not-found", "secret-invalid", "secret-expired", "blocked-by-policy", "app-disabled", "unreachable", "refused", "malformed"}},
 	{"arm.subscriptions", "At least one subscription is visible to the app", []string{"none-visible"}},
 	{"arm.vaults", "The vault list Delinea shows is not empty and holds the target vault", []string{"none-listed", "target-not-listed"}},
-	{"vault.permission-model", "The vault uses Azure RBAC, so the role applies", []string{"access-policies"}},
+	// vault.permission-model passes on an Azure RBAC vault. On an access-policy vault,
+	// which Delinea supports for the data plane, it reads the vault's access policies
+	// (ARM vault GET) for the app's object ID: "access-policies" is then a warning (the
+	// app's policy grants get, list, set and delete, or no policy names the app and
+	// data.secrets reports Key Vault's refusal, or the policies could not be read), and
+	// "access-policy-incomplete" a failure naming the permissions the app's policy lacks.
+	{"vault.permission-model", "The app's grant applies under the vault's permission model", []string{"access-policies", "access-policy-incomplete"}},
 	{"vault.network", "The vault accepts calls from this network", []string{"firewall", "private-only"}},
 	{"rbac.secrets-write", "The app's effective data actions on the vault include writing secrets", []string{"missing-write", "no-role"}},
 	{"data.secrets", "A read-only data-plane call succeeds", []string{"forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection", "wrong-tenant", "propagating"}},

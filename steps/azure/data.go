@@ -269,19 +269,6 @@ func (rs *runState) roleFix(role, why string) *Fix {
 		Az:     []string{fmt.Sprintf(`az role assignment create --role "%s" --assignee %s --scope %s`, role, rs.s.cfg.ClientID, rs.vaultScopeExpr())}}
 }
 
-// appPolicy finds the app's access policy entry by the token's oid.
-func (rs *runState) appPolicy(t *VaultInfo) (*apEntry, string) {
-	rs.mu.Lock()
-	oid := rs.token.ObjectID
-	rs.mu.Unlock()
-	for i := range t.policies {
-		if oid != "" && strings.EqualFold(t.policies[i].ObjectID, oid) {
-			return &t.policies[i], oid
-		}
-	}
-	return nil, oid
-}
-
 func hasPerm(ps []string, p string) bool {
 	for _, x := range ps {
 		if x == p || x == "all" {
@@ -305,7 +292,7 @@ func checkPermissionModel(ctx context.Context, rs *runState) Result {
 			r.Evidence = ev
 			return r
 		}
-		return rs.accessPolicyResult(t, ev, "ARM shows enableRbacAuthorization=false")
+		return rs.accessPolicyModel(ctx, t, ev, "ARM shows enableRbacAuthorization=false")
 	}
 	// Not readable on ARM: Key Vault's own refusal tells the model.
 	rs.startProbe()
@@ -316,7 +303,7 @@ func checkPermissionModel(ctx context.Context, rs *runState) Result {
 	switch kvForbiddenCause(pr.d.InnerCode) {
 	case "forbidden-by-access-policy":
 		ev.InnerCode, ev.RequestID = pr.d.InnerCode, pr.d.RequestID
-		return rs.accessPolicyResult(&VaultInfo{Name: rs.vaultName()}, ev, "Key Vault refused with "+pr.d.InnerCode+", which only access-policy vaults answer")
+		return rs.accessPolicyModel(ctx, nil, ev, "Key Vault refused with "+pr.d.InnerCode+", which only access-policy vaults answer")
 	case "forbidden-by-rbac":
 		ev.InnerCode = pr.d.InnerCode
 		r := pass("The vault uses Azure RBAC", "Key Vault refused with ForbiddenByRbac, which only RBAC vaults answer (the vault itself is not readable on ARM).")
@@ -332,27 +319,6 @@ func checkPermissionModel(ctx context.Context, rs *runState) Result {
 		Detail: "The vault is not readable on ARM, so its permission model cannot be read; Key Vault's answers did not tell either."}
 }
 
-func (rs *runState) accessPolicyResult(t *VaultInfo, ev Evidence, how string) Result {
-	r := Result{Status: StatusFail, Cause: "access-policies", Title: "The vault uses access policies, not Azure RBAC", Evidence: ev}
-	detail := "The vault is in the access-policy permission model (" + how + "), so Key Vault ignores RBAC roles such as Key Vault Secrets Officer for its secrets."
-	if p, oid := rs.appPolicy(t); p != nil {
-		r.Evidence.AccessPolicy = p.Secrets
-		detail += fmt.Sprintf(" The app (object ID %s) has an access policy with secret permissions: %s.", oid, strings.Join(p.Secrets, ", "))
-	} else if len(t.policies) > 0 || t.RBAC != nil {
-		detail += fmt.Sprintf(" No access policy names the app (object ID %s).", orPlaceholder(oid, "unknown"))
-	}
-	r.Detail = detail + " Either switch the vault to Azure RBAC (recommended; existing access policies stop applying) or give the app an access policy."
-	vault := orPlaceholder(rs.vaultName(), "<vault-name>")
-	r.Fix = &Fix{Summary: "Switch the vault to Azure RBAC and assign Key Vault Secrets Officer, or add an access policy for the app.",
-		Portal: "Key vaults › " + vault + " › Access configuration › Permission model: Azure role-based access control (or Access policies › Create)",
-		Az: []string{
-			fmt.Sprintf("az keyvault update --name %s --enable-rbac-authorization true", vault),
-			fmt.Sprintf(`az role assignment create --role "Key Vault Secrets Officer" --assignee %s --scope %s`, rs.s.cfg.ClientID, rs.vaultScopeExpr()),
-			fmt.Sprintf("az keyvault set-policy --name %s --spn %s --secret-permissions get list set delete recover", vault, rs.s.cfg.ClientID),
-		}}
-	return r
-}
-
 func (rs *runState) noTarget(id string) Result {
 	if r, ok := rs.result("arm.vaults"); ok && r.Status != StatusPass && r.Status != StatusWarn {
 		return Result{Status: StatusSkip, BlockedBy: "arm.vaults", Title: "No target vault", Detail: "No vault was named and none could be picked from the list."}
@@ -366,19 +332,20 @@ func checkSecretsWrite(ctx context.Context, rs *runState) Result {
 	t := rs.targetInfo()
 	ev := Evidence{Vault: rs.vaultName(), VaultID: rs.vaultID(), Action: actSetSecret}
 	if t != nil && t.RBAC != nil && !*t.RBAC {
-		p, oid := rs.appPolicy(t)
+		ps, _, _ := rs.vaultPolicies(ctx, t)
+		p, oid := rs.appPolicyIn(ps)
 		ev.ObjectID = oid
 		switch {
 		case p == nil:
 			r := Result{Status: StatusFail, Cause: "no-role", Title: "No access policy names the app", Evidence: ev,
 				Detail: "The vault uses access policies and none names the app's service principal, so it may do nothing with the secrets."}
-			r.Fix = rs.accessPolicyResult(t, ev, "").Fix
+			r.Fix = rs.policyFix(nil)
 			return r
 		case !hasPerm(p.Secrets, "set"):
 			ev.AccessPolicy = p.Secrets
 			r := Result{Status: StatusFail, Cause: "missing-write", Title: "The app's access policy does not allow setting secrets", Evidence: ev,
-				Detail: "The app's access policy grants secret permissions " + strings.Join(p.Secrets, ", ") + " but not set, which the sync needs."}
-			r.Fix = rs.accessPolicyResult(t, ev, "").Fix
+				Detail: "The app's access policy grants secret permissions " + orPlaceholder(strings.Join(p.Secrets, ", "), "none") + " but not set, which the sync needs."}
+			r.Fix = rs.policyFix(p)
 			return r
 		}
 		ev.AccessPolicy = p.Secrets
@@ -472,8 +439,8 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 			r.Fix = rs.roleFix(roleOfficer, "Assign Key Vault Secrets Officer to the app on the vault.")
 		case "forbidden-by-access-policy":
 			r.Cause, r.Title = cause, "Key Vault refused: the access policies do not allow it"
-			r.Detail = "The vault uses access policies and none gives the app this permission (" + d.Message + ")."
-			r.Fix = rs.accessPolicyResult(&VaultInfo{Name: rs.vaultName()}, ev, "").Fix
+			r.Detail = "Key Vault answered 403 " + d.InnerCode + ": the vault uses access policies, and the app's policy (if it has one) does not allow listing secrets. On this permission model RBAC roles play no part in secret access (" + d.Message + ")."
+			r.Fix = rs.policyFix(rs.appPolicyKnown())
 		case "forbidden-by-firewall":
 			r.Cause, r.Title = cause, "The vault's firewall refused this network"
 			r.Detail = "The vault's firewall does not allow this machine's address" + ipSuffix(d.ClientIP) + ". Delinea calls from its own outbound addresses, which must be allowed too."
@@ -653,6 +620,9 @@ func checkMappingSecret(ctx context.Context, rs *runState) Result {
 		r.Cause, r.Title = c, "Key Vault refused to read the secret"
 		r.Detail = "Reading " + name + " was refused (" + d.InnerCode + ", " + orPlaceholder(d.Action, "no action named") + ")."
 		r.Fix = rs.roleFix(roleOfficer, "Assign Key Vault Secrets Officer to the app on the vault.")
+		if c == "forbidden-by-access-policy" {
+			r.Fix = rs.policyFix(rs.appPolicyKnown())
+		}
 	}
 	r.Evidence.Vault, r.Evidence.Scope = ev.Vault, ev.Scope
 	return r

@@ -205,3 +205,108 @@ func TestPracticeActionsFixScenarios(t *testing.T) {
 		t.Error("recovering a secret that was never deleted succeeded")
 	}
 }
+
+// An access-policy vault is a setup Delinea supports. Before the app has a policy,
+// Key Vault's refusal (data.secrets) is the failure and the permission model only
+// warns; an incomplete policy fails naming what it lacks; a complete policy passes
+// with a warning; switching the vault to Azure RBAC passes outright. All through the
+// SDK clients over HTTPS against the practice tenant.
+func TestAccessPolicyVault(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "access-policy-vault"})
+	in := ten.Info()
+	status := func(rep *azure.Report, id string) azure.Result { r, _ := rep.Result(id); return r }
+
+	rep, _ := run(t, sandboxConfig(ten))
+	if r := status(rep, "data.secrets"); r.Status != azure.StatusFail || r.Cause != "forbidden-by-access-policy" {
+		t.Fatalf("before: data.secrets = %s/%s\n%s", r.Status, r.Cause, dump(rep))
+	}
+	pm := status(rep, "vault.permission-model")
+	if pm.Status != azure.StatusWarn || pm.Cause != "access-policies" || !strings.Contains(pm.Detail, "No access policy names the app") {
+		t.Errorf("before: vault.permission-model = %s/%s: %s", pm.Status, pm.Cause, pm.Detail)
+	}
+	ds := status(rep, "data.secrets")
+	if ds.Fix == nil || !strings.Contains(strings.Join(ds.Fix.Az, "\n"), "az keyvault set-policy --name "+in.VaultName+" --object-id ") ||
+		!strings.Contains(strings.Join(ds.Fix.Az, "\n"), "--secret-permissions get list set delete") {
+		t.Errorf("data.secrets' fix does not add the app's access policy: %+v", ds.Fix)
+	}
+
+	// A policy that only reads: the missing permissions are named.
+	if err := ten.AddAccessPolicy(in.VaultName, in.ClientID, []string{"get", "list"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = run(t, sandboxConfig(ten))
+	pm = status(rep, "vault.permission-model")
+	if pm.Status != azure.StatusFail || pm.Cause != "access-policy-incomplete" || !strings.HasSuffix(pm.Title, "set, delete") {
+		t.Errorf("read-only policy: vault.permission-model = %s/%s %q", pm.Status, pm.Cause, pm.Title)
+	}
+	if pm.Fix == nil || !strings.Contains(pm.Fix.Az[0], "--secret-permissions get list set delete") {
+		t.Errorf("read-only policy: fix = %+v", pm.Fix)
+	}
+	if r := status(rep, "rbac.secrets-write"); r.Status != azure.StatusFail || r.Cause != "missing-write" {
+		t.Errorf("read-only policy: rbac.secrets-write = %s/%s", r.Status, r.Cause)
+	}
+
+	// The practice action: get, list, set, delete. Doctor passes, with a warning.
+	if err := ten.AddAccessPolicy(in.VaultName, in.ClientID, []string{"get", "list", "set", "delete"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = run(t, sandboxConfig(ten))
+	if !rep.OK() {
+		t.Fatalf("after the access policy:\n%s", dump(rep))
+	}
+	pm = status(rep, "vault.permission-model")
+	if pm.Status != azure.StatusWarn || pm.Cause != "access-policies" || !strings.Contains(pm.Detail, "course teaches Azure RBAC") {
+		t.Errorf("after the access policy: vault.permission-model = %s/%s: %s", pm.Status, pm.Cause, pm.Detail)
+	}
+	if got := strings.Join(pm.Evidence.AccessPolicy, ","); got != "get,list,set,delete" {
+		t.Errorf("evidence access_policy = %q", got)
+	}
+	if r := status(rep, "data.secrets"); r.Status != azure.StatusPass {
+		t.Errorf("after the access policy: data.secrets = %s/%s", r.Status, r.Cause)
+	}
+
+	// The other fix, on a fresh tenant: switch the vault to Azure RBAC (the app holds
+	// Key Vault Secrets Officer and Reader already). Everything passes.
+	ten = startTenant(t, sandbox.Options{Scenario: "access-policy-vault"})
+	if err := ten.SetPermissionModel(ten.Info().VaultName, true); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = run(t, sandboxConfig(ten))
+	for _, r := range rep.Results {
+		if r.Status != azure.StatusPass && r.Status != azure.StatusSkip {
+			t.Errorf("after switching to RBAC: %s = %s/%s", r.ID, r.Status, r.Cause)
+		}
+	}
+}
+
+// forbiddenByPolicy rewrites Key Vault's AccessDenied inner code to ForbiddenByPolicy,
+// the other code field logs show for an access-policy refusal.
+type forbiddenByPolicy struct{ next *http.Client }
+
+func (tr forbiddenByPolicy) Do(req *http.Request) (*http.Response, error) {
+	resp, err := tr.next.Do(req)
+	if err != nil || resp.StatusCode != http.StatusForbidden {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b = []byte(strings.Replace(string(b), `"AccessDenied"`, `"ForbiddenByPolicy"`, 1))
+	resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(string(b))), int64(len(b))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// Both codes Key Vault uses for an access-policy refusal lead to the same cause.
+func TestForbiddenByPolicyIsAnAccessPolicyRefusal(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "access-policy-vault"})
+	cfg := sandboxConfig(ten)
+	cfg.Transport = forbiddenByPolicy{ten.HTTPClient()}
+	rep, _ := run(t, cfg)
+	r, _ := rep.Result("data.secrets")
+	if r.Status != azure.StatusFail || r.Cause != "forbidden-by-access-policy" || r.Evidence.InnerCode != "ForbiddenByPolicy" {
+		t.Errorf("data.secrets = %s/%s (%s)\n%s", r.Status, r.Cause, r.Evidence.InnerCode, dump(rep))
+	}
+}

@@ -245,11 +245,14 @@ type runState struct {
 	probe  *future[probeResult]  // data.secrets' read-only call
 	secret *future[secretResult] // mapping.secret's GetSecret (and GetDeletedSecret)
 	perms  *future[permsResult]  // the permissions API on the vault
+
+	policies *future[policyResult] // the ARM vault GET: permission model and access policies
 }
 
 func newRunState(ctx context.Context, s *Session) *runState {
 	rs := &runState{ctx: ctx, s: s, results: map[string]Result{},
-		probe: newFuture[probeResult](), secret: newFuture[secretResult](), perms: newFuture[permsResult]()}
+		probe: newFuture[probeResult](), secret: newFuture[secretResult](), perms: newFuture[permsResult](),
+		policies: newFuture[policyResult]()}
 	return rs
 }
 

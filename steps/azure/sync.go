@@ -230,7 +230,7 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 		case "forbidden-by-access-policy":
 			r.Cause, r.Title = cause, "Key Vault refused the write: the access policies do not allow set"
 			r.Detail = "The vault uses access policies and none gives the app the secret permission set (" + d.Message + ")." + delinea
-			r.Fix = rs.accessPolicyResult(&VaultInfo{Name: rs.vaultName()}, ev, "").Fix
+			r.Fix = rs.policyFix(nil)
 		case "forbidden-by-firewall":
 			r.Cause, r.Title = cause, "The vault's firewall refused the write"
 			r.Detail = "The vault's firewall does not allow this machine's address" + ipSuffix(d.ClientIP) + "; Delinea's outbound addresses must be allowed as well." + delinea

@@ -59,6 +59,12 @@ var PracticeActions = []PracticeAction{
 		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
 			return "The vault now uses access policies.", nil, t.SetPermissionModel(vault, false)
 		}},
+	{"Add an access policy for the app (get, list, set, delete)", "Access policies › Create: secret permissions Get, List, Set and Delete for the app's service principal. Key Vault reads it only while the vault uses access policies; the course teaches Azure RBAC instead.",
+		[]string{"1/check", "2/check"},
+		func(t *sandbox.Tenant, clientID, vault string) (string, *sandbox.NewSecret, error) {
+			return "The app's access policy on " + vault + " now allows get, list, set and delete on secrets.", nil,
+				t.AddAccessPolicy(vault, clientID, []string{"get", "list", "set", "delete"})
+		}},
 	{"Open the vault firewall (allow public access from all networks)", "Networking › Firewalls and virtual networks › Allow public access from all networks.",
 		[]string{"2/check"},
 		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {

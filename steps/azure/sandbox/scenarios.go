@@ -102,7 +102,7 @@ var scenarioDefs = []scenarioDef{
 			}
 			return t.AssignRole(b.clientID, "Reader", "vault")
 		}},
-	{Scenario{"access-policy-vault", "A vault on the access-policy model", "With enableRbacAuthorization off, Key Vault ignores RBAC data roles and reads only access policies; the app has roles but no policy, so the data plane says AccessDenied. Switch the vault to Azure RBAC (or add a policy).", "vault.permission-model", "access-policies"},
+	{Scenario{"access-policy-vault", "A vault on the access-policy model", "With enableRbacAuthorization off, Key Vault ignores RBAC data roles and reads only access policies. The app holds Key Vault Secrets Officer, but no access policy names it, so Key Vault answers 403 AccessDenied. Delinea supports either model on the data plane: add an access policy for the app (get, list, set, delete), or switch the vault to Azure RBAC.", "data.secrets", "forbidden-by-access-policy"},
 		func(t *Tenant, b *base) error {
 			if err := officerAndReader(t, b); err != nil {
 				return err
