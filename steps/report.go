@@ -3,8 +3,11 @@ package steps
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 )
 
 // Report is the saved progress as other tools read it (kvbridge report --json).
@@ -107,9 +110,12 @@ func (m *Machine) Report(s State) Report {
 	return r
 }
 
-// WriteMarkdown renders the report for people.
+// WriteMarkdown renders the report for people. Everything in it that came
+// from the progress file (connection, IDs, statuses) passes through
+// termsafe.Clean on the way out, as the file may have been edited by anyone.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
+	r = r.cleaned()
 	fmt.Fprintf(&b, "# %s: progress report\n\n", r.Course)
 	status := "in progress"
 	if r.Complete {
@@ -158,4 +164,34 @@ func stamp(t *time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// cleaned is r with every string that could have come from the progress file
+// made safe for a terminal. The course's own texts pass through too: it costs
+// nothing for inert text, and no field is then left out by mistake.
+func (r Report) cleaned() Report {
+	c := termsafe.Clean
+	r.Course, r.Screen = c(r.Course), c(r.Screen)
+	conn := r.Connection
+	conn.Kind, conn.Scenario, conn.TenantID, conn.ClientID = c(conn.Kind), c(conn.Scenario), c(conn.TenantID), c(conn.ClientID)
+	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint = c(conn.Cloud), c(conn.AuthorityHost), c(conn.ARMEndpoint)
+	conn.Vault, conn.VaultURL, conn.SecretName, conn.Username = c(conn.Vault), c(conn.VaultURL), c(conn.SecretName), c(conn.Username)
+	r.Connection = conn
+	r.Sections = slices.Clone(r.Sections)
+	for i := range r.Sections {
+		r.Sections[i].ID, r.Sections[i].Title = c(r.Sections[i].ID), c(r.Sections[i].Title)
+	}
+	r.Acks = slices.Clone(r.Acks)
+	for i := range r.Acks {
+		r.Acks[i].ID, r.Acks[i].Text = c(r.Acks[i].ID), c(r.Acks[i].Text)
+	}
+	r.Checks = slices.Clone(r.Checks)
+	for i := range r.Checks {
+		r.Checks[i].ID, r.Checks[i].Status = c(r.Checks[i].ID), c(r.Checks[i].Status)
+	}
+	r.Missing = slices.Clone(r.Missing)
+	for i := range r.Missing {
+		r.Missing[i] = c(r.Missing[i])
+	}
+	return r
 }

@@ -5,7 +5,9 @@ import (
 	"maps"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 	"github.com/kvbridge/kvbridge/quiz"
 )
 
@@ -89,13 +91,63 @@ func (s State) Live() bool {
 	return s.Connection.Kind == ConnPractice || s.Connection.Kind == ConnTenant
 }
 
-// Validate rejects a connection of an unknown kind.
+// Longest values a connection keeps, from what Azure accepts: a tenant is a
+// GUID or a domain name (at most 253 characters), a client ID a GUID, a Key
+// Vault secret name at most 127 characters, a tag value (the username) at most
+// 256, and a URL or a resource ID a few hundred (2048 is generous). Anything
+// longer is a paste gone wrong; saving it would rewrite it on every change.
+const (
+	MaxTenantIDLen   = 253
+	MaxClientIDLen   = 64
+	MaxURLLen        = 2048
+	MaxSecretNameLen = 127
+	MaxUsernameLen   = 256
+	maxShortLen      = 64 // cloud and scenario names
+)
+
+// Validate rejects a connection of an unknown kind, a field longer than Azure
+// accepts, and a field holding a control character (it would reach a terminal
+// when the connection is shown; no Azure identifier has one).
 func (c Connection) Validate() error {
 	switch c.Kind {
 	case ConnNone, ConnOffline, ConnPractice, ConnTenant:
-		return nil
+	default:
+		return fmt.Errorf("connection kind %q is not offline, practice or tenant", termsafe.Clean(clip(c.Kind, 40)))
 	}
-	return fmt.Errorf("connection kind %q is not offline, practice or tenant", c.Kind)
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{
+		{"scenario", c.Scenario, maxShortLen},
+		{"tenant ID", c.TenantID, MaxTenantIDLen},
+		{"client ID", c.ClientID, MaxClientIDLen},
+		{"cloud", c.Cloud, maxShortLen},
+		{"authority host", c.AuthorityHost, MaxURLLen},
+		{"ARM endpoint", c.ARMEndpoint, MaxURLLen},
+		{"vault", c.Vault, MaxURLLen},
+		{"vault URL", c.VaultURL, MaxURLLen},
+		{"secret name", c.SecretName, MaxSecretNameLen},
+		{"username", c.Username, MaxUsernameLen},
+	} {
+		if n := utf8.RuneCountInString(f.v); n > f.max {
+			return fmt.Errorf("the %s is %d characters long; Azure's are at most %d", f.name, n, f.max)
+		}
+		if termsafe.Clean(f.v) != f.v {
+			return fmt.Errorf("the %s holds control characters (%q)", f.name, clip(f.v, 40))
+		}
+	}
+	return nil
+}
+
+// clip shortens s to at most n bytes, at a rune boundary, for messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Invalidates reports whether moving from c to next makes the saved result of

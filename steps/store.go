@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 )
 
 // Store keeps the progress in one JSON file.
@@ -129,7 +131,14 @@ func (m *Machine) sanitize(s State, now time.Time) State {
 		}
 	}
 	for id, c := range s.Checks {
+		switch c.Status {
+		case StatusPass, StatusWarn, StatusFail, StatusSkip:
+		default:
+			continue // a status no run writes: the file was edited
+		}
 		if m.checks[id] {
+			// The cause is printed (report, wizard); a catalogue cause is a short slug.
+			c.Cause = termsafe.Clean(clip(c.Cause, 64))
 			fresh.Checks[id] = c
 		}
 	}

@@ -22,6 +22,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/keyvault/armkeyvault"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 )
 
 // Session holds the SDK clients of one configuration, built once: the credential (and
@@ -145,9 +147,11 @@ func (s *Session) secretsClient(vaultURL string) (*azsecrets.Client, error) {
 }
 
 // scrub removes the client secret from every string of a result, in case an error text
-// ever carried it (raw, URL-encoded, JSON-escaped or Go-quoted).
+// ever carried it (raw, URL-encoded, JSON-escaped or Go-quoted), and makes every string
+// safe for a terminal: results carry what servers said (AADSTS messages, display names,
+// tags, resource names), and every front end prints them.
 func (s *Session) scrub(r Result) Result {
-	return scrubValue(r, s.secret)
+	return redactStrings(scrubValue(r, s.secret), termsafe.Clean)
 }
 
 // secretForms are the ways a value can appear in text: raw, URL-encoded (form bodies,
@@ -275,7 +279,15 @@ func (rs *runState) vaultList() []VaultInfo {
 	if rs.list == nil {
 		return []VaultInfo{}
 	}
-	return append([]VaultInfo{}, rs.list.vaults...)
+	out := make([]VaultInfo, len(rs.list.vaults))
+	for i, v := range rs.list.vaults {
+		// Names, groups and URLs come from ARM; front ends print them as they are.
+		v.Name, v.ID, v.URL = termsafe.Clean(v.Name), termsafe.Clean(v.ID), termsafe.Clean(v.URL)
+		v.SubscriptionID, v.ResourceGroup, v.Location = termsafe.Clean(v.SubscriptionID), termsafe.Clean(v.ResourceGroup), termsafe.Clean(v.Location)
+		v.TenantID, v.PublicNetworkAccess, v.NetworkDefaultAction = termsafe.Clean(v.TenantID), termsafe.Clean(v.PublicNetworkAccess), termsafe.Clean(v.NetworkDefaultAction)
+		out[i] = v
+	}
+	return out
 }
 
 // futureCtx is the context of a shared computation: the run's, bounded by one check's

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 )
 
 // SyncCheckID is the ID a SyncResult carries. It is not a check of the catalogue (it is
@@ -73,8 +75,8 @@ func (s *Session) SyncSecret(ctx context.Context, name, value string, tags map[s
 	out := s.syncSecret(ctx, rs, name, value, tags)
 	out.ID = SyncCheckID
 	out.Duration = time.Since(start)
-	out.Result = scrubValue(s.scrub(out.Result), value)
-	out.Version = scrubString(out.Version, value)
+	out.Result = s.scrub(scrubValue(out.Result, value))
+	out.Version = termsafe.Clean(scrubString(out.Version, value))
 	return out
 }
 

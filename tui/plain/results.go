@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/tui/internal/wrap"
@@ -79,15 +80,16 @@ func (p *ResultWriter) Line(s string) { fmt.Fprintln(p.w, s) }
 // Result writes one check as it completes; anything but a pass gets its
 // cause and detail underneath.
 func (p *ResultWriter) Result(r azure.Result) {
-	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), r.Status, r.ID, r.Title)
+	c := termsafe.Clean // results carry server text; the colour writer passes escapes through
+	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), c(string(r.Status)), c(r.ID), c(r.Title))
 	if r.Status == azure.StatusPass || r.Detail == "" {
 		return
 	}
 	head := ""
 	if r.Cause != "" {
-		head = r.Cause + ": "
+		head = c(r.Cause) + ": "
 	}
-	for _, line := range wrap.Text(head+r.Detail, p.width-8) {
+	for _, line := range wrap.Text(head+c(r.Detail), p.width-8) {
 		fmt.Fprintf(p.w, "        %s\n", line)
 	}
 }
@@ -104,12 +106,13 @@ func (p *ResultWriter) Fixes(rep *azure.Report) {
 			fmt.Fprintln(p.w, "\n"+p.sty.render(p.sty.heading, "How to fix:"))
 			first = false
 		}
-		fmt.Fprintf(p.w, "\n  %s (%s): %s\n", r.ID, r.Cause, r.Fix.Summary)
+		c := termsafe.Clean
+		fmt.Fprintf(p.w, "\n  %s (%s): %s\n", c(r.ID), c(r.Cause), c(r.Fix.Summary))
 		if r.Fix.Portal != "" {
-			fmt.Fprintf(p.w, "    Portal: %s\n", r.Fix.Portal)
+			fmt.Fprintf(p.w, "    Portal: %s\n", c(r.Fix.Portal))
 		}
-		for _, c := range r.Fix.Az {
-			fmt.Fprintf(p.w, "    $ %s\n", c)
+		for _, cmd := range r.Fix.Az {
+			fmt.Fprintf(p.w, "    $ %s\n", c(cmd))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kvbridge/kvbridge/internal/safefile"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 )
@@ -75,7 +76,10 @@ func ReminderStateDir(store steps.Store) string {
 
 // WriteReminder writes the .ics reminder, 30 days before exp, as
 // ReminderFile into the first of dirs that takes it ("" entries are
-// skipped), and returns its absolute path.
+// skipped), and returns its absolute path. It never follows a symbolic link
+// and never replaces anything: when the name is taken in a directory, it
+// returns a *safefile.ExistsError (errors.Is fs.ErrExist) naming the path, so
+// the UI can ask and then call ReplaceReminder with that path.
 func WriteReminder(exp time.Time, clientID string, now time.Time, dirs ...string) (string, error) {
 	data, err := steps.Reminder(exp, reminderApp, clientID, now)
 	if err != nil {
@@ -87,20 +91,38 @@ func WriteReminder(exp time.Time, clientID string, now time.Time, dirs ...string
 			continue
 		}
 		p := filepath.Join(dir, ReminderFile)
-		if err := os.MkdirAll(dir, 0o700); err == nil {
-			if err = os.WriteFile(p, data, 0o644); err == nil {
-				if abs, aerr := filepath.Abs(p); aerr == nil {
-					p = abs
-				}
-				return p, nil
-			}
-			errs = append(errs, err.Error())
-		} else {
-			errs = append(errs, err.Error())
+		if abs, aerr := filepath.Abs(p); aerr == nil {
+			p = abs
 		}
+		err := os.MkdirAll(dir, 0o700)
+		if err == nil {
+			err = safefile.Write(p, data, 0o644, false)
+		}
+		var ex *safefile.ExistsError
+		switch {
+		case err == nil:
+			return p, nil
+		case errors.As(err, &ex):
+			return p, fmt.Errorf("could not write the reminder: %w and is left as it is (move it away and export again)", err)
+		}
+		errs = append(errs, err.Error())
 	}
 	if len(errs) == 0 {
 		return "", errors.New("could not write the reminder: no directory to write it to")
 	}
 	return "", fmt.Errorf("could not write the reminder: %s", strings.Join(errs, "; "))
+}
+
+// ReplaceReminder writes the reminder at path (one WriteReminder reported as
+// existing) after the user agreed to replace it: atomically, and replacing a
+// symbolic link there rather than writing to its target.
+func ReplaceReminder(exp time.Time, clientID string, now time.Time, path string) error {
+	data, err := steps.Reminder(exp, reminderApp, clientID, now)
+	if err != nil {
+		return err
+	}
+	if err := safefile.Write(path, data, 0o644, true); err != nil {
+		return fmt.Errorf("could not write the reminder: %w", err)
+	}
+	return nil
 }

@@ -1,12 +1,15 @@
 package session
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kvbridge/kvbridge/internal/safefile"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 )
@@ -68,5 +71,43 @@ func TestExpiryRead(t *testing.T) {
 	}
 	if w := ExpiryWords(d, d.AddDate(0, 0, 2)); w != "expired" {
 		t.Errorf("ExpiryWords = %q", w)
+	}
+}
+
+// A reminder file planted as a symbolic link is neither followed nor
+// replaced; a file already there is reported so the UI can ask, and replaced
+// only through ReplaceReminder.
+func TestWriteReminderRefusesLinksAndExistingFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "bashrc")
+	if err := os.WriteFile(target, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, ReminderFile)
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	exp := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	p, err := WriteReminder(exp, "id", now, dir, t.TempDir())
+	var ex *safefile.ExistsError
+	if !errors.As(err, &ex) || !ex.Symlink || p != link {
+		t.Fatalf("WriteReminder over a link = %q, %v", p, err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "keep" {
+		t.Fatalf("link target overwritten: %q", got)
+	}
+	if err := ReplaceReminder(exp, "id", now, p); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "keep" {
+		t.Fatalf("link target overwritten on replace: %q", got)
+	}
+	if data, _ := os.ReadFile(link); !strings.Contains(string(data), "BEGIN:VCALENDAR") {
+		t.Fatalf("replaced file holds %q", data)
+	}
+	if _, err := WriteReminder(exp, "id", now, dir); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second export over the file: %v", err)
 	}
 }
