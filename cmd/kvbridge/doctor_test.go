@@ -71,7 +71,7 @@ func verifyScenario(t *testing.T, sc sandbox.Scenario, code int, d doctorOut) {
 		return
 	}
 	c := d.check(sc.ExpectCheck)
-	ok := c.Cause == sc.ExpectCause || (sc.ExpectCause == "target-not-listed" && c.Cause == "none-listed")
+	ok := c.Cause == sc.ExpectCause
 	if c.Status != azure.StatusFail || !ok {
 		t.Errorf("%s = %s/%s, want fail/%s (%s)", sc.ExpectCheck, c.Status, c.Cause, sc.ExpectCause, c.Detail)
 	}

@@ -85,7 +85,7 @@ func TestScenarios(t *testing.T) {
 			} else {
 				r, _ := rep.Result(sc.ExpectCheck)
 				// The practice tenant has one vault, so "not listed" is "none listed".
-				okCause := r.Cause == sc.ExpectCause || (sc.ExpectCause == "target-not-listed" && r.Cause == "none-listed")
+				okCause := r.Cause == sc.ExpectCause
 				if !okCause || r.Status != azure.StatusFail {
 					t.Errorf("%s = %s/%s, want fail/%s", sc.ExpectCheck, r.Status, r.Cause, sc.ExpectCause)
 				}

@@ -179,8 +179,8 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 			for _, want := range []string{
 				"Where should kvbridge check your work?", "1) the built-in practice tenant (no Azure needed)",
 				"Client secret:  " + in.ClientSecret[:3] + "***",
-				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  Delinea's dropdown will list 1 vault,",
-				"What Delinea's vault dropdown shows (1):", "pass  sync  Synced Prod-VM-Admin-Pass as Delinea would",
+				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  Delinea's dropdown will list 2 vaults,",
+				"What Delinea's vault dropdown shows (2):", "pass  sync  Synced Prod-VM-Admin-Pass as Delinea would",
 				"r) run again, w) watch, p) practice actions, Enter) continue:", "Progress: 100%.",
 			} {
 				if !plainContains(res.out, want) {

@@ -13,6 +13,10 @@ const kvVaultRead = "Microsoft.KeyVault/vaults/read"
 func (t *Tenant) serveARM(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-ms-request-id", newGUID())
 	w.Header().Set("x-ms-correlation-request-id", newGUID())
+	if strings.EqualFold(strings.Trim(r.URL.Path, "/"), "metadata/endpoints") {
+		t.armMetadata(w, r)
+		return
+	}
 	c, ok := t.armAuth(w, r)
 	if !ok || !checkARMAPIVersion(w, r) || t.throttled(w, r, svcARM) {
 		return
@@ -25,8 +29,17 @@ func (t *Tenant) serveARM(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	low := strings.Split(strings.ToLower(strings.Trim(r.URL.Path, "/")), "/")
 	n := len(low)
-	if n >= 3 && low[n-3] == "providers" && low[n-2] == "microsoft.authorization" && low[n-1] == "permissions" {
-		t.armPermissions(w, c, "/"+strings.Join(segs[:n-3], "/"))
+	if scope, kind, name, ok := authzPath(segs, low); ok {
+		switch {
+		case kind == "permissions" && name == "":
+			t.armPermissions(w, c, scope)
+		case kind == "roleassignments":
+			t.armRoleAssignments(w, r, c, scope, name)
+		case kind == "roledefinitions":
+			t.armRoleDefinitions(w, r, c, scope, name)
+		default:
+			t.armNotFound(w, r)
+		}
 		return
 	}
 	switch {
@@ -58,6 +71,8 @@ func (t *Tenant) serveARM(w http.ResponseWriter, r *http.Request) {
 		t.listResources(w, r, c, sub, "")
 	case len(rest) == 3 && lowRest[0] == "providers" && lowRest[1] == "microsoft.keyvault" && lowRest[2] == "vaults":
 		t.listVaults(w, r, c, sub, "")
+	case len(rest) == 3 && lowRest[0] == "providers" && lowRest[1] == "microsoft.keyvault" && lowRest[2] == "managedhsms":
+		t.listManagedHSMs(w, r, c, sub)
 	case len(rest) >= 2 && lowRest[0] == "resourcegroups":
 		t.armInResourceGroup(w, r, c, sub, rest[1], rest[2:], lowRest[2:])
 	default:

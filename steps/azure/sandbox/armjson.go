@@ -120,58 +120,8 @@ func (t *Tenant) armPage(w http.ResponseWriter, r *http.Request, items []any, wi
 // (at once, before propagation). Reading one's own permissions needs no role; that is
 // Azure's behaviour as far as it is observable, and it keeps "no role" diagnosable.
 func (t *Tenant) armPermissions(w http.ResponseWriter, c *claims, scope string) {
-	segs := strings.Split(strings.Trim(normScope(scope), "/"), "/")
-	orig := strings.Split(strings.Trim(scope, "/"), "/")
-	var cleaned []string
-	for _, s := range orig {
-		if s != "" {
-			cleaned = append(cleaned, s)
-		}
-	}
-	if len(segs) < 2 || segs[0] != "subscriptions" {
-		armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
+	if !t.checkScope(w, c, scope) {
 		return
-	}
-	t.mu.Lock()
-	sub := t.m.subscription(cleaned[1])
-	t.mu.Unlock()
-	switch {
-	case sub == nil:
-		armError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+cleaned[1]+"' could not be found.")
-		return
-	case !strings.EqualFold(sub.TenantID, c.TID):
-		tenantMismatch(w, c, sub.TenantID)
-		return
-	}
-	if len(segs) >= 4 {
-		if segs[2] != "resourcegroups" {
-			armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
-			return
-		}
-		if _, ok := sub.resourceGroup(cleaned[3]); !ok {
-			armError(w, http.StatusNotFound, "ResourceGroupNotFound", "Resource group '"+cleaned[3]+"' could not be found.")
-			return
-		}
-	}
-	if len(segs) == 3 || len(segs) == 5 {
-		armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
-		return
-	}
-	if len(segs) >= 6 {
-		if segs[4] != "providers" {
-			armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
-			return
-		}
-		if len(segs) == 8 && segs[5] == "microsoft.keyvault" && segs[6] == "vaults" {
-			t.mu.Lock()
-			v := t.m.vault(cleaned[7])
-			ok := v != nil && normScope(v.id()) == normScope("/"+strings.Join(cleaned[:8], "/"))
-			t.mu.Unlock()
-			if !ok {
-				armError(w, http.StatusNotFound, "ResourceNotFound", "The Resource 'Microsoft.KeyVault/vaults/"+cleaned[7]+"' under resource group '"+cleaned[3]+"' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
-				return
-			}
-		}
 	}
 	t.mu.Lock()
 	var items []any
@@ -186,4 +136,63 @@ func (t *Tenant) armPermissions(w http.ResponseWriter, c *claims, scope string) 
 		items = []any{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"value": items})
+}
+
+// checkScope answers ARM's error for a scope that is not a subscription, resource
+// group or vault of the caller's tenant, and reports whether it is one.
+func (t *Tenant) checkScope(w http.ResponseWriter, c *claims, scope string) bool {
+	segs := strings.Split(strings.Trim(normScope(scope), "/"), "/")
+	orig := strings.Split(strings.Trim(scope, "/"), "/")
+	var cleaned []string
+	for _, s := range orig {
+		if s != "" {
+			cleaned = append(cleaned, s)
+		}
+	}
+	if len(segs) < 2 || segs[0] != "subscriptions" {
+		armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
+		return false
+	}
+	t.mu.Lock()
+	sub := t.m.subscription(cleaned[1])
+	t.mu.Unlock()
+	switch {
+	case sub == nil:
+		armError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+cleaned[1]+"' could not be found.")
+		return false
+	case !strings.EqualFold(sub.TenantID, c.TID):
+		tenantMismatch(w, c, sub.TenantID)
+		return false
+	}
+	if len(segs) >= 4 {
+		if segs[2] != "resourcegroups" {
+			armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
+			return false
+		}
+		if _, ok := sub.resourceGroup(cleaned[3]); !ok {
+			armError(w, http.StatusNotFound, "ResourceGroupNotFound", "Resource group '"+cleaned[3]+"' could not be found.")
+			return false
+		}
+	}
+	if len(segs) == 3 || len(segs) == 5 {
+		armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
+		return false
+	}
+	if len(segs) >= 6 {
+		if segs[4] != "providers" {
+			armError(w, http.StatusBadRequest, "InvalidScope", "The scope '"+scope+"' is not valid for this practice tenant.")
+			return false
+		}
+		if len(segs) == 8 && segs[5] == "microsoft.keyvault" && segs[6] == "vaults" {
+			t.mu.Lock()
+			v := t.m.vault(cleaned[7])
+			ok := v != nil && normScope(v.id()) == normScope("/"+strings.Join(cleaned[:8], "/"))
+			t.mu.Unlock()
+			if !ok {
+				armError(w, http.StatusNotFound, "ResourceNotFound", "The Resource 'Microsoft.KeyVault/vaults/"+cleaned[7]+"' under resource group '"+cleaned[3]+"' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+				return false
+			}
+		}
+	}
+	return true
 }

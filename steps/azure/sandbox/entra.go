@@ -2,8 +2,10 @@ package sandbox
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -88,11 +90,15 @@ func isDomainName(s string) bool {
 // publicAliases are the public cloud's login host aliases, as instance discovery lists them.
 var publicAliases = []string{loginHost, "login.windows.net", "login.microsoft.com", "sts.windows.net"}
 
+// instanceDiscovery answers MSAL's authority validation. Entra knows its own hosts
+// (the public cloud's aliases) and refuses every other host with invalid_instance
+// (AADSTS50049), which MSAL treats as fatal. The practice tenant is a host of its own
+// too: in the loopback wiring MSAL names it by hostname without the port
+// (https://127.0.0.1/{tenant}/...), so a host equal to the tenant's own, with or
+// without its port, is known, and the answer points at the tenant's real address.
 func (t *Tenant) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	ae, err := url.Parse(r.URL.Query().Get("authorization_endpoint"))
 	if err != nil || ae.Scheme != "https" || ae.Host == "" {
-		// MSAL treats invalid_instance as fatal, so only a missing or broken
-		// authorization_endpoint earns it, as in Entra.
 		t.entraError(w, r, http.StatusBadRequest, "invalid_instance", 50049, "Unknown or invalid instance.")
 		return
 	}
@@ -100,19 +106,48 @@ func (t *Tenant) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	if segs := strings.Split(strings.Trim(ae.Path, "/"), "/"); segs[0] != "" {
 		tenantSeg = segs[0]
 	}
-	metadata := []map[string]any{{"preferred_network": loginHost, "preferred_cache": "login.windows.net", "aliases": publicAliases}}
-	known := false
-	for _, a := range publicAliases {
-		known = known || strings.EqualFold(a, ae.Host)
+	public := []map[string]any{{"preferred_network": loginHost, "preferred_cache": "login.windows.net", "aliases": publicAliases}}
+	host := strings.ToLower(ae.Host)
+	switch {
+	case slices.Contains(publicAliases, host):
+		writeJSON(w, http.StatusOK, map[string]any{
+			"tenant_discovery_endpoint": "https://" + host + "/" + url.PathEscape(tenantSeg) + "/v2.0/.well-known/openid-configuration",
+			"api-version":               "1.1",
+			"metadata":                  public,
+		})
+	case t.isOwnAuthority(host):
+		own := t.authorityHost()
+		writeJSON(w, http.StatusOK, map[string]any{
+			"tenant_discovery_endpoint": "https://" + own + "/" + url.PathEscape(tenantSeg) + "/v2.0/.well-known/openid-configuration",
+			"api-version":               "1.1",
+			"metadata":                  append(public, map[string]any{"preferred_network": own, "preferred_cache": own, "aliases": []string{own}}),
+		})
+	default:
+		t.entraError(w, r, http.StatusBadRequest, "invalid_instance", 50049, "Unknown or invalid instance.")
 	}
-	if !known {
-		metadata = append(metadata, map[string]any{"preferred_network": ae.Host, "preferred_cache": ae.Host, "aliases": []string{ae.Host}})
+}
+
+// authorityHost is the host (with port) of the tenant's Entra endpoint.
+func (t *Tenant) authorityHost() string {
+	u, err := url.Parse(t.authority)
+	if err != nil {
+		return ""
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"tenant_discovery_endpoint": "https://" + ae.Host + "/" + url.PathEscape(tenantSeg) + "/v2.0/.well-known/openid-configuration",
-		"api-version":               "1.1",
-		"metadata":                  metadata,
-	})
+	return strings.ToLower(u.Host)
+}
+
+// isOwnAuthority reports whether host (as an authorization_endpoint names it) is this
+// tenant's Entra endpoint, port or not.
+func (t *Tenant) isOwnAuthority(host string) bool {
+	own := t.authorityHost()
+	if own == "" {
+		return false
+	}
+	if host == own {
+		return true
+	}
+	h, _, err := net.SplitHostPort(own)
+	return err == nil && host == h
 }
 
 func (t *Tenant) openIDConfig(w http.ResponseWriter, r *http.Request, tenantSeg string, v2 bool) {

@@ -56,8 +56,10 @@ func (t *Tenant) graphError(w http.ResponseWriter, r *http.Request, status int, 
 	}})
 }
 
-// serveGraph answers graph.microsoft.com: GET /v1.0 (or /beta) /applications(appId='…')
-// and /applications/{objectId}, with $select.
+// serveGraph answers graph.microsoft.com (v1.0 and beta): applications and service
+// principals, each by key, by object ID and as a list with the $filter forms the Azure
+// CLI and SDKs send, and POST /directoryObjects/getByIds. Any other segment gets
+// Graph's own answer.
 func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
 	reqID := newGUID()
 	corr := r.Header.Get("client-request-id")
@@ -77,21 +79,38 @@ func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
 		t.graphError(w, r, http.StatusBadRequest, "BadRequest", "Invalid version.")
 		return
 	}
+	q := graphQuery{version: segs[0]}
 	low := strings.ToLower(segs[1])
-	var byAppID, byObjectID string
 	switch {
-	case len(segs) == 2 && strings.HasPrefix(low, "applications(appid=") && strings.HasSuffix(low, ")"):
-		v := segs[1][len("applications(appId=") : len(segs[1])-1]
+	case strings.HasPrefix(low, "applications"):
+		q.entity = entityApplication
+	case strings.HasPrefix(low, "serviceprincipals"):
+		q.entity = entityServicePrincipal
+	case low == "directoryobjects" && len(segs) == 3 && strings.EqualFold(segs[2], "getByIds"):
+		t.graphGetByIDs(w, r, c, segs[0])
+		return
+	default:
+		t.graphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[1]))
+		return
+	}
+	base := q.entity.set
+	switch {
+	case len(segs) == 2 && strings.EqualFold(segs[1], base):
+		q.list = true
+	case len(segs) == 2 && strings.HasPrefix(low, strings.ToLower(base)+"(appid=") && strings.HasSuffix(low, ")"):
+		v := segs[1][len(base)+len("(appId=") : len(segs[1])-1]
 		if len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
 			t.graphError(w, r, http.StatusBadRequest, "BadRequest", "Bad Request - Error in query syntax.")
 			return
 		}
-		byAppID = strings.ReplaceAll(v[1:len(v)-1], "''", "'")
-	case len(segs) == 3 && low == "applications":
-		byObjectID = segs[2]
+		q.byAppID = strings.ReplaceAll(v[1:len(v)-1], "''", "'")
+	case len(segs) == 3 && strings.EqualFold(segs[1], base):
+		q.byObjectID = segs[2]
+	case len(segs) > 3 && strings.EqualFold(segs[1], base):
+		t.graphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[3]))
+		return
 	default:
-		t.graphError(w, r, http.StatusBadRequest, "BadRequest",
-			fmt.Sprintf("Resource not found for the segment '%s'. This practice tenant serves only GET /applications(appId='{appId}') and /applications/{id}.", segs[1]))
+		t.graphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[1]))
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -99,56 +118,94 @@ func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("The practice tenant's Microsoft Graph is read-only; %s is not served. Change the app with the practice actions.", r.Method))
 		return
 	}
-	props := defaultApplicationProps
-	if sel := r.URL.Query().Get("$select"); sel != "" {
-		props = nil
-		for _, p := range strings.Split(sel, ",") {
-			p = strings.TrimSpace(p)
-			i := slices.IndexFunc(applicationProps, func(k string) bool { return strings.EqualFold(k, p) })
-			if i < 0 {
-				t.graphError(w, r, http.StatusBadRequest, "Request_BadRequest",
-					fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.application'.", p))
-				return
-			}
-			if !slices.Contains(props, applicationProps[i]) {
-				props = append(props, applicationProps[i])
-			}
+	props, ok := t.graphSelect(w, r, q.entity)
+	if !ok {
+		return
+	}
+	var filter graphFilter
+	if q.list {
+		if filter, ok = parseGraphFilter(r.URL.Query().Get("$filter"), q.entity); !ok {
+			t.graphError(w, r, http.StatusBadRequest, "Request_UnsupportedQuery",
+				fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource '%s'.", filterProperty(r.URL.Query().Get("$filter")), q.entity.typeName))
+			return
 		}
 	}
 	// Authorisation comes before the lookup: without permission, an app that exists
 	// and one that does not look the same.
-	if !slices.ContainsFunc(c.Roles, func(role string) bool {
-		return slices.ContainsFunc(graphReadApps, func(p string) bool { return strings.EqualFold(p, role) })
-	}) {
+	if !mayReadApps(c) {
 		t.graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}
+	var items []map[string]any
 	t.mu.Lock()
-	var body map[string]any
 	if d := t.m.directory(c.TID); d != nil {
 		for _, a := range d.Apps {
-			if (byAppID != "" && strings.EqualFold(a.ClientID, byAppID)) || (byObjectID != "" && strings.EqualFold(a.ObjectID, byObjectID)) {
-				body = applicationJSON(a, d, props)
+			switch {
+			case q.byAppID != "" && !strings.EqualFold(a.ClientID, q.byAppID):
+			case q.byObjectID != "" && !strings.EqualFold(q.entity.objectID(a), q.byObjectID):
+			case q.list && !filter.matches(a, q.entity):
+			default:
+				items = append(items, q.entity.render(a, d, props))
 			}
 		}
 	}
 	t.mu.Unlock()
-	if body == nil {
-		id := byAppID
+	sel := ""
+	if r.URL.Query().Get("$select") != "" {
+		sel = "(" + strings.Join(props, ",") + ")"
+	}
+	ctx := "https://" + r.Host + "/" + segs[0] + "/$metadata#" + base + sel
+	w.Header().Set("OData-Version", "4.0")
+	if q.list {
+		value := make([]any, 0, len(items))
+		for _, it := range items {
+			value = append(value, it)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"@odata.context": ctx, "value": value})
+		return
+	}
+	if len(items) == 0 {
+		id := q.byAppID
 		if id == "" {
-			id = byObjectID
+			id = q.byObjectID
 		}
 		t.graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound",
 			fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", echoID(id)))
 		return
 	}
-	ctx := "https://" + r.Host + "/" + segs[0] + "/$metadata#applications/$entity"
-	if r.URL.Query().Get("$select") != "" {
-		ctx = "https://" + r.Host + "/" + segs[0] + "/$metadata#applications(" + strings.Join(props, ",") + ")/$entity"
-	}
-	body["@odata.context"] = ctx
-	w.Header().Set("OData-Version", "4.0")
+	body := items[0]
+	body["@odata.context"] = ctx + "/$entity"
 	writeJSON(w, http.StatusOK, body)
+}
+
+// mayReadApps reports whether the token's roles let it read applications and service
+// principals (Graph's "Get application" permissions table).
+func mayReadApps(c *claims) bool {
+	return slices.ContainsFunc(c.Roles, func(role string) bool {
+		return slices.ContainsFunc(graphReadApps, func(p string) bool { return strings.EqualFold(p, role) })
+	})
+}
+
+// graphSelect reads $select against the entity's properties.
+func (t *Tenant) graphSelect(w http.ResponseWriter, r *http.Request, e *graphEntity) ([]string, bool) {
+	sel := r.URL.Query().Get("$select")
+	if sel == "" {
+		return e.props, true
+	}
+	var props []string
+	for _, p := range strings.Split(sel, ",") {
+		p = strings.TrimSpace(p)
+		i := slices.IndexFunc(e.props, func(k string) bool { return strings.EqualFold(k, p) })
+		if i < 0 {
+			t.graphError(w, r, http.StatusBadRequest, "Request_BadRequest",
+				fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.%s'.", p, e.odataType))
+			return nil, false
+		}
+		if !slices.Contains(props, e.props[i]) {
+			props = append(props, e.props[i])
+		}
+	}
+	return props, true
 }
 
 // graphAuth checks the bearer token as Graph does; Graph's 401s carry
@@ -169,7 +226,7 @@ func (t *Tenant) graphAuth(w http.ResponseWriter, r *http.Request) (*claims, boo
 	}
 	now := t.now().Unix()
 	switch {
-	case !graphAudiences[c.Aud]:
+	case !t.isGraphResource(c.Aud):
 		return fail("Access token validation failure. Invalid audience.")
 	case now >= c.Exp:
 		return fail("Lifetime validation failed, the token is expired.")

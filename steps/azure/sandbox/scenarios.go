@@ -33,6 +33,7 @@ const (
 	practiceSubName  = "Contoso Practice"
 	practiceRG       = "rg-delinea-practice"
 	practiceVault    = "kv-contoso-practice"
+	sharedRG         = "rg-contoso-shared"
 	exampleSecret    = "Prod-VM-Admin-Pass"
 	exampleUsername  = "vmadmin"
 	propagationDelay = 3 * time.Minute
@@ -51,13 +52,40 @@ type base struct {
 	vault              string
 }
 
+// otherVaults are the tenant's vaults besides the target, over two resource groups, so
+// the vault list has something to pick from: the app may read readableVault (another
+// team gave it Reader there), and none of the others.
+var otherVaults = []struct{ rg, name string }{
+	{practiceRG, "kv-contoso-staging"},
+	{sharedRG, readableVault},
+	{sharedRG, "kv-contoso-hr"},
+}
+
+const readableVault = "kv-contoso-shared"
+
 // officerAndReader is the healthy grant: Key Vault Secrets Officer for the data plane and
 // Reader so the vault appears in ARM lists (the Delinea dropdown).
 func officerAndReader(t *Tenant, b *base) error {
 	if err := t.AssignRole(b.clientID, "Key Vault Secrets Officer", "vault"); err != nil {
 		return err
 	}
-	return t.AssignRole(b.clientID, "Reader", "vault")
+	if err := t.AssignRole(b.clientID, "Reader", "vault"); err != nil {
+		return err
+	}
+	return readsSharedVault(t, b)
+}
+
+// readsSharedVault gives the app Reader on the shared vault: with it the vault list holds
+// the target and one vault that is not the target. Scenarios where the app holds no
+// read on any vault (no-role, no-vault-read) go without it, so their list stays empty.
+func readsSharedVault(t *Tenant, b *base) error {
+	t.mu.Lock()
+	v := t.m.vault(readableVault)
+	t.mu.Unlock()
+	if v == nil {
+		return fmt.Errorf("sandbox: no vault %s", readableVault)
+	}
+	return t.AssignRole(b.clientID, "Reader", v.id())
 }
 
 func (t *Tenant) handout(fn func(h *handout)) {
@@ -93,14 +121,17 @@ var scenarioDefs = []scenarioDef{
 		}},
 	{Scenario{"no-role", "No role assignment at all", "Signing in proves only identity. Without any role assignment the app sees no subscription, so Delinea has nothing to list.", "arm.subscriptions", "none-visible"},
 		func(t *Tenant, b *base) error { return nil }},
-	{Scenario{"no-vault-read", "A data role without read on the vault (the empty dropdown)", "Key Vault Secrets Officer grants the secrets but not Microsoft.KeyVault/vaults/read: its vaults/*/read does not cover vaults/read. The vault list stays empty until Reader (or a role with vaults/read) is added.", "arm.vaults", "target-not-listed"},
+	{Scenario{"no-vault-read", "A data role without read on the vault (the empty dropdown)", "Key Vault Secrets Officer grants the secrets but not Microsoft.KeyVault/vaults/read: its vaults/*/read does not cover vaults/read. The vault list stays empty until Reader (or a role with vaults/read) is added.", "arm.vaults", "none-listed"},
 		func(t *Tenant, b *base) error { return t.AssignRole(b.clientID, "Key Vault Secrets Officer", "vault") }},
 	{Scenario{"secrets-user-only", "Read-only data role", "Key Vault Secrets User can read secret values but not write them; Delinea's sync needs setSecret, which Secrets Officer grants.", "rbac.secrets-write", "missing-write"},
 		func(t *Tenant, b *base) error {
 			if err := t.AssignRole(b.clientID, "Key Vault Secrets User", "vault"); err != nil {
 				return err
 			}
-			return t.AssignRole(b.clientID, "Reader", "vault")
+			if err := t.AssignRole(b.clientID, "Reader", "vault"); err != nil {
+				return err
+			}
+			return readsSharedVault(t, b)
 		}},
 	{Scenario{"access-policy-vault", "A vault on the access-policy model", "With enableRbacAuthorization off, Key Vault ignores RBAC data roles and reads only access policies. The app holds Key Vault Secrets Officer, but no access policy names it, so Key Vault answers 403 AccessDenied. Delinea supports either model on the data plane: add an access policy for the app (get, list, set, delete), or switch the vault to Azure RBAC.", "data.secrets", "forbidden-by-access-policy"},
 		func(t *Tenant, b *base) error {
@@ -209,8 +240,8 @@ func (t *Tenant) build(name string, seed int64) error {
 }
 
 // buildBase makes what every scenario has: one directory with the app registration and
-// a client secret, one subscription, one resource group, the practice vault, and the
-// guide's example secret as Delinea would have synced it.
+// a client secret, one subscription with two resource groups, the practice vault among
+// three others, and the guide's example secret as Delinea would have synced it.
 func (t *Tenant) buildBase() (*base, error) {
 	tid, err := t.AddDirectory(practiceDomain)
 	if err != nil {
@@ -231,9 +262,16 @@ func (t *Tenant) buildBase() (*base, error) {
 	if err := t.GrantGraphPermission(clientID, "Application.Read.All"); err != nil {
 		return nil, err
 	}
-	sub := t.addSubscription(tid, practiceSubName, practiceRG)
+	sub := t.addSubscription(tid, practiceSubName, practiceRG, sharedRG)
+	// The target comes first: Info, the practice actions' "vault" scope and the admin
+	// API's default vault all mean the tenant's first vault.
 	if err := t.addVault(sub, practiceRG, practiceVault); err != nil {
 		return nil, err
+	}
+	for _, o := range otherVaults {
+		if err := t.addVault(sub, o.rg, o.name); err != nil {
+			return nil, err
+		}
 	}
 	password := newPassword()
 	if err := t.SetVaultSecret(practiceVault, exampleSecret, password, map[string]string{"username": exampleUsername}); err != nil {

@@ -83,7 +83,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	var roles []string
 	if a != nil {
 		oid = a.SPObjectID
-		if graphAudiences[resource] {
+		if t.isGraphResource(resource) {
 			roles = slices.Clone(a.GraphPermissions)
 		}
 	}
@@ -106,7 +106,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	case disabled:
 		t.entraError(w, r, http.StatusBadRequest, "unauthorized_client", 7000112,
 			fmt.Sprintf("Application '%s'(%s) is disabled.", a.ClientID, appName))
-	case !resources[resource]:
+	case !resources[resource] && !t.isGraphResource(resource):
 		t.entraError(w, r, http.StatusBadRequest, "invalid_resource", 500011,
 			fmt.Sprintf("The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", resource, domain))
 	case caBlocked:
