@@ -179,6 +179,12 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	if f.reset && !f.yes && !interactive {
 		return usagef("--reset without a terminal needs --yes (it erases saved progress at %s)", store.Path)
 	}
+	// One process at a time saves the progress; a second is refused, naming the first.
+	lock, err := store.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	if f.reset && f.yes {
 		if err := store.Reset(); err != nil {
 			return err
