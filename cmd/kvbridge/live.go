@@ -8,6 +8,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
 // The one wiring from a connection (identifiers only, as steps.Connection
@@ -44,37 +45,12 @@ func readCAFile(path string) ([]byte, error) {
 	return pem, nil
 }
 
-// checksConfig builds the checks' configuration for a connection and a
-// client secret. With a practice tenant, the SDK clients keep the public
-// cloud's endpoints and reach the tenant through its transport; the tenant's
-// handed-out IDs fill what the connection leaves empty, and the practice vault
-// is named by its resource ID (as the portal's Properties page shows it), so
-// the permission checks run even when the app cannot list it.
+// checksConfig is live.Config, the one wiring from a connection to the
+// checks' configuration, with the in-process practice tenant.
 func checksConfig(c steps.Connection, secret string, practice *sandbox.Tenant, extraCA []byte) azure.Config {
-	cfg := azure.Config{
-		TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
-		AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint, ExtraCAPEM: extraCA,
-		Vault: c.Vault, VaultURL: c.VaultURL, SecretName: c.SecretName,
-		ExpectUsernameTag: c.MapUsername, Username: c.Username,
+	var p live.Practice
+	if practice != nil {
+		p = live.Local(practice)
 	}
-	cfg.Cloud, _ = azure.ParseCloud(c.Cloud)
-	if c.SecretExpires != nil {
-		cfg.SecretExpires = *c.SecretExpires
-	}
-	if practice == nil {
-		return cfg
-	}
-	in := practice.Info()
-	cfg.Transport = practice.HTTPClient()
-	cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint, cfg.ExtraCAPEM = azure.CloudPublic, "", "", nil
-	if cfg.TenantID == "" {
-		cfg.TenantID = in.TenantID
-	}
-	if cfg.ClientID == "" {
-		cfg.ClientID = in.ClientID
-	}
-	if v := strings.TrimSpace(cfg.Vault); v == "" || strings.EqualFold(v, in.VaultName) {
-		cfg.Vault = in.VaultID
-	}
-	return cfg
+	return live.Config(c, secret, p, extraCA)
 }
