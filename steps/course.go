@@ -55,10 +55,10 @@ type Section struct {
 	Troubleshooting Callout      `toml:"troubleshooting"`
 	// TroubleshootingFields are the inputs the troubleshooting page asks
 	// for (FieldSecretExpiry: the client secret's expiry and its reminder).
-	TroubleshootingFields []string `toml:"troubleshooting_fields"`
-	Maintenance     Callout      `toml:"maintenance"`
-	Acks            []Ack        `toml:"ack"`
-	Completion      Completion   `toml:"completion"`
+	TroubleshootingFields []string   `toml:"troubleshooting_fields"`
+	Maintenance           Callout    `toml:"maintenance"`
+	Acks                  []Ack      `toml:"ack"`
+	Completion            Completion `toml:"completion"`
 }
 
 // Diagram highlights the link a lesson builds between two of the course's parties.

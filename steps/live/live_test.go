@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -336,4 +337,44 @@ func rowByID(rows []live.Row, id string) live.Row {
 		}
 	}
 	return live.Row{}
+}
+
+// A value the saved connection cannot hold is refused with words, and
+// nothing changes; a secret never reaches the saved state.
+func TestSetFieldRefusesAndKeepsSecretsInMemory(t *testing.T) {
+	t.Parallel()
+	s, sv := livetest.Session(t, live.Options{Given: steps.Connection{Kind: steps.ConnTenant,
+		TenantID: "11111111-2222-3333-4444-555555555555", ClientID: "66666666-7777-8888-9999-000000000000"}})
+	s.Begin()
+	err := s.SetField(steps.FieldVault, "kv\x1b[2Jprod")
+	var fe *live.FieldError
+	if !errors.As(err, &fe) || fe.Field != steps.FieldVault || !strings.Contains(live.Words(err), "control characters") {
+		t.Fatalf("control characters: %v", err)
+	}
+	if v := s.State().Connection.Vault; v != "" {
+		t.Errorf("vault kept %q", v)
+	}
+	if err := s.SetField(steps.FieldCloud, "mars"); !errors.As(err, &fe) {
+		t.Errorf("cloud mars: %v", err)
+	}
+	if err := s.SetField(steps.FieldClientSecret, " abc~defghijklmnopqrstuvwxyz0123456789AB "); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetField(steps.FieldPassword, "hunter2-delinea"); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.SetField(steps.FieldVault, "kv-prod")
+	last, n := sv.Last()
+	if n == 0 || last.Connection.Vault != "kv-prod" {
+		t.Fatalf("saved %d times, %+v", n, last.Connection)
+	}
+	raw := fmt.Sprintf("%+v", last)
+	if strings.Contains(raw, "abc~def") || strings.Contains(raw, "hunter2") {
+		t.Error("a secret reached the saved state")
+	}
+	for _, f := range s.Fields(live.Page{Fields: []string{steps.FieldClientSecret, steps.FieldPassword}}) {
+		if strings.Contains(f.Value, "def") || strings.Contains(f.Value, "hunter") {
+			t.Errorf("%s shows %q", f.Name, f.Value)
+		}
+	}
 }

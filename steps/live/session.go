@@ -216,7 +216,7 @@ func (s *Session) Begin() Job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := Merge(s.st.Connection, s.opts.Given)
-	s.connectLocked(c)
+	_ = s.connectLocked(c) // a connection the state refuses leaves the saved one
 	if c.Kind == steps.ConnPractice {
 		return s.startLocked(c.Scenario)
 	}
@@ -249,7 +249,7 @@ func (s *Session) Choose(kind, scenario string) Job {
 			s.secret = strings.TrimSpace(s.opts.Secret)
 		}
 	}
-	s.connectLocked(c)
+	_ = s.connectLocked(c)
 	if kind == steps.ConnPractice && (s.practice == nil && !s.starting || prev.Kind != kind || prev.Scenario != c.Scenario) {
 		return s.startLocked(c.Scenario)
 	}
@@ -283,7 +283,7 @@ func (s *Session) Reset(fresh steps.State) Job {
 	s.results, s.vaults, s.listed, s.sync, s.syncedHash, s.runErr, s.last = map[string]azure.Result{}, nil, false, nil, nil, nil, nil
 	s.password = ""
 	c := Merge(s.st.Connection, s.opts.Given)
-	s.connectLocked(c)
+	_ = s.connectLocked(c)
 	s.saveLocked("state")
 	switch {
 	case c.Kind != steps.ConnPractice:
@@ -378,12 +378,13 @@ func (s *Session) SaveErr() error {
 }
 
 // connectLocked applies EvConnect when the connection changes.
-func (s *Session) connectLocked(c steps.Connection) {
+func (s *Session) connectLocked(c steps.Connection) error {
 	if sameConnection(c, s.st.Connection) {
-		return
+		return nil
 	}
 	cc := c
-	_, _ = s.applyLocked(steps.Event{Type: steps.EvConnect, Connection: &cc})
+	_, err := s.applyLocked(steps.Event{Type: steps.EvConnect, Connection: &cc})
+	return err
 }
 
 // startLocked starts a fresh practice tenant; the old one is closed.
@@ -517,7 +518,7 @@ func (s *Session) takeStarted(m *Started) (Job, bool) {
 	if s.st.Connection.MapUsername && s.st.Connection.Username == "" {
 		c := s.st.Connection
 		c.Username = s.handout.SecretUsername
-		s.connectLocked(c)
+		_ = s.connectLocked(c)
 	}
 	s.observeLocked(Note{Kind: "practice", Text: m.Scenario})
 	return nil, true
@@ -611,7 +612,9 @@ func (s *Session) SetField(name, v string) error {
 	if err := spec.set(s, &c, v); err != nil {
 		return err
 	}
-	s.connectLocked(c)
+	if err := s.connectLocked(c); err != nil {
+		return &FieldError{Field: name, Reason: Words(err)}
+	}
 	return nil
 }
 
@@ -819,10 +822,10 @@ func (s *Session) takeArrived(m *Arrived) (Job, bool) {
 	if s.courseCheck(r.ID) {
 		_, _ = s.applyLocked(steps.Event{Type: steps.EvCheckResult, ID: r.ID, Status: string(r.Status), Cause: r.Cause})
 	}
-	if exp, ok := expiryRead(r, s.st.Connection.SecretExpires); ok {
+	if exp, ok := ExpiryRead(r, s.st.Connection.SecretExpires); ok {
 		c := s.st.Connection
 		c.SecretExpires = &exp
-		s.connectLocked(c)
+		_ = s.connectLocked(c)
 	}
 	row := m.Row
 	s.observeLocked(Note{Kind: "result", Row: &row})
