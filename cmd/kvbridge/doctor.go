@@ -149,6 +149,8 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 			return err
 		}
 	} else {
+		pr.NotRun(rep)
+		pr.Vaults(rep)
 		pr.Fixes(rep)
 		pr.Summary(rep, time.Since(start), ctx.Err() != nil)
 	}

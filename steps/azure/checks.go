@@ -73,8 +73,8 @@ func inputResult(p InputProblem, okTitle, failTitle string) Result {
 func checkInputTenant(_ context.Context, rs *runState) Result {
 	r := inputResult(CheckTenantID(rs.s.cfg.TenantID), "The tenant ID is well formed", "The tenant ID is not a GUID or a domain name")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Copy the Directory (tenant) ID.", Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
-			Az: []string{"az account show --query tenantId -o tsv"}}
+		r.Fix = fixWith("Copy the Directory (tenant) ID.", "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
+			Cmd("az", "account", "show", "--query", "tenantId", "-o", "tsv"))
 	}
 	return r
 }
@@ -82,8 +82,8 @@ func checkInputTenant(_ context.Context, rs *runState) Result {
 func checkInputClient(_ context.Context, rs *runState) Result {
 	r := inputResult(CheckClientID(rs.s.cfg.ClientID), "The client ID is a GUID", "The client ID is not a GUID")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Copy the Application (client) ID.", Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
-			Az: []string{`az ad app list --display-name "<app name>" --query "[].appId" -o tsv`}}
+		r.Fix = fixWith("Copy the Application (client) ID.", "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
+			Cmd("az", "ad", "app", "list", "--display-name", "<app name>", "--query", "[].appId", "-o", "tsv"))
 	}
 	return r
 }
@@ -91,9 +91,9 @@ func checkInputClient(_ context.Context, rs *runState) Result {
 func checkInputSecret(_ context.Context, rs *runState) Result {
 	r := inputResult(rs.s.secretCheck, "A client secret value was given", "The client secret is not a usable Value")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Give the client secret's Value, not its Secret ID; if the Value is lost, create a new client secret.",
-			Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › New client secret (copy the Value column at once)",
-			Az:     []string{fmt.Sprintf(`az ad app credential reset --id %s --append --display-name delinea --years 1 --query password -o tsv`, orPlaceholder(rs.s.cfg.ClientID, "<client-id>"))}}
+		r.Fix = fixWith("Give the client secret's Value, not its Secret ID; if the Value is lost, create a new client secret.",
+			"Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › New client secret (copy the Value column at once)",
+			newSecretCmd(orPlaceholder(rs.s.cfg.ClientID, "<client-id>")))
 	}
 	return r
 }
@@ -205,24 +205,24 @@ func authFix(cause string, rs *runState) *Fix {
 	client := orPlaceholder(c.ClientID, "<client-id>")
 	switch cause {
 	case "tenant-not-found":
-		return &Fix{Summary: "Use the Directory (tenant) ID of the tenant the app is registered in, in the right cloud (--cloud).",
-			Portal: "Microsoft Entra ID › Overview › Tenant ID",
-			Az:     []string{"az account show --query tenantId -o tsv", "az cloud set --name " + c.cloud().params().azCloud}}
+		return fixWith("Use the Directory (tenant) ID of the tenant the app is registered in, in the right cloud (--cloud).",
+			"Microsoft Entra ID › Overview › Tenant ID",
+			Cmd("az", "account", "show", "--query", "tenantId", "-o", "tsv"), Cmd("az", "cloud", "set", "--name", c.cloud().params().azCloud))
 	case "app-not-found":
-		return &Fix{Summary: "Use the Application (client) ID of an app registered in this tenant.",
-			Portal: "Microsoft Entra ID › App registrations › All applications › (your app) › Overview",
-			Az:     []string{fmt.Sprintf("az ad app show --id %s --query appId -o tsv", client)}}
+		return fixWith("Use the Application (client) ID of an app registered in this tenant.",
+			"Microsoft Entra ID › App registrations › All applications › (your app) › Overview",
+			Cmd("az", "ad", "app", "show", "--id", client, "--query", "appId", "-o", "tsv"))
 	case "secret-invalid", "secret-expired":
-		return &Fix{Summary: "Create a new client secret, copy its Value (not the Secret ID) and update the Delinea credential secret.",
-			Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › New client secret",
-			Az:     []string{fmt.Sprintf("az ad app credential reset --id %s --append --display-name delinea --years 1 --query password -o tsv", client)}}
+		return fixWith("Create a new client secret, copy its Value (not the Secret ID) and update the Delinea credential secret.",
+			"Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › New client secret",
+			newSecretCmd(client))
 	case "blocked-by-policy":
 		return &Fix{Summary: "Ask an admin to exclude this service principal from the Conditional Access policy, or run from an allowed location.",
 			Portal: "Microsoft Entra ID › Security › Conditional Access › Policies (and Sign-in logs › Service principal sign-ins)"}
 	case "app-disabled":
-		return &Fix{Summary: "Enable the app's service principal for sign-in.",
-			Portal: "Microsoft Entra ID › Enterprise applications › (your app) › Properties › Enabled for users to sign-in? Yes",
-			Az:     []string{fmt.Sprintf("az ad sp update --id %s --set accountEnabled=true", client)}}
+		return fixWith("Enable the app's service principal for sign-in.",
+			"Microsoft Entra ID › Enterprise applications › (your app) › Properties › Enabled for users to sign-in? Yes",
+			Cmd("az", "ad", "sp", "update", "--id", client, "--set", "accountEnabled=true"))
 	}
 	return nil
 }
@@ -345,9 +345,9 @@ func checkMappingTag(ctx context.Context, rs *runState) Result {
 	case !has:
 		r := Result{Status: StatusFail, Cause: "missing-tag", Title: "The secret has no tag \"username\"", Evidence: ev,
 			Detail: "The Delinea Username is mapped to the tag \"username\", but the secret in Key Vault does not carry it. Check the field mapping of the external secret in Delinea and sync again."}
-		r.Fix = &Fix{Summary: "In Delinea, map Username to the secret tag \"username\" and save (which syncs).",
-			Portal: "Delinea: Secrets › (the secret) › External Secrets › field mapping; Azure: Key vaults › " + rs.vaultName() + " › Secrets › " + c.SecretName + " › Tags",
-			Az:     []string{fmt.Sprintf("az keyvault secret set-attributes --vault-name %s --name %s --tags username=%s", rs.vaultName(), c.SecretName, orPlaceholder(c.Username, "<username>"))}}
+		r.Fix = fixWith("In Delinea, map Username to the secret tag \"username\" and save (which syncs).",
+			"Delinea: Secrets › (the secret) › External Secrets › field mapping; Azure: Key vaults › "+rs.vaultName()+" › Secrets › "+c.SecretName+" › Tags",
+			Cmd("az", "keyvault", "secret", "set-attributes", "--vault-name", rs.vaultName(), "--name", c.SecretName, "--tags", "username="+orPlaceholder(c.Username, "<username>")))
 		return r
 	case c.Username != "" && !strings.EqualFold(tag, c.Username):
 		r := Result{Status: StatusFail, Cause: "tag-mismatch", Title: "The tag \"username\" holds another user", Evidence: ev,
@@ -391,6 +391,11 @@ func hashValue(v *string) ([32]byte, bool) {
 		return [32]byte{}, false
 	}
 	return sha256.Sum256([]byte(*v)), true
+}
+
+// newSecretCmd creates a client secret for the app and prints its Value once.
+func newSecretCmd(client string) Command {
+	return Cmd("az", "ad", "app", "credential", "reset", "--id", client, "--append", "--display-name", "delinea", "--years", "1", "--query", "password", "-o", "tsv")
 }
 
 func orPlaceholder(v, ph string) string {
