@@ -31,7 +31,9 @@ type Options struct {
 	// Addr is the first loopback address to listen on; "" means 127.0.0.1:0. With a
 	// fixed port P in Loopback wiring, Entra gets P, ARM P+1 and the vaults P+2 onward;
 	// Microsoft Graph the port after the last vault, the practice Secret Server the one
-	// after Graph, and vaults added while serving (AddVault) the ports after that. Anything but a loopback address is refused.
+	// after Graph, sandbox serve's HTTPS proxy the next (StartProxy), and vaults added
+	// while serving (AddVault) the ports after that. Anything but a loopback address is
+	// refused.
 	Addr     string
 	Latency  time.Duration    // added to every response
 	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation

@@ -38,6 +38,10 @@ type ServeInfo struct {
 	AdminURL           string `json:"admin_url"`
 	AdminKey           string `json:"admin_key"`
 	AnswerKeyFile      string `json:"answer_key_file,omitempty"`
+	// HTTPSProxy tunnels Microsoft's host names to the tenant, for clients (the Azure
+	// CLI, MSAL for Python) that ask login.microsoftonline.com to validate any other
+	// authority: HTTPS_PROXY=this, NO_PROXY unset.
+	HTTPSProxy string `json:"https_proxy"`
 }
 
 // Serve runs `kvbridge sandbox serve`: a practice tenant in Loopback wiring until ctx is
@@ -66,8 +70,12 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 		return fmt.Errorf("sandbox: making a directory for the CA file: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	proxy, err := t.StartProxy()
+	if err != nil {
+		return err
+	}
 	info := t.Info()
-	si := ServeInfo{
+	si := ServeInfo{HTTPSProxy: proxy,
 		Scenario: info.Scenario, AuthorityHost: info.AuthorityHost, ARMEndpoint: info.ARMEndpoint, ARMAudience: info.ARMAudience,
 		VaultURLs: info.VaultURLs, GraphEndpoint: info.GraphEndpoint, TenantID: info.TenantID, TenantDomain: info.TenantDomain, ClientID: info.ClientID,
 		ClientSecret: info.ClientSecret, ClientSecretID: info.ClientSecretID, SubscriptionID: info.SubscriptionID,
@@ -121,6 +129,7 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	}
 	rows = append(rows,
 		[2]string{"Admin API", si.AdminURL + "  (header X-Sandbox-Admin-Key: " + si.AdminKey + ")"},
+		[2]string{"HTTPS proxy", si.HTTPSProxy + "  (HTTPS_PROXY for the Azure CLI and Python SDK)"},
 	)
 	if si.AnswerKeyFile != "" {
 		rows = append(rows, [2]string{"Answer key", si.AnswerKeyFile + "  (for the trainer)"})

@@ -41,6 +41,7 @@ type Tenant struct {
 	base       netip.AddrPort // Options.Addr; a fixed port numbers the listeners from it
 	nextPort   int            // offset from base of the next listener
 	mainAddr   string         // Hostnames: the one listener
+	proxyURL   string         // StartProxy's address, guarded by netMu
 	authority  string
 	armURL     string
 	graphURL   string
