@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -33,16 +36,47 @@ func checkScenario(name string) error {
 	return fmt.Errorf("unknown scenario %q; the scenarios are: %s", name, strings.Join(names, ", "))
 }
 
-// readCAFile reads --ca-file (extra trusted CAs), "" meaning none.
+// maxCAFile bounds --ca-file: a bundle of every public root CA is about 250 KB.
+const maxCAFile = 4 << 20
+
+// readCAFile reads --ca-file (extra trusted CAs), "" meaning none. A file that
+// holds no certificate is refused at once, not met later as an untrusted
+// server whose advice would be to pass a CA with --ca-file.
 func readCAFile(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--ca-file: %v", err)
 	}
-	return pem, nil
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("--ca-file %s: %v", path, err)
+	}
+	if len(data) > maxCAFile {
+		return nil, fmt.Errorf("--ca-file %s: larger than %d MiB; a CA bundle is far smaller, is it the right file?", path, maxCAFile>>20)
+	}
+	n, rest := 0, data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+			return nil, fmt.Errorf("--ca-file %s: certificate %d cannot be read: %v", path, n+1, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("--ca-file %s: no certificate in it; give a PEM file with at least one -----BEGIN CERTIFICATE----- block (the practice tenant's is the CA file 'sandbox serve' prints)", path)
+	}
+	return data, nil
 }
 
 // checksConfig is live.Config, the one wiring from a connection to the

@@ -21,7 +21,10 @@ import (
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-var errAborted = errors.New("aborted")
+var (
+	errAborted     = errors.New("aborted")
+	errInterrupted = errors.New("interrupted")
+)
 
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
@@ -209,6 +212,9 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 		_, err = plain.Run(ctx, opts)
 	} else {
 		_, err = tui.Run(ctx, opts)
+	}
+	if errors.Is(err, session.ErrInterrupted) {
+		return errInterrupted
 	}
 	if errors.Is(err, session.ErrAborted) {
 		return errAborted
