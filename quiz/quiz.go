@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 //go:embed questions.toml
@@ -60,10 +62,41 @@ func Parse(src string) (*Bank, error) {
 	if undec := md.Undecoded(); len(undec) > 0 {
 		return nil, fmt.Errorf("quiz: unknown keys %v", undec)
 	}
+	if err := b.expandFacts(); err != nil {
+		return nil, err
+	}
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
 	return &b, nil
+}
+
+// expandFacts fills the shared facts ({fact:id}) into prompts, options and
+// explanations.
+func (b *Bank) expandFacts() error {
+	expand := func(p *string, where string) error {
+		out, err := facts.Expand(*p)
+		if err != nil {
+			return fmt.Errorf("quiz: %s: %w", where, err)
+		}
+		*p = out
+		return nil
+	}
+	for qi := range b.Questions {
+		q := &b.Questions[qi]
+		if err := expand(&q.Prompt, q.ID); err != nil {
+			return err
+		}
+		for oi := range q.Options {
+			if err := expand(&q.Options[oi].Text, q.ID); err != nil {
+				return err
+			}
+			if err := expand(&q.Options[oi].Explain, q.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (b *Bank) validate() error {

@@ -3,6 +3,10 @@ package steps
 import (
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 // loadCourse loads the embedded course or stops the test.
@@ -140,7 +144,11 @@ func TestCourseCalloutsBesideTheirTasks(t *testing.T) {
 		{"1B.3", KindNote, "masks the Value"},
 		{"1B.3", KindCritical, "exactly once"},
 		{"1C.3", KindNote, "writes the new value back"},
-		{"1C.3", KindNote, "three values"},
+		{"1C.6", KindNote, "three values"},
+		{"1C.6", KindFact, "Correction to the guide"},
+		{"1C.6", KindFact, "Object ID"},
+		{"1A.1", KindFact, "Role Based Access Control Administrator"},
+		{"2B.4", KindFact, "smallest scope"},
 		{"2A.2", KindNote, "prove"},
 		{"2B.4", KindTip, "Dropdown empty"},
 		{"2B.4", KindNote, "filled dropdown"},
@@ -205,15 +213,14 @@ func TestCourseFacts(t *testing.T) {
 			}
 		}
 	}
-	// Each fact callout names its basis, as labelled in the reference facts.
-	bases := []string{"Verified (Microsoft", "Field reports", "Inference", "Not in Delinea's public docs"}
+	// Each fact callout starts with its short basis tag.
 	for _, f := range facts {
 		ok := false
-		for _, b := range bases {
-			ok = ok || strings.HasPrefix(f, b)
+		for _, b := range factsTags() {
+			ok = ok || strings.HasPrefix(f, b+": ")
 		}
 		if !ok {
-			t.Errorf("fact callout does not start with its basis: %q", f)
+			t.Errorf("fact callout does not start with its basis tag: %q", f)
 		}
 	}
 	want := []struct {
@@ -223,13 +230,16 @@ func TestCourseFacts(t *testing.T) {
 		{"listing vaults may need Reader", []string{"Reader", "Microsoft.KeyVault/vaults/read", "vaults/*/read"}},
 		{"the role needs the RBAC permission model", []string{"permission model", "access-policy"}},
 		{"role assignments take time", []string{"10 minutes"}},
-		{"client secret lifetime", []string{"24 months", "less than 12"}},
+		{"client secret lifetime", []string{"In the portal", "24 months", "less than 12", "Microsoft Graph"}},
+		{"access policies are supported", []string{"either RBAC or access policies"}},
+		{"what an access policy needs", []string{"get, list, set and delete", "AccessDenied or ForbiddenByPolicy"}},
+		{"Reader's least privilege", []string{"Reader at subscription scope", "smallest scope"}},
 		{"Secret ID vs Value", []string{"Secret ID", "AADSTS7000215"}},
 		{"secret name rules", []string{"1-127", "case-insensitive", "Prod_VM"}},
 		{"soft delete", []string{"soft delete", "recovered or purged"}},
 		{"value size", []string{"25 KB"}},
 		{"tag limits", []string{"15 tags", "256"}},
-		{"sync on save is unverified", []string{"Sync on save is the guide's description"}},
+		{"sync on save is unverified", []string{"Not documented: ", "saving the external secret syncs it is the guide's description"}},
 	}
 	for _, w := range want {
 		found := false
@@ -252,7 +262,7 @@ func TestCourseReview(t *testing.T) {
 	if r.Troubleshooting.Kind != KindTip || r.Maintenance.Kind != KindNote {
 		t.Errorf("troubleshooting kind %q, maintenance kind %q; want tip and note", r.Troubleshooting.Kind, r.Maintenance.Kind)
 	}
-	for _, p := range []string{"Tenant ID", "expired", "tenant", "permission model", "Reader", "10 minutes"} {
+	for _, p := range []string{"Tenant ID", "expired", "tenant", "Reader", "10 minutes", "2B.4"} {
 		if !strings.Contains(r.Troubleshooting.Text, p) {
 			t.Errorf("troubleshooting tip does not mention %q", p)
 		}
@@ -299,6 +309,55 @@ func TestCourseText(t *testing.T) {
 		}
 		if strings.TrimRight(line, " \t") != line {
 			t.Errorf("course.toml line %d: trailing whitespace", i+1)
+		}
+	}
+}
+
+func factsTags() []string { return facts.Tags }
+
+// tagRank orders the basis tags from strongest to weakest.
+func tagRank(tag string) int {
+	for i, t := range facts.Tags {
+		if t == tag {
+			return i
+		}
+	}
+	return -1
+}
+
+// A fact callout that joins shared facts leads with the weakest basis among them:
+// a Verified tag must not lend its weight to an inference behind it.
+func TestFactCalloutTagIsTheWeakest(t *testing.T) {
+	var raw Course
+	if _, err := toml.Decode(courseTOML, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range raw.Sections {
+		for _, st := range s.Steps {
+			for _, task := range st.Tasks {
+				for _, co := range task.Callouts {
+					refs := facts.Refs(co.Text)
+					if co.Kind != KindFact || len(refs) == 0 {
+						if co.Kind != KindFact && strings.Contains(co.Text, "{fact+:") {
+							t.Errorf("task %s: a %s callout carries a basis tag; make it a fact callout", task.ID, co.Kind)
+						}
+						continue
+					}
+					lead := strings.SplitN(co.Text, ":", 2)[0]
+					if strings.HasPrefix(co.Text, "{fact+:") {
+						lead = facts.Get(refs[0]).Basis
+					}
+					weakest := lead
+					for _, id := range refs {
+						if b := facts.Get(id).Basis; tagRank(b) > tagRank(weakest) {
+							weakest = b
+						}
+					}
+					if tagRank(lead) < 0 || weakest != lead {
+						t.Errorf("task %s: callout leads with %q but refers to a fact marked %q: %s", task.ID, lead, weakest, co.Text)
+					}
+				}
+			}
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 //go:embed glossary.toml
@@ -25,16 +27,14 @@ type Term struct {
 
 // BasisTags are the short tags a fact or a definition carries to say how it
 // is known. The course, the glossary and the shared facts use only these.
-var BasisTags = []string{
-	BasisVerified, BasisFieldReports, BasisInference, BasisUndocumented,
-}
+var BasisTags = facts.Tags
 
-// The basis tags, longest form a trainee reads.
+// The basis tags (steps/facts defines them).
 const (
-	BasisVerified     = "Verified"       // read in Microsoft's documentation or the SDK source
-	BasisFieldReports = "Field reports"  // third-party material only: a hint, not a fact
-	BasisInference    = "Inference"      // reasoned from verified facts, not stated by any source
-	BasisUndocumented = "Not documented" // looked for in Delinea's and Microsoft's public docs, not found
+	BasisVerified     = facts.Verified
+	BasisFieldReports = facts.FieldReports
+	BasisInference    = facts.Inference
+	BasisUndocumented = facts.Undocumented
 )
 
 type glossaryFile struct {
@@ -100,8 +100,11 @@ func parseGlossary(src string) ([]Term, error) {
 	seen := map[string]string{}
 	var terms []Term
 	for _, r := range f.Terms {
-		t := Term{Word: strings.TrimSpace(r.Word), Aliases: r.Aliases,
-			Definition: strings.TrimSpace(r.Definition), Basis: strings.TrimSpace(r.Basis)}
+		def, err := facts.Expand(strings.TrimSpace(r.Definition))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("term %q: %v", r.Word, err))
+		}
+		t := Term{Word: strings.TrimSpace(r.Word), Aliases: r.Aliases, Definition: def, Basis: strings.TrimSpace(r.Basis)}
 		if t.Word == "" || t.Definition == "" {
 			errs = append(errs, fmt.Sprintf("term %q needs a word and a definition", r.Word))
 		}

@@ -43,7 +43,10 @@ func Reminder(expires time.Time, appName, clientID string, now time.Time) ([]byt
 		who += " (client ID " + clientID + ")"
 	}
 	doctor := "kvbridge doctor"
-	reset := "az ad app credential reset --id <client-id> --append --display-name delinea --years 1 --query password -o tsv"
+	// The new secret ends 6 months after the renewal day: az's default of one year is
+	// just outside Microsoft's advice of less than 12 months.
+	reset := "az ad app credential reset --id <client-id> --append --display-name delinea --end-date " +
+		day.AddDate(0, 6, 0).Format("2006-01-02") + " --query password -o tsv"
 	if clientID != "" {
 		doctor += " --client-id " + clientID
 		reset = strings.Replace(reset, "<client-id>", clientID, 1)

@@ -164,8 +164,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if key.Matches(msg, k.ForceQuit) {
-		// An interruption, as ctrl+c is in a shell: kvbridge exits 130.
-		return tea.Interrupt
+		return tea.Quit
 	}
 	m.notice, m.status = "", ""
 	if !m.confirm && m.live != nil {

@@ -89,8 +89,8 @@ func TestE2ECompleteCourseByKeys(t *testing.T) {
 	again := startTerm(t, 80, 24, env)
 	again.waitFor("Section 4 of 4 · screen 4/4", "Training complete", "100%")
 	again.press("ctrl+c")
-	if code := again.wait(); code != 130 {
-		t.Fatalf("exit code after ctrl+c: %d, want 130 as for an interrupted command", code)
+	if code := again.wait(); code != 0 {
+		t.Fatalf("exit code after ctrl+c: %d", code)
 	}
 }
 
@@ -297,7 +297,7 @@ func TestE2ESandboxNoVaultRead(t *testing.T) {
 	tm.press("2")
 	tm.waitFor("Section 2 of 4 · screen 1/")
 	tm.press("right", "right", "right")
-	tm.waitFor("what Delinea's vault dropdown sees")
+	tm.waitFor("the vaults ARM lists to the app")
 	tm.press("r")
 	tm.waitFor("Why the dropdown is empty", "Add Reader", "1 failed")
 	tm.press("p")

@@ -21,10 +21,7 @@ import (
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-var (
-	errAborted     = errors.New("aborted")
-	errInterrupted = errors.New("interrupted")
-)
+var errAborted = errors.New("aborted")
 
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
@@ -182,12 +179,6 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	if f.reset && !f.yes && !interactive {
 		return usagef("--reset without a terminal needs --yes (it erases saved progress at %s)", store.Path)
 	}
-	// One process at a time saves the progress; a second is refused, naming the first.
-	lock, err := store.Lock()
-	if err != nil {
-		return err
-	}
-	defer lock.Unlock()
 	if f.reset && f.yes {
 		if err := store.Reset(); err != nil {
 			return err
@@ -212,9 +203,6 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 		_, err = plain.Run(ctx, opts)
 	} else {
 		_, err = tui.Run(ctx, opts)
-	}
-	if errors.Is(err, session.ErrInterrupted) {
-		return errInterrupted
 	}
 	if errors.Is(err, session.ErrAborted) {
 		return errAborted

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/keyvault/armkeyvault"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 // subInfo is a visible subscription.
@@ -30,10 +32,6 @@ type VaultInfo struct {
 	RBAC                 *bool  `json:"rbac"`
 	PublicNetworkAccess  string `json:"public_network_access,omitempty"`
 	NetworkDefaultAction string `json:"network_default_action,omitempty"`
-	// In the report's list only: the subscription's display name, and whether
-	// this is the vault the checks are about (--vault).
-	SubscriptionName string `json:"subscription_name,omitempty"`
-	Target           bool   `json:"target,omitempty"`
 
 	policies []apEntry
 }
@@ -78,10 +76,14 @@ func checkSubscriptions(ctx context.Context, rs *runState) Result {
 	rs.mu.Unlock()
 	if len(subs) == 0 {
 		r := Result{Status: StatusFail, Cause: "none-visible", Title: "The app sees no subscription",
-			Detail: "ARM lists no subscription to this app: it holds no Azure role anywhere. Delinea finds vaults through the subscriptions the app can see, so its dropdown stays empty. Give the app a role on the vault (Key Vault Secrets Officer for the secrets, Reader so the vault can be listed)."}
-		r.Fix = fixWith("Assign Key Vault Secrets Officer and Reader to the app on the vault.",
-			"Key vaults › "+orPlaceholder(rs.vaultName(), "(your vault)")+" › Access control (IAM) › Add › Add role assignment › Key Vault Secrets Officer, then Reader › Members: the app",
-			rs.assignRole(roleOfficer), rs.assignRole(roleReader))
+			Detail: "ARM lists no subscription to this app. " + facts.Text("subscriptions-visible") + " With no subscription ARM shows the app no vault either, so Delinea's dropdown will most likely stay empty. Give the app its roles on the vault: Key Vault Secrets Officer for the secrets, Reader so ARM lists the vault."}
+		scope := rs.vaultScopeExpr()
+		r.Fix = &Fix{Summary: "Assign Key Vault Secrets Officer and Reader to the app on the vault.",
+			Portal: "Key vaults › " + orPlaceholder(rs.vaultName(), "(your vault)") + " › Access control (IAM) › Add › Add role assignment › Key Vault Secrets Officer, then Reader › Members: the app",
+			Az: []string{
+				fmt.Sprintf(`az role assignment create --role "Key Vault Secrets Officer" --assignee %s --scope %s`, rs.s.cfg.ClientID, scope),
+				fmt.Sprintf(`az role assignment create --role "Reader" --assignee %s --scope %s`, rs.s.cfg.ClientID, scope),
+			}}
 		return r
 	}
 	names := make([]string, 0, 3)
@@ -97,18 +99,13 @@ func checkSubscriptions(ctx context.Context, rs *runState) Result {
 	return r
 }
 
-// vaultScope is the vault's ID for an az command, or the command that finds it
-// (printed as a command substitution).
-func (rs *runState) vaultScope() Arg {
+// vaultScopeExpr is the vault's ID for an az command, or a command substitution that
+// finds it.
+func (rs *runState) vaultScopeExpr() string {
 	if id := rs.vaultID(); id != "" {
-		return Arg{Lit: id}
+		return id
 	}
-	return Arg{Sub: Cmd("az", "keyvault", "show", "--name", orPlaceholder(rs.vaultName(), "<vault-name>"), "--query", "id", "-o", "tsv")}
-}
-
-// assignRole is the az command that gives the app role on the vault.
-func (rs *runState) assignRole(role string) Command {
-	return Cmd("az", "role", "assignment", "create", "--role", role, "--assignee", orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), "--scope", rs.vaultScope())
+	return fmt.Sprintf(`"$(az keyvault show --name %s --query id -o tsv)"`, orPlaceholder(rs.vaultName(), "<vault-name>"))
 }
 
 // listVaults lists the vaults of every visible subscription, concurrently and all
@@ -275,8 +272,8 @@ func checkVaults(ctx context.Context, rs *runState) Result {
 	}
 	ev := Evidence{Subscriptions: len(subs), VaultsListed: len(l.vaults)}
 	if len(l.vaults) > 0 && (target != nil || !hasTarget) {
-		title := "Delinea's dropdown will list " + counted(len(l.vaults), "vault")
-		detail := "Listed: " + vaultNames(l.vaults, 5) + "."
+		title := "ARM lists " + counted(len(l.vaults), "vault") + " to the app"
+		detail := "Listed: " + vaultNames(l.vaults, 5) + ". " + facts.Text("delinea-listing")
 		if target != nil {
 			title += ", including " + target.Name
 			ev.Vault, ev.VaultID, ev.VaultURL = target.Name, target.ID, target.URL

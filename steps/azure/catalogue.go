@@ -48,7 +48,7 @@ var Catalogue = []CheckInfo{
 	// here (the evidence holds it), and "malformed" when the SDK refuses the inputs locally.
 	{"auth.token", "Entra ID issues a token for the app", []string{"tenant-not-found", "app-not-found", "secret-invalid", "secret-expired", "blocked-by-policy", "app-disabled", "unreachable", "refused", "malformed"}},
 	{"arm.subscriptions", "At least one subscription is visible to the app", []string{"none-visible"}},
-	{"arm.vaults", "The vault list Delinea shows is not empty and holds the target vault", []string{"none-listed", "target-not-listed"}},
+	{"arm.vaults", "ARM lists vaults to the app, the target vault among them", []string{"none-listed", "target-not-listed"}},
 	// vault.permission-model passes on an Azure RBAC vault. On an access-policy vault,
 	// which Delinea supports for the data plane, it reads the vault's access policies
 	// (ARM vault GET) for the app's object ID: "access-policies" is then a warning (the
@@ -62,7 +62,7 @@ var Catalogue = []CheckInfo{
 	{"mapping.name", "The Azure secret name follows Key Vault's rules", []string{"invalid-name", "too-long"}},
 	// mapping.secret ends with one of data.secrets' forbidden-* causes when reading the
 	// secret itself is refused (a role with readMetadata but not getSecret).
-	{"mapping.secret", "The mapped secret exists, is enabled and was updated by the sync", []string{"not-found", "deleted-but-recoverable", "disabled", "stale", "forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection"}},
+	{"mapping.secret", "The mapped secret exists, is enabled and was updated recently", []string{"not-found", "deleted-but-recoverable", "disabled", "stale", "forbidden-by-rbac", "forbidden-by-access-policy", "forbidden-by-firewall", "forbidden-by-connection"}},
 	// tag-mismatch: the tag is there but holds another user than the one given.
 	{"mapping.tag", "The username tag is there when it is mapped", []string{"missing-tag", "tag-mismatch"}},
 	{"mapping.value", "The value matches the Delinea password (compared by SHA-256, never shown)", []string{"mismatch"}},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 // diagnoseDropdown explains an empty vault list, or one without the target, from
@@ -15,8 +17,8 @@ import (
 //  3. the permissions API on the vault shows secret data actions but no
 //     Microsoft.KeyVault/vaults/read: a data role without read on the vault resource,
 //     fix: Reader on the vault;
-//  4. the vault uses access policies (Key Vault says ForbiddenByPolicy/AccessDenied):
-//     access policies grant no ARM read, fix: Reader on the vault;
+//  4. the vault uses access policies (Key Vault says AccessDenied or ForbiddenByPolicy):
+//     the permission model plays no part in listing, fix: Reader on the vault;
 //  5. the data plane works although ARM does not list the vault: the same as 3, told
 //     from the data plane when the permissions API cannot be read;
 //  6. no role at all on the vault (ForbiddenByRbac, permissions empty); a role that
@@ -27,11 +29,13 @@ import (
 // The evidence calls (permissions API, Key Vault probe) are the shared futures, so
 // the later checks reuse their answers.
 func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTarget bool, ev Evidence) Result {
+	// The titles say what ARM shows the app, the evidence the check has; how Delinea's
+	// dropdown lists vaults is not documented.
 	cause := "none-listed"
-	title := "Delinea's vault dropdown will be empty"
+	title := "ARM lists no vault to the app, so Delinea's dropdown is most likely empty"
 	if hasTarget && len(l.vaults) > 0 {
 		cause = "target-not-listed"
-		title = fmt.Sprintf("Delinea's dropdown will not show %s", rs.vaultName())
+		title = fmt.Sprintf("ARM does not list %s to the app", rs.vaultName())
 	}
 	r := Result{Status: StatusFail, Cause: cause, Title: title, Evidence: ev}
 	lead := ""
@@ -41,7 +45,7 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 		lead = fmt.Sprintf("ARM lists %s (%s), but not %s. ", counted(len(l.vaults), "vault"), vaultNames(l.vaults, 5), rs.vaultName())
 	}
 	vault := orPlaceholder(rs.vaultName(), "(your vault)")
-	readerFix := rs.roleFix(roleReader, "Assign Reader to the app on the vault (or its resource group), so ARM lists it.")
+	readerFix := rs.roleFix(roleReader, facts.Text("reader-scope")+" "+facts.Text("reader-least-privilege"))
 
 	// 1. Listing refused outright.
 	if len(l.subErrs) > 0 {
@@ -93,19 +97,20 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 	switch {
 	// 2. Another tenant.
 	case probe.d.Kind == KindWrongTenant || (probe.d.HTTPStatus == 401 && strings.Contains(probe.d.Message, "AKV10032")):
-		r.Detail = lead + "The vault belongs to another tenant: Key Vault asked for a token from " + orPlaceholder(probe.d.RequestedTenant, "another directory") + ". Delinea lists only vaults in the subscriptions of the app's own tenant."
-		r.Fix = fixWith("Use the tenant the vault belongs to, with an app registered there.", "", vaultTenantCmd(vault))
+		r.Detail = lead + "The vault belongs to another tenant: Key Vault asked for a token from " + orPlaceholder(probe.d.RequestedTenant, "another directory") + ". An app sees the subscriptions of the tenant it is registered in, so ARM most likely shows it none of the vault's."
+		r.Fix = &Fix{Summary: "Use the tenant the vault belongs to, with an app registered there.",
+			Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", vault)}}
 	// 3. Data role without read on the vault resource.
 	case permsOK && hasSecretData(perms.entries) && !allows(perms.entries, actVaultRead, false):
 		r.Evidence.Action = actVaultRead
-		r.Detail = lead + "The permissions API on the vault shows secret data actions (" + strings.Join(r.Evidence.DataActions, ", ") + ") but no " + actVaultRead + ": the app has a Key Vault data role but no read on the vault resource, and the data roles' Microsoft.KeyVault/vaults/*/read does not cover it. Add Reader on the vault."
+		r.Detail = lead + "The permissions API on the vault shows secret data actions (" + strings.Join(r.Evidence.DataActions, ", ") + ") but not " + actVaultRead + " by name, and ARM does not list the vault: here the data role evidently does not let the app list it. " + facts.Text("vault-list-read") + " Add Reader on the vault."
 		r.Fix = readerFix
 		if pc == "forbidden-by-rbac" {
 			r.Detail += " (Key Vault also still refuses the data role: it is propagating; try again within 10 minutes.)"
 		}
 	// 4. Access-policy vault.
 	case pc == "forbidden-by-access-policy":
-		r.Detail = lead + "The vault uses access policies (Key Vault answered " + probe.d.InnerCode + "). Access policies give no ARM read, so the vault is not listed; the app needs Reader on the vault, and an access policy (or the vault switched to Azure RBAC with Key Vault Secrets Officer)."
+		r.Detail = lead + "Key Vault answered " + probe.d.InnerCode + ", so the vault uses access policies, but that is not why it is missing: " + facts.Text("listing-control-plane") + " The app lacks read on the vault resource (" + actVaultRead + "): add Reader on the vault. For the secrets it needs an access policy as well (vault.permission-model)."
 		r.Fix = readerFix
 	// 5. The data plane works, ARM does not list: a data-only role.
 	case probe.ran && probe.err == nil:
@@ -120,17 +125,18 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 		} else {
 			r.Detail = lead + "The app holds no role on the vault: Key Vault answers ForbiddenByRbac and ARM does not list it. Assign Key Vault Secrets Officer (for the sync) and Reader (for the dropdown) on the vault."
 			of := rs.roleFix(roleOfficer, "Assign Key Vault Secrets Officer and Reader to the app on the vault.")
-			r.Fix = fixWith(of.Summary, of.Portal, rs.assignRole(roleOfficer), rs.assignRole(roleReader))
+			of.Az = append(of.Az, readerFix.Az...)
+			r.Fix = of
 		}
 	// 7. Nothing answers at that name.
 	case probe.ran && probe.d.Kind == KindNetwork:
 		r.Detail = lead + "No vault answers at " + probe.url + " (" + probe.d.Message + "): check the vault's name and the cloud (--cloud)."
-		r.Fix = fixWith("Check the vault name.", "", Cmd("az", "keyvault", "list", "--query", "[].name", "-o", "tsv"))
+		r.Fix = &Fix{Summary: "Check the vault name.", Az: []string{`az keyvault list --query "[].name" -o tsv`}}
 	case pc == "forbidden-by-firewall" || pc == "forbidden-by-connection":
 		r.Detail = lead + "Key Vault's network rules refused this machine (" + probe.d.InnerCode + "), which says nothing about the role; ARM still does not list the vault, so the app lacks read on it (" + actVaultRead + ")."
 		r.Fix = readerFix
 	default:
-		r.Detail = lead + "The app holds no role that reads the vault (" + actVaultRead + "). Give it Reader on the vault, its resource group or the subscription."
+		r.Detail = lead + "The app holds no role that reads the vault (" + actVaultRead + "). Give it Reader on the vault."
 		r.Fix = readerFix
 	}
 	return r

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 // fastRetry keeps failing tests quick, yet honours the throttled scenario's
@@ -117,11 +118,24 @@ func TestNoVaultReadDiagnosis(t *testing.T) {
 		if r.Cause != "target-not-listed" && r.Cause != "none-listed" {
 			t.Fatalf("arm.vaults = %s/%s\n%s", r.Status, r.Cause, dump(rep))
 		}
-		if !strings.Contains(r.Detail, "Reader") || r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role Reader --assignee `+ten.Info().ClientID) {
+		if !strings.Contains(r.Detail, "Reader") || r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role "Reader" --assignee `+ten.Info().ClientID) {
 			t.Errorf("diagnosis does not lead to Reader: %s %+v", r.Detail, r.Fix)
 		}
 		if r.Evidence.Action != "Microsoft.KeyVault/vaults/read" {
 			t.Errorf("evidence action = %q", r.Evidence.Action)
+		}
+		// The shared facts reach the finding word for word: the inference about the
+		// wildcard (with its hedge), where to assign Reader, and what Reader costs.
+		if strings.Contains(r.Detail, "permissions API") && !strings.Contains(r.Detail, facts.Text("vault-list-read")) {
+			t.Errorf("detail does not carry the vault-list-read fact: %s", r.Detail)
+		}
+		for _, id := range []string{"reader-scope", "reader-least-privilege"} {
+			if !strings.Contains(r.Fix.Summary, facts.Text(id)) {
+				t.Errorf("fix summary lacks fact %s: %s", id, r.Fix.Summary)
+			}
+		}
+		if strings.Contains(r.Detail, "or Key Vault Reader") || strings.Contains(strings.Join(r.Fix.Az, " "), `"Key Vault Reader"`) || strings.Contains(r.Title, "will be empty") {
+			t.Errorf("finding offers Key Vault Reader or states the dropdown as fact: %s | %s", r.Title, r.Detail)
 		}
 		// The data plane still works by URL.
 		if d, _ := rep.Result("data.secrets"); d.Status != azure.StatusPass {
@@ -308,5 +322,27 @@ func TestForbiddenByPolicyIsAnAccessPolicyRefusal(t *testing.T) {
 	r, _ := rep.Result("data.secrets")
 	if r.Status != azure.StatusFail || r.Cause != "forbidden-by-access-policy" || r.Evidence.InnerCode != "ForbiddenByPolicy" {
 		t.Errorf("data.secrets = %s/%s (%s)\n%s", r.Status, r.Cause, r.Evidence.InnerCode, dump(rep))
+	}
+}
+
+// Fixes that make a new client secret give an end date inside Microsoft's advice, and
+// those that offer az account show say it prints the CLI's tenant.
+func TestSecretAndTenantFixesSayWhatTheyDo(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "expired-secret"})
+	rep, _ := run(t, sandboxConfig(ten))
+	r, _ := rep.Result("auth.token")
+	if r.Fix == nil || len(r.Fix.Az) == 0 {
+		t.Fatalf("auth.token = %s/%s, no fix", r.Status, r.Cause)
+	}
+	want := "--end-date " + time.Now().AddDate(0, 6, 0).Format("2006-01-02")
+	if !strings.Contains(r.Fix.Az[0], want) || strings.Contains(r.Fix.Az[0], "--years") {
+		t.Errorf("new-secret command %q, want %q", r.Fix.Az[0], want)
+	}
+	cfg := sandboxConfig(ten)
+	cfg.TenantID = "not a tenant!"
+	rep, _ = run(t, cfg)
+	r, _ = rep.Result("input.tenant-id")
+	if r.Fix == nil || !strings.Contains(r.Fix.Summary, facts.Text("cli-tenant")) {
+		t.Errorf("input.tenant-id fix does not warn about the CLI's tenant: %+v", r.Fix)
 	}
 }

@@ -106,7 +106,8 @@ func (s *Session) syncSecret(ctx context.Context, rs *runState, name, value stri
 		r.Evidence.Vault, r.Evidence.VaultURL = ev.Vault, ev.VaultURL
 		return SyncResult{Result: r}
 	}
-	params := azsecrets.SetSecretParameters{Value: &value, ContentType: ptr("text/plain")}
+	// No content type: which one Delinea sets, if any, is not documented.
+	params := azsecrets.SetSecretParameters{Value: &value}
 	if len(tags) > 0 {
 		params.Tags = map[string]*string{}
 		for k, v := range tags {
@@ -129,7 +130,7 @@ func (s *Session) syncSecret(ctx context.Context, rs *runState, name, value stri
 		if out.Version != "" {
 			detail += " (" + out.Version + ")"
 		}
-		detail += " of " + name + " in " + orPlaceholder(ev.Vault, u) + ", as Delinea does when the external secret is saved"
+		detail += " of " + name + " in " + orPlaceholder(ev.Vault, u) + ", standing in for Delinea's sync (which the guide says runs when the external secret is saved)"
 		if len(tags) > 0 {
 			keys := make([]string, 0, len(tags))
 			for k := range tags {
@@ -137,7 +138,7 @@ func (s *Session) syncSecret(ctx context.Context, rs *runState, name, value stri
 			}
 			detail += ", with the tags " + strings.Join(slices.Sorted(slices.Values(keys)), ", ")
 		}
-		out.Result = pass("Synced "+name+" as Delinea would", detail+".")
+		out.Result = pass("Wrote "+name+" as a sync would", detail+".")
 		out.Evidence = ev
 		return out
 	}
@@ -218,7 +219,8 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 	case d.Kind == KindWrongTenant || (d.HTTPStatus == 401 && strings.Contains(d.Message, "AKV10032")):
 		r.Cause, r.Title = "wrong-tenant", "The vault belongs to another tenant"
 		r.Detail = "Key Vault wants a token from a different directory than the app's (" + d.Message + ")." + delinea
-		r.Fix = fixWith("Use the vault's tenant ID and an app registered there.", "", vaultTenantCmd(vault))
+		r.Fix = &Fix{Summary: "Use the vault's tenant ID and an app registered there.",
+			Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", vault)}}
 	case d.Kind == KindService && d.HTTPStatus == 403:
 		switch cause := kvForbiddenCause(d.InnerCode); cause {
 		case "forbidden-by-rbac":
@@ -246,8 +248,10 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 	case d.Kind == KindService && d.HTTPStatus == 409 && strings.EqualFold(d.InnerCode, "ObjectIsDeletedButRecoverable"):
 		r.Cause, r.Title = "deleted-but-recoverable", "The name belongs to a deleted secret"
 		r.Detail = "A secret named " + name + " was deleted and is kept (soft delete) until it is purged; while it is, Key Vault refuses to reuse the name (409 ObjectIsDeletedButRecoverable), which is what Delinea's sync meets. Recover it (the sync then writes a new version over it) or purge it."
-		r.Fix = recoverOrPurge("Recover the deleted secret, or purge it, then save the external secret in Delinea again.",
-			"Key vaults › "+vault+" › Secrets › Manage deleted secrets › "+name+" › Recover (or Purge)", vault, name)
+		r.Fix = &Fix{Summary: "Recover the deleted secret, or purge it, then save the external secret in Delinea again.",
+			Portal: "Key vaults › " + vault + " › Secrets › Manage deleted secrets › " + name + " › Recover (or Purge)",
+			Az: []string{fmt.Sprintf("az keyvault secret recover --vault-name %s --name %s", vault, name),
+				fmt.Sprintf("az keyvault secret purge --vault-name %s --name %s", vault, name)}}
 	case d.Kind == KindService && d.HTTPStatus == 400 && strings.EqualFold(d.Code, "BadParameter"):
 		r.Cause, r.Title = "invalid-name", "Key Vault refused the secret name"
 		r.Detail = "Key Vault answered BadParameter (" + d.Message + "). Secret names hold 1-127 letters, digits and '-'."

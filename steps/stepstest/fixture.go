@@ -113,7 +113,7 @@ section = 1
 prompt = "How long?"
 option = [
   { text = "Forever", explain = "No." },
-  { text = "24 months at most", correct = true, explain = "Yes." },
+  { text = "24 months at most in the portal", correct = true, explain = "Yes." },
   { text = "A day", explain = "No." },
 ]
 [[question]]

@@ -39,13 +39,13 @@ var PracticeActions = []PracticeAction{
 		}},
 	{"Assign Key Vault Secrets Officer on the vault", "Access control (IAM) › Add role assignment: Key Vault Secrets Officer for the app, scope the practice vault. Lets Delinea read and write secrets (data plane).",
 		[]string{"1/step/1C", "1/check"}, roleAction(true, "Key Vault Secrets Officer")},
-	{"Assign Reader on the vault", "Access control (IAM) › Add role assignment: Reader for the app, scope the practice vault. Lets ARM list the vault, so Delinea's dropdown shows it.",
+	{"Assign Reader on the vault", "Access control (IAM) › Add role assignment: Reader for the app, scope the practice vault. Lets ARM list the vault to the app, which Delinea's dropdown most likely needs.",
 		[]string{"1/step/1C", "2/check", "2/step/2B"}, roleAction(true, "Reader")},
 	{"Assign Key Vault Secrets User on the vault", "Adds the read-only data role: secrets can be read but not written, so Delinea's sync would fail.",
 		[]string{"1/step/1C"}, roleAction(true, "Key Vault Secrets User")},
 	{"Remove Key Vault Secrets Officer from the vault", "Deletes that role assignment. Key Vault keeps honouring it for the propagation delay, as Azure's caches do.",
 		[]string{"1/check"}, roleAction(false, "Key Vault Secrets Officer")},
-	{"Remove Reader from the vault", "Deletes that role assignment: the vault drops out of Delinea's dropdown.",
+	{"Remove Reader from the vault", "Deletes that role assignment: ARM no longer lists the vault to the app.",
 		[]string{"2/check"}, roleAction(false, "Reader")},
 	{"Remove Key Vault Secrets User from the vault", "Deletes that role assignment.",
 		nil, roleAction(false, "Key Vault Secrets User")},
@@ -79,7 +79,7 @@ var PracticeActions = []PracticeAction{
 			name := t.Info().SecretName
 			return "Recovered " + name + " in " + vault + ".", nil, t.RecoverVaultSecret(vault, name)
 		}},
-	{"Close the vault firewall (selected networks only)", "Networking › Allow public access from specific networks, with none listed: data-plane calls from here are refused.",
+	{"Close the vault firewall (selected networks only)", "Networking › Firewalls and virtual networks › Allow public access from specific virtual networks and IP addresses, with none listed: data-plane calls from here are refused.",
 		nil,
 		func(t *sandbox.Tenant, _, vault string) (string, *sandbox.NewSecret, error) {
 			return "The vault's firewall now denies this network.", nil, t.SetFirewall(vault, true)
