@@ -13,8 +13,10 @@ import (
 // Report is the saved progress as other tools read it (kvbridge report --json).
 // Its JSON keys are a public contract: extend, never rename.
 type Report struct {
-	FormatVersion  int             `json:"format_version"`
-	Course         string          `json:"course"`
+	FormatVersion int    `json:"format_version"`
+	Course        string `json:"course"`
+	Name          string `json:"name"` // the trainee's, "" when none was given
+
 	StartedAt      time.Time       `json:"started_at"`
 	UpdatedAt      time.Time       `json:"updated_at"`
 	FinishedAt     *time.Time      `json:"finished_at"`
@@ -78,7 +80,7 @@ func (m *Machine) Report(s State) Report {
 		FormatVersion: FormatVersion, Course: m.Course.Title,
 		StartedAt: s.StartedAt, UpdatedAt: s.UpdatedAt, FinishedAt: s.FinishedAt,
 		ElapsedSeconds: int64(s.Elapsed().Seconds()), Percent: p.Percent(), Complete: p.Complete(),
-		Screen: s.Screen, Connection: s.Connection, Missing: m.Missing(s),
+		Screen: s.Screen, Connection: s.Connection, Missing: m.Missing(s), Name: s.Name,
 		Acks: []ReportAck{}, Checks: []ReportCheck{},
 	}
 	if r.Missing == nil {
@@ -91,7 +93,8 @@ func (m *Machine) Report(s State) Report {
 			r.Acks = append(r.Acks, ReportAck{ID: a.ID, Text: a.Text, Ticked: s.Acks[a.ID]})
 		}
 		for _, id := range sec.Check.IDs {
-			if c, ok := s.Checks[id]; ok {
+			// A check several sections run (auth.token) is listed once.
+			if c, ok := s.Checks[id]; ok && !slices.ContainsFunc(r.Checks, func(rc ReportCheck) bool { return rc.ID == id }) {
 				r.Checks = append(r.Checks, ReportCheck{ID: id, Status: c.Status, At: c.At})
 			}
 		}
@@ -117,6 +120,9 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	r = r.cleaned()
 	fmt.Fprintf(&b, "# %s: progress report\n\n", r.Course)
+	if r.Name != "" {
+		fmt.Fprintf(&b, "- Trainee: %s\n", r.Name)
+	}
 	status := "in progress"
 	if r.Complete {
 		status = "complete"
@@ -171,7 +177,7 @@ func stamp(t *time.Time) string {
 // nothing for inert text, and no field is then left out by mistake.
 func (r Report) cleaned() Report {
 	c := termsafe.Clean
-	r.Course, r.Screen = c(r.Course), c(r.Screen)
+	r.Course, r.Screen, r.Name = c(r.Course), c(r.Screen), c(r.Name)
 	conn := r.Connection
 	conn.Kind, conn.Scenario, conn.TenantID, conn.ClientID = c(conn.Kind), c(conn.Scenario), c(conn.TenantID), c(conn.ClientID)
 	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint = c(conn.Cloud), c(conn.AuthorityHost), c(conn.ARMEndpoint)

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -36,6 +37,27 @@ type State struct {
 	Acks       map[string]bool        `json:"acks"`
 	Checks     map[string]CheckMark   `json:"checks"`
 	Connection Connection             `json:"connection"`
+	// Name is the trainee's name for the trainer's report (kvbridge report
+	// --name); checked by CheckName.
+	Name string `json:"name,omitempty"`
+}
+
+// MaxNameLen bounds a trainee's name, in characters.
+const MaxNameLen = 100
+
+// CheckName says what is wrong with a trainee's name, if anything: empty,
+// longer than MaxNameLen characters, or holding control characters (it is
+// printed in reports).
+func CheckName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return errors.New("the name is empty")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		return fmt.Errorf("the name has %d characters; at most %d", utf8.RuneCountInString(name), MaxNameLen)
+	case !utf8.ValidString(name) || termsafe.Clean(name) != name:
+		return errors.New("the name holds control characters or invalid text")
+	}
+	return nil
 }
 
 // Connection kinds.

@@ -117,6 +117,9 @@ func (m *Machine) sanitize(s State, now time.Time) State {
 	if s.Connection.Validate() == nil {
 		fresh.Connection = s.Connection
 	}
+	if CheckName(s.Name) == nil {
+		fresh.Name = s.Name
+	}
 	if _, ok := m.byKey[s.Screen]; ok {
 		fresh.Screen = s.Screen
 	}

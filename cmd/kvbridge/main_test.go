@@ -199,3 +199,39 @@ func TestWizardConnectionFlags(t *testing.T) {
 		}
 	}
 }
+
+// report --name saves the trainee's name with the progress; every report then
+// shows it (JSON key "name"), and a check two sections run is listed once.
+func TestReportName(t *testing.T) {
+	path := privateState(t)
+	m, err := loadMachine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Start(mustTime(t, "2026-11-28T09:00:00Z"))
+	s, _, _ = m.Apply(s, steps.Event{Type: steps.EvCheckResult, ID: "auth.token", Status: steps.StatusPass}, s.StartedAt)
+	if err := (steps.Store{Path: path}).Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "", nil, "report", "--name", "Ada Lovelace"); code != 0 {
+		t.Fatalf("report --name: exit %d: %s", code, errOut)
+	}
+	code, out, _ := runCLI(t, "", nil, "report")
+	if code != 0 || !strings.Contains(out, "- Trainee: Ada Lovelace\n") || strings.Count(out, "| auth.token |") != 1 {
+		t.Errorf("markdown (exit %d):\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "", nil, "report", "--json")
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r["name"] != "Ada Lovelace" {
+		t.Errorf("json name = %v (%v)", r["name"], err)
+	}
+	saved, _ := os.ReadFile(path)
+	if !strings.Contains(string(saved), `"name": "Ada Lovelace"`) && !strings.Contains(string(saved), `"name":"Ada Lovelace"`) {
+		t.Errorf("the name is not in the saved progress:\n%s", saved)
+	}
+	for _, bad := range []string{"", "  ", strings.Repeat("x", 101), "Eve\x1b[2J"} {
+		if code, _, errOut := runCLI(t, "", nil, "report", "--name", bad); code != 2 || !strings.Contains(errOut, "--name") {
+			t.Errorf("--name %q: exit %d, %s", bad, code, errOut)
+		}
+	}
+}

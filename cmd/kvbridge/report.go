@@ -14,7 +14,10 @@ import (
 func init() { register(newReportCmd) }
 
 func newReportCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		name   string
+	)
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "print the saved progress as Markdown or JSON",
@@ -23,10 +26,19 @@ trainer or a ticket, or as one JSON object. It only reads: a damaged progress fi
 where it is.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if c.Flags().Changed("name") {
+				if err := steps.CheckName(name); err != nil {
+					return usagef("report: --name: %v", err)
+				}
+				if err := saveName(name, a.io); err != nil {
+					return err
+				}
+			}
 			return runReport(asJSON, a.io)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of Markdown")
+	c.Flags().StringVar(&name, "name", "", "the trainee's `NAME`: saved with the progress, shown on every report from then on")
 	return c
 }
 
@@ -60,4 +72,35 @@ func runReport(asJSON bool, io stdio) error {
 		return enc.Encode(r)
 	}
 	return r.WriteMarkdown(io.out)
+}
+
+// saveName records the trainee's name in the saved progress: the one change
+// report makes, and only when asked. A damaged file is left alone (as report
+// leaves it); with no progress yet, the name starts it.
+func saveName(name string, io stdio) error {
+	m, err := loadMachine()
+	if err != nil {
+		return err
+	}
+	store, err := steps.DefaultStore()
+	if err != nil {
+		return err
+	}
+	lock, err := store.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	now := time.Now()
+	state, err := store.Peek(m, now)
+	var bad *steps.UnusableError
+	switch {
+	case errors.As(err, &bad):
+		fmt.Fprintf(io.err, "kvbridge: %v. The wizard moves it aside and starts afresh when you next run 'kvbridge'; then give the name again.\n", err)
+		return errFailed
+	case err != nil:
+		return err
+	}
+	state.Name = name
+	return store.Save(state)
 }
