@@ -56,9 +56,12 @@ type Section struct {
 	// Review only.
 	Summary         []SummaryRow `toml:"summary"`
 	Troubleshooting Callout      `toml:"troubleshooting"`
-	Maintenance     Callout      `toml:"maintenance"`
-	Acks            []Ack        `toml:"ack"`
-	Completion      Completion   `toml:"completion"`
+	// TroubleshootingFields are the inputs the troubleshooting page asks
+	// for (FieldSecretExpiry: the client secret's expiry and its reminder).
+	TroubleshootingFields []string   `toml:"troubleshooting_fields"`
+	Maintenance           Callout    `toml:"maintenance"`
+	Acks                  []Ack      `toml:"ack"`
+	Completion            Completion `toml:"completion"`
 }
 
 // Diagram highlights the link a lesson builds between two of the course's parties.
@@ -75,6 +78,9 @@ type Step struct {
 	Intro  string     `toml:"intro"`
 	Tasks  []Task     `toml:"task"`
 	Fields *FieldList `toml:"fields"`
+	// Practice names the practice actions the step asks the trainee to do
+	// in the portal; a practice menu opened here lists them first.
+	Practice []string `toml:"practice"`
 }
 
 // Task is one checkbox of a step.
@@ -105,12 +111,82 @@ type FieldRow struct {
 	Note  string `toml:"note"`
 }
 
-// Check describes a lesson's live check: what it proves and which catalogue
-// checks (DESIGN.md) it runs.
+// Check describes a lesson's live check page: what it proves, which
+// catalogue checks it runs, and what the page asks for. It is the only place
+// that ties a page to its inputs: the front ends draw whatever it declares.
 type Check struct {
 	Title    string   `toml:"title"`
 	Explains string   `toml:"explains"`
 	IDs      []string `toml:"ids"`
+	// Fields are the inputs the page asks for, in order (Field* names).
+	Fields []string `toml:"fields"`
+	// VaultPicker shows what Delinea's vault dropdown would list, with a filter.
+	VaultPicker bool `toml:"vault_picker"`
+	// Sync offers the practice tenant's "Save in Delinea": writing the typed
+	// password to the mapped secret, only when the trainee picks it.
+	Sync bool `toml:"sync"`
+	// Practice names the practice actions a menu on this page lists first.
+	Practice []string `toml:"practice"`
+}
+
+// The inputs a page may declare. Each is one entry of steps/live's field
+// table; a new one is added there and here.
+const (
+	FieldTenantID     = "tenant-id"     // Directory (tenant) ID
+	FieldClientID     = "client-id"     // Application (client) ID
+	FieldClientSecret = "client-secret" // the secret's Value, memory only
+	FieldCloud        = "cloud"         // public, china, usgov (own tenant only)
+	FieldVault        = "vault"         // name, URL or resource ID
+	FieldSecretName   = "secret-name"   // the Azure secret name mapped in Delinea
+	FieldMapUsername  = "map-username"  // is Username mapped to the tag "username"
+	FieldUsername     = "username"      // the tag's expected value (shown when mapped)
+	FieldPassword     = "password"      // the Delinea password to compare, memory only
+	FieldSecretExpiry = "secret-expiry" // the client secret's expiry, YYYY-MM-DD
+)
+
+// KnownFields lists every field name a course may declare, in a sensible
+// default order.
+var KnownFields = []string{FieldTenantID, FieldClientID, FieldClientSecret, FieldCloud, FieldVault,
+	FieldSecretName, FieldMapUsername, FieldUsername, FieldPassword, FieldSecretExpiry}
+
+func knownField(f string) bool {
+	for _, k := range KnownFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+// validateFields reports unknown or repeated field names, and fields that
+// only make sense with another one.
+func validateFields(where string, fields []string, bad func(string, ...any)) {
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if !knownField(f) {
+			bad("%s: field %q is not one of %s", where, f, strings.Join(KnownFields, ", "))
+		}
+		if seen[f] {
+			bad("%s: field %q is listed twice", where, f)
+		}
+		seen[f] = true
+	}
+	if seen[FieldUsername] && !seen[FieldMapUsername] {
+		bad("%s: field %q needs %q", where, FieldUsername, FieldMapUsername)
+	}
+	if (seen[FieldPassword] || seen[FieldMapUsername]) && !seen[FieldSecretName] {
+		bad("%s: fields %q and %q need %q", where, FieldPassword, FieldMapUsername, FieldSecretName)
+	}
+}
+
+func validateNames(where string, names []string, bad func(string, ...any)) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" || seen[n] {
+			bad("%s: practice action %q is empty or listed twice", where, n)
+		}
+		seen[n] = true
+	}
 }
 
 // SummaryRow is one line of the review's summary table.
@@ -216,6 +292,14 @@ func (c *Course) Validate() error {
 			if blank(s.Check.Title) || blank(s.Check.Explains) || len(s.Check.IDs) == 0 {
 				bad("%s: the live check needs a title, an explanation and check ids", where)
 			}
+			validateFields(where+" check", s.Check.Fields, bad)
+			validateNames(where+" check", s.Check.Practice, bad)
+			if s.Check.Sync && !contains(s.Check.Fields, FieldSecretName) {
+				bad("%s check: sync needs the field %q", where, FieldSecretName)
+			}
+			if len(s.TroubleshootingFields) > 0 {
+				bad("%s: troubleshooting_fields belong to the review", where)
+			}
 			if blank(s.Diagram.Label) || s.Diagram.From == s.Diagram.To ||
 				s.Diagram.From < 0 || s.Diagram.From > 2 || s.Diagram.To < 0 || s.Diagram.To > 2 {
 				bad("%s: the diagram needs a label and two different parties", where)
@@ -230,6 +314,7 @@ func (c *Course) Validate() error {
 				}
 			}
 			callouts(where+" troubleshooting", []Callout{s.Troubleshooting})
+			validateFields(where+" troubleshooting", s.TroubleshootingFields, bad)
 			callouts(where+" maintenance", []Callout{s.Maintenance})
 			for _, a := range s.Acks {
 				unique(a.ID, where+" acknowledgement")
@@ -245,6 +330,7 @@ func (c *Course) Validate() error {
 		}
 		for _, st := range s.Steps {
 			unique(st.ID, where+" step")
+			validateNames("step "+st.ID, st.Practice, bad)
 			if blank(st.Title) || len(st.Tasks) == 0 {
 				bad("step %s: needs a title and tasks", st.ID)
 			}
@@ -271,6 +357,15 @@ func (c *Course) Validate() error {
 		return fmt.Errorf("course is invalid:\n  %s", strings.Join(errs, "\n  "))
 	}
 	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // ExpandFacts fills every {fact:id} and {fact+:id} placeholder in the strings of v

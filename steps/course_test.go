@@ -42,3 +42,25 @@ func TestParseCourseRejects(t *testing.T) {
 		})
 	}
 }
+
+// A check page's declarations are validated on load: unknown fields, a
+// username without its mapping, a sync without a secret name.
+func TestCourseRejectsBadPageDeclarations(t *testing.T) {
+	c, err := steps.LoadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, mod := range map[string]func(*steps.Check){
+		"unknown field":         func(k *steps.Check) { k.Fields = []string{"colour"} },
+		"username alone":        func(k *steps.Check) { k.Fields = []string{steps.FieldSecretName, steps.FieldUsername} },
+		"sync without a name":   func(k *steps.Check) { k.Fields, k.Sync = nil, true },
+		"practice listed twice": func(k *steps.Check) { k.Practice = []string{"a", "a"} },
+	} {
+		bad := *c
+		bad.Sections = append([]steps.Section(nil), c.Sections...)
+		mod(&bad.Sections[2].Check)
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

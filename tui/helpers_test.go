@@ -74,7 +74,7 @@ func step(t testing.TB, m Model, msg tea.Msg) (Model, bool) {
 	for _, c := range flatten(cmd) {
 		out := c()
 		switch out := out.(type) {
-		case tea.QuitMsg:
+		case tea.QuitMsg, tea.InterruptMsg:
 			quit = true
 		case savedMsg:
 			nm, _ := m.Update(out)

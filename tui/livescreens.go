@@ -1007,7 +1007,22 @@ func (m *Model) fixCommands(ids []string) []string {
 		if !ok || r.Fix == nil || (r.Status != azure.StatusFail && r.Status != azure.StatusWarn) {
 			continue
 		}
-		out = append(out, r.Fix.Az...)
+		if !r.Fix.Alternatives() {
+			out = append(out, r.Fix.Az...)
+			continue
+		}
+		// Alternatives: pasting both would run both, so each way's commands
+		// are copied commented out, under what it costs; the user uncomments one.
+		for i, w := range r.Fix.Ways {
+			lead := "# or: "
+			if i == 0 {
+				lead = "# Either: "
+			}
+			out = append(out, lead+w.Text+" (cost: "+w.Cost+")")
+			for _, c := range w.Az {
+				out = append(out, "# "+c)
+			}
+		}
 	}
 	return out
 }

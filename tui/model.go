@@ -164,7 +164,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if key.Matches(msg, k.ForceQuit) {
-		return tea.Quit
+		// An interruption, as ctrl+c is in a shell: kvbridge exits 130.
+		return tea.Interrupt
 	}
 	m.notice, m.status = "", ""
 	if !m.confirm && m.live != nil {

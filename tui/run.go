@@ -54,7 +54,7 @@ func Run(ctx context.Context, opts session.Options) (steps.State, error) {
 		// A signal (SIGINT from kill, SIGTERM): bubbletea and the context
 		// race to end the program; either way it is an interruption, as in
 		// the plain mode (cmd exits 2), not a failure.
-		return m.state, fmt.Errorf("%w: interrupted", session.ErrAborted)
+		return m.state, fmt.Errorf("%w: %w", session.ErrAborted, session.ErrInterrupted)
 	case runErr != nil:
 		return m.state, fmt.Errorf("tui: %w", runErr)
 	}

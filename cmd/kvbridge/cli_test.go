@@ -120,3 +120,33 @@ func TestSandboxSaveForce(t *testing.T) {
 		t.Errorf("temp files left: %v", m)
 	}
 }
+
+// Bad values get a message naming the real problem, exit 2, and are not
+// echoed whole.
+func TestValueMessages(t *testing.T) {
+	privateState(t)
+	huge := "https://" + strings.Repeat("a", 120000) + ".vault.azure.net"
+	app := []string{"--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001"}
+	env := map[string]string{"AZURE_CLIENT_SECRET": "x"}
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"sandbox", "serve", "--addr", "127.0.0.1:99999"}, "port 99999 is out of range: ports are 0-65535"},
+		{"", []string{"sandbox", "serve", "--addr", ":-1"}, "port -1 is out of range"},
+		{"", []string{"sandbox", "serve", "--addr", ":http"}, "the port must be a number (0-65535), not a service name"},
+		{"", []string{"sandbox", "serve", "--addr", ":65533"}, "no host; an empty host listens on every network"},
+		{"", []string{"sandbox", "serve", "--addr", "0.0.0.0:0"}, "listens on loopback only"},
+		{strings.Repeat("s", 70<<10), []string{"doctor", "--sandbox", "healthy", "--client-secret-stdin"}, "standard input holds more than 64 KiB"},
+		{"", append([]string{"doctor", "--ca-file", "/dev/null"}, app...), "--ca-file /dev/null: no certificate in it"},
+		{"", append([]string{"--ca-file", "/dev/null"}, app...), "--ca-file /dev/null: no certificate in it"},
+		{"", append([]string{"doctor", "--vault", "kv-x", "--vault-url", huge}, app...), "--vault-url is 120024 characters long"},
+		{"", []string{"doctor", "--timeout", strings.Repeat("9", 500)}, "…\" (502 bytes)"},
+	} {
+		code, out, errOut := runCLI(t, tc.stdin, env, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) || len(out+errOut) > 1000 {
+			t.Errorf("%.80q: exit %d, %d bytes, stderr %.300q; want 2 and %q", tc.args, code, len(out+errOut), errOut, tc.want)
+		}
+	}
+}

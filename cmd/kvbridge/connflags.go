@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"net/url"
+	"strings"
+
 	"github.com/spf13/pflag"
 
 	"github.com/kvbridge/kvbridge/steps"
@@ -31,6 +35,11 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 // AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_AUTHORITY_HOST. fs must be parsed.
 func (c *connFlags) finish(fs *pflag.FlagSet, getenv func(string) string) error {
 	c.idsGiven = fs.Changed("tenant") || fs.Changed("client-id")
+	for _, u := range []struct{ flag, v string }{{"vault-url", c.vaultURL}, {"authority-host", c.authorityHost}, {"arm-endpoint", c.armEndpoint}} {
+		if err := checkURLSize(u.flag, u.v); err != nil {
+			return err
+		}
+	}
 	if c.cloud != "" {
 		if _, err := azure.ParseCloud(c.cloud); err != nil {
 			return err
@@ -57,4 +66,30 @@ func (c *connFlags) endpointsGiven() bool {
 func (c *connFlags) connection() steps.Connection {
 	return steps.Connection{TenantID: c.tenant, ClientID: c.clientID, Cloud: c.cloud,
 		AuthorityHost: c.authorityHost, ARMEndpoint: c.armEndpoint, Vault: c.vault, VaultURL: c.vaultURL}
+}
+
+// checkURLSize refuses a URL no DNS name allows, by its size alone and
+// without echoing it (a 120 KB value would bury the message); its form is
+// the checks' to judge.
+func checkURLSize(flag, v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) > 2048 {
+		return fmt.Errorf("--%s is %d characters long; an Azure endpoint URL is a few dozen (https://NAME.vault.azure.net/)", flag, len(v))
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return nil
+	}
+	host := u.Hostname()
+	if len(host) > 253 {
+		return fmt.Errorf("--%s: its host name has %d characters; a DNS name has at most 253", flag, len(host))
+	}
+	for _, label := range strings.Split(host, ".") {
+		if len(label) > 63 {
+			return fmt.Errorf("--%s: a part of its host name has %d characters; a DNS label has at most 63 (a vault name at most 24)", flag, len(label))
+		}
+	}
+	return nil
 }

@@ -149,6 +149,8 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 			return err
 		}
 	} else {
+		pr.NotRun(rep)
+		pr.Vaults(rep)
 		pr.Fixes(rep)
 		pr.Summary(rep, time.Since(start), ctx.Err() != nil)
 	}
@@ -162,9 +164,13 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 // a masked prompt on a terminal; without any of them it is a usage error.
 func readSecret(f doctorFlags, io stdio, getenv func(string) string, practice bool) (string, error) {
 	if f.secretStdin {
-		b, err := readAllLimited(io.in, 64<<10)
+		b, err := readAllLimited(io.in, maxSecretStdin+1)
 		if err != nil {
 			return "", fmt.Errorf("doctor: reading the client secret from stdin: %w", err)
+		}
+		if len(b) > maxSecretStdin {
+			// Cut, it would be sent as a wrong secret and come back as a puzzling AADSTS error.
+			return "", usagef("doctor: --client-secret-stdin: standard input holds more than %d KiB; a client secret's Value is about 40 characters: pipe only the secret", maxSecretStdin>>10)
 		}
 		s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r") // the pipe's newline
 		if s == "" {
@@ -186,6 +192,9 @@ func readSecret(f doctorFlags, io stdio, getenv func(string) string, practice bo
 	}
 	return "", usagef("doctor: no client secret: set AZURE_CLIENT_SECRET, or pipe it with --client-secret-stdin")
 }
+
+// maxSecretStdin bounds --client-secret-stdin; far above any client secret.
+const maxSecretStdin = 64 << 10
 
 func readAllLimited(r io.Reader, n int64) ([]byte, error) {
 	if r == nil {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
 // The one wiring from a connection (identifiers only, as steps.Connection
@@ -32,49 +36,55 @@ func checkScenario(name string) error {
 	return fmt.Errorf("unknown scenario %q; the scenarios are: %s", name, strings.Join(names, ", "))
 }
 
-// readCAFile reads --ca-file (extra trusted CAs), "" meaning none.
+// maxCAFile bounds --ca-file: a bundle of every public root CA is about 250 KB.
+const maxCAFile = 4 << 20
+
+// readCAFile reads --ca-file (extra trusted CAs), "" meaning none. A file that
+// holds no certificate is refused at once, not met later as an untrusted
+// server whose advice would be to pass a CA with --ca-file.
 func readCAFile(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--ca-file: %v", err)
 	}
-	return pem, nil
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("--ca-file %s: %v", path, err)
+	}
+	if len(data) > maxCAFile {
+		return nil, fmt.Errorf("--ca-file %s: larger than %d MiB; a CA bundle is far smaller, is it the right file?", path, maxCAFile>>20)
+	}
+	n, rest := 0, data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+			return nil, fmt.Errorf("--ca-file %s: certificate %d cannot be read: %v", path, n+1, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("--ca-file %s: no certificate in it; give a PEM file with at least one -----BEGIN CERTIFICATE----- block (the practice tenant's is the CA file 'sandbox serve' prints)", path)
+	}
+	return data, nil
 }
 
-// checksConfig builds the checks' configuration for a connection and a
-// client secret. With a practice tenant, the SDK clients keep the public
-// cloud's endpoints and reach the tenant through its transport; the tenant's
-// handed-out IDs fill what the connection leaves empty, and the practice vault
-// is named by its resource ID (as the portal's Properties page shows it), so
-// the permission checks run even when the app cannot list it.
+// checksConfig is live.Config, the one wiring from a connection to the
+// checks' configuration, with the in-process practice tenant.
 func checksConfig(c steps.Connection, secret string, practice *sandbox.Tenant, extraCA []byte) azure.Config {
-	cfg := azure.Config{
-		TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
-		AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint, ExtraCAPEM: extraCA,
-		Vault: c.Vault, VaultURL: c.VaultURL, SecretName: c.SecretName,
-		ExpectUsernameTag: c.MapUsername, Username: c.Username,
+	var p live.Practice
+	if practice != nil {
+		p = live.Local(practice)
 	}
-	cfg.Cloud, _ = azure.ParseCloud(c.Cloud)
-	if c.SecretExpires != nil {
-		cfg.SecretExpires = *c.SecretExpires
-	}
-	if practice == nil {
-		return cfg
-	}
-	in := practice.Info()
-	cfg.Transport = practice.HTTPClient()
-	cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint, cfg.ExtraCAPEM = azure.CloudPublic, "", "", nil
-	if cfg.TenantID == "" {
-		cfg.TenantID = in.TenantID
-	}
-	if cfg.ClientID == "" {
-		cfg.ClientID = in.ClientID
-	}
-	if v := strings.TrimSpace(cfg.Vault); v == "" || strings.EqualFold(v, in.VaultName) {
-		cfg.Vault = in.VaultID
-	}
-	return cfg
+	return live.Config(c, secret, p, extraCA)
 }

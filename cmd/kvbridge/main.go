@@ -34,6 +34,9 @@ const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	// exitInterrupted is 128+SIGINT: ctrl+c in the full-screen wizard is a key,
+	// not a signal, and ends it as the signal would.
+	exitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -131,6 +134,8 @@ func exitCode(a *app, cmd *cobra.Command, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "kvbridge: %s\nRun '%s --help' for usage.\n", clipEcho(ue.msg), cmd.CommandPath())
 		return exitUsage
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
 	case errors.Is(err, errAborted):
 		return exitUsage
 	case errors.Is(err, errFailed):

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,13 +77,23 @@ func runSandboxServe(ctx context.Context, f serveFlags, std stdio) error {
 
 // loopbackOnly refuses any listening address but a loopback one: the practice tenant's
 // credentials are public knowledge and it must never be reachable from the network.
+// Each refusal names the real problem (a port out of range is not a network question).
 func loopbackOnly(addr string) error {
+	const example = "for example 127.0.0.1:8443, or 127.0.0.1:0 for any free port"
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return usagef("sandbox serve: --addr %q: want HOST:PORT, for example 127.0.0.1:8443", addr)
+		return usagef("sandbox serve: --addr %q: want HOST:PORT, %s", addr, example)
 	}
-	if port == "" {
-		return usagef("sandbox serve: --addr %q: no port", addr)
+	switch n, err := strconv.Atoi(port); {
+	case port == "":
+		return usagef("sandbox serve: --addr %q: no port; %s", addr, example)
+	case err != nil && strings.Trim(port, "0123456789") != "" && !strings.HasPrefix(port, "-"):
+		return usagef("sandbox serve: --addr %q: the port must be a number (0-65535), not a service name", addr)
+	case err != nil || n < 0 || n > 65535:
+		return usagef("sandbox serve: --addr %q: port %s is out of range: ports are 0-65535 (0 picks a free one)", addr, port)
+	}
+	if host == "" {
+		return usagef("sandbox serve: --addr %q: no host; an empty host listens on every network, and the practice tenant listens on loopback only: give 127.0.0.1%s", addr, addr)
 	}
 	if strings.EqualFold(host, "localhost") {
 		return nil

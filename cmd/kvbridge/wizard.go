@@ -21,7 +21,10 @@ import (
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-var errAborted = errors.New("aborted")
+var (
+	errAborted     = errors.New("aborted")
+	errInterrupted = errors.New("interrupted")
+)
 
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
@@ -179,6 +182,12 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	if f.reset && !f.yes && !interactive {
 		return usagef("--reset without a terminal needs --yes (it erases saved progress at %s)", store.Path)
 	}
+	// One process at a time saves the progress; a second is refused, naming the first.
+	lock, err := store.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	if f.reset && f.yes {
 		if err := store.Reset(); err != nil {
 			return err
@@ -203,6 +212,9 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 		_, err = plain.Run(ctx, opts)
 	} else {
 		_, err = tui.Run(ctx, opts)
+	}
+	if errors.Is(err, session.ErrInterrupted) {
+		return errInterrupted
 	}
 	if errors.Is(err, session.ErrAborted) {
 		return errAborted

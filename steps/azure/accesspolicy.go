@@ -172,22 +172,27 @@ func (rs *runState) policyFix(existing *apEntry) *Fix {
 	rs.mu.Unlock()
 	// The policy names the service principal's object ID, which the token carries;
 	// without it, --spn lets az look it up from the Application (client) ID.
-	who := "--spn " + orPlaceholder(rs.s.cfg.ClientID, "<client-id>")
+	who := []string{"--spn", orPlaceholder(rs.s.cfg.ClientID, "<client-id>")}
 	if oid != "" {
-		who = "--object-id " + oid
+		who = []string{"--object-id", oid}
 	}
 	portal := "Key vaults › " + vault + " › Access policies › Create › Secret permissions: Get, List, Set, Delete › Principal: the app (search by its name or Application (client) ID)"
 	if existing != nil {
 		portal = "Key vaults › " + vault + " › Access policies › (the app) › Edit › Secret permissions: add " + strings.Join(missingPerms(existing.Secrets), ", ")
 	}
-	return &Fix{
-		Summary: "Give the app an access policy with secret permissions get, list, set and delete; or switch the vault to Azure RBAC and assign Key Vault Secrets Officer (switching needs Owner or User Access Administrator and ends every access policy on the vault, other apps' included).",
-		Portal:  portal,
-		Az: []string{
-			fmt.Sprintf("az keyvault set-policy --name %s %s --secret-permissions %s", vault, who, strings.Join(perms, " ")),
-			fmt.Sprintf("az keyvault update --name %s --enable-rbac-authorization true", vault),
-			fmt.Sprintf(`az role assignment create --role "Key Vault Secrets Officer" --assignee %s --scope %s`, orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), rs.vaultScopeExpr()),
-		}}
+	setPolicy := Cmd("az", "keyvault", "set-policy", "--name", vault, who[0], who[1], "--secret-permissions")
+	for _, p := range perms {
+		setPolicy = append(setPolicy, Arg{Lit: p})
+	}
+	return fixOf("Give the app an access policy with secret permissions get, list, set and delete; or switch the vault to Azure RBAC and assign Key Vault Secrets Officer (switching needs Owner or User Access Administrator and ends every access policy on the vault, other apps' included).",
+		portal,
+		way("Give the app an access policy",
+			"nothing for other apps: the vault stays on access policies",
+			setPolicy),
+		way("Switch the vault to Azure RBAC, then give the app Key Vault Secrets Officer",
+			"needs Owner or User Access Administrator, and every access policy on the vault stops applying at once, other apps' and users' included: give each of them an Azure role first (the vault's Access policies page lists them)",
+			Cmd("az", "keyvault", "update", "--name", vault, "--enable-rbac-authorization", "true"),
+			rs.assignRole(roleOfficer)))
 }
 
 // appPolicyKnown is the app's access policy when the vault GET or the listing has

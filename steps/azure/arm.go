@@ -32,6 +32,10 @@ type VaultInfo struct {
 	RBAC                 *bool  `json:"rbac"`
 	PublicNetworkAccess  string `json:"public_network_access,omitempty"`
 	NetworkDefaultAction string `json:"network_default_action,omitempty"`
+	// In the report's list only: the subscription's display name, and whether
+	// this is the vault the checks are about (--vault).
+	SubscriptionName string `json:"subscription_name,omitempty"`
+	Target           bool   `json:"target,omitempty"`
 
 	policies []apEntry
 }
@@ -77,13 +81,9 @@ func checkSubscriptions(ctx context.Context, rs *runState) Result {
 	if len(subs) == 0 {
 		r := Result{Status: StatusFail, Cause: "none-visible", Title: "The app sees no subscription",
 			Detail: "ARM lists no subscription to this app. " + facts.Text("subscriptions-visible") + " With no subscription ARM shows the app no vault either, so Delinea's dropdown will most likely stay empty. Give the app its roles on the vault: Key Vault Secrets Officer for the secrets, Reader so ARM lists the vault."}
-		scope := rs.vaultScopeExpr()
-		r.Fix = &Fix{Summary: "Assign Key Vault Secrets Officer and Reader to the app on the vault.",
-			Portal: "Key vaults › " + orPlaceholder(rs.vaultName(), "(your vault)") + " › Access control (IAM) › Add › Add role assignment › Key Vault Secrets Officer, then Reader › Members: the app",
-			Az: []string{
-				fmt.Sprintf(`az role assignment create --role "Key Vault Secrets Officer" --assignee %s --scope %s`, rs.s.cfg.ClientID, scope),
-				fmt.Sprintf(`az role assignment create --role "Reader" --assignee %s --scope %s`, rs.s.cfg.ClientID, scope),
-			}}
+		r.Fix = fixWith("Assign Key Vault Secrets Officer and Reader to the app on the vault.",
+			"Key vaults › "+orPlaceholder(rs.vaultName(), "(your vault)")+" › Access control (IAM) › Add › Add role assignment › Key Vault Secrets Officer, then Reader › Members: the app",
+			rs.assignRole(roleOfficer), rs.assignRole(roleReader))
 		return r
 	}
 	names := make([]string, 0, 3)
@@ -99,13 +99,18 @@ func checkSubscriptions(ctx context.Context, rs *runState) Result {
 	return r
 }
 
-// vaultScopeExpr is the vault's ID for an az command, or a command substitution that
-// finds it.
-func (rs *runState) vaultScopeExpr() string {
+// vaultScope is the vault's ID for an az command, or the command that finds it
+// (printed as a command substitution).
+func (rs *runState) vaultScope() Arg {
 	if id := rs.vaultID(); id != "" {
-		return id
+		return Arg{Lit: id}
 	}
-	return fmt.Sprintf(`"$(az keyvault show --name %s --query id -o tsv)"`, orPlaceholder(rs.vaultName(), "<vault-name>"))
+	return Arg{Sub: Cmd("az", "keyvault", "show", "--name", orPlaceholder(rs.vaultName(), "<vault-name>"), "--query", "id", "-o", "tsv")}
+}
+
+// assignRole is the az command that gives the app role on the vault.
+func (rs *runState) assignRole(role string) Command {
+	return Cmd("az", "role", "assignment", "create", "--role", role, "--assignee", orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), "--scope", rs.vaultScope())
 }
 
 // listVaults lists the vaults of every visible subscription, concurrently and all

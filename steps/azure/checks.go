@@ -75,8 +75,8 @@ func inputResult(p InputProblem, okTitle, failTitle string) Result {
 func checkInputTenant(_ context.Context, rs *runState) Result {
 	r := inputResult(CheckTenantID(rs.s.cfg.TenantID), "The tenant ID is well formed", "The tenant ID is not a GUID or a domain name")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Copy the Directory (tenant) ID from the app's Overview page. " + facts.Text("cli-tenant"), Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
-			Az: []string{cliTenantCmd}}
+		r.Fix = fixWith("Copy the Directory (tenant) ID from the app's Overview page. "+facts.Text("cli-tenant"), "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
+			cliTenantCmd)
 	}
 	return r
 }
@@ -84,8 +84,8 @@ func checkInputTenant(_ context.Context, rs *runState) Result {
 func checkInputClient(_ context.Context, rs *runState) Result {
 	r := inputResult(CheckClientID(rs.s.cfg.ClientID), "The client ID is a GUID", "The client ID is not a GUID")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Copy the Application (client) ID, not the Object ID beside it on the same page.", Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
-			Az: []string{`az ad app list --display-name "<app name>" --query "[].appId" -o tsv`}}
+		r.Fix = fixWith("Copy the Application (client) ID, not the Object ID beside it on the same page.", "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
+			Cmd("az", "ad", "app", "list", "--display-name", "<app name>", "--query", "[].appId", "-o", "tsv"))
 	}
 	return r
 }
@@ -93,9 +93,9 @@ func checkInputClient(_ context.Context, rs *runState) Result {
 func checkInputSecret(_ context.Context, rs *runState) Result {
 	r := inputResult(rs.s.secretCheck, "A client secret value was given", "The client secret is not a usable Value")
 	if r.Status == StatusFail {
-		r.Fix = &Fix{Summary: "Give the client secret's Value, not its Secret ID; if the Value is lost, create a new client secret.",
-			Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › New client secret (copy the Value column at once)",
-			Az:     []string{rs.newSecretCmd()}}
+		r.Fix = fixWith("Give the client secret's Value, not its Secret ID; if the Value is lost, create a new client secret.",
+			"Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › New client secret (copy the Value column at once)",
+			rs.newSecretCmd())
 	}
 	return r
 }
@@ -207,24 +207,24 @@ func authFix(cause string, rs *runState) *Fix {
 	client := orPlaceholder(c.ClientID, "<client-id>")
 	switch cause {
 	case "tenant-not-found":
-		return &Fix{Summary: "Use the Directory (tenant) ID of the tenant the app is registered in, in the right cloud (--cloud). " + facts.Text("cli-tenant"),
-			Portal: "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
-			Az:     []string{cliTenantCmd, "az cloud set --name " + c.cloud().params().azCloud}}
+		return fixWith("Use the Directory (tenant) ID of the tenant the app is registered in, in the right cloud (--cloud). "+facts.Text("cli-tenant"),
+			"Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
+			cliTenantCmd, Cmd("az", "cloud", "set", "--name", c.cloud().params().azCloud))
 	case "app-not-found":
-		return &Fix{Summary: "Use the Application (client) ID of an app registered in this tenant.",
-			Portal: "Microsoft Entra ID › App registrations › All applications › (your app) › Overview",
-			Az:     []string{fmt.Sprintf("az ad app show --id %s --query appId -o tsv", client)}}
+		return fixWith("Use the Application (client) ID of an app registered in this tenant.",
+			"Microsoft Entra ID › App registrations › All applications › (your app) › Overview",
+			Cmd("az", "ad", "app", "show", "--id", client, "--query", "appId", "-o", "tsv"))
 	case "secret-invalid", "secret-expired":
-		return &Fix{Summary: "Create a new client secret, copy its Value (not the Secret ID) and update the Delinea credential secret. The command below ends it in 6 months, inside Microsoft's advice of less than 12.",
-			Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › New client secret",
-			Az:     []string{rs.newSecretCmd()}}
+		return fixWith("Create a new client secret, copy its Value (not the Secret ID) and update the Delinea credential secret. The command below ends it in 6 months, inside Microsoft's advice of less than 12.",
+			"Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › New client secret",
+			rs.newSecretCmd())
 	case "blocked-by-policy":
 		return &Fix{Summary: "Ask an admin to exclude this service principal from the Conditional Access policy, or run from an allowed location.",
 			Portal: "Microsoft Entra ID › Security › Conditional Access › Policies (and Sign-in logs › Service principal sign-ins)"}
 	case "app-disabled":
-		return &Fix{Summary: "Enable the app's service principal for sign-in.",
-			Portal: "Microsoft Entra ID › Enterprise applications › (your app) › Properties › Enabled for users to sign-in? Yes",
-			Az:     []string{fmt.Sprintf("az ad sp update --id %s --set accountEnabled=true", client)}}
+		return fixWith("Enable the app's service principal for sign-in.",
+			"Microsoft Entra ID › Enterprise applications › (your app) › Properties › Enabled for users to sign-in? Yes",
+			Cmd("az", "ad", "sp", "update", "--id", client, "--set", "accountEnabled=true"))
 	}
 	return nil
 }
@@ -347,9 +347,9 @@ func checkMappingTag(ctx context.Context, rs *runState) Result {
 	case !has:
 		r := Result{Status: StatusFail, Cause: "missing-tag", Title: "The secret has no tag \"username\"", Evidence: ev,
 			Detail: "The Delinea Username is mapped to the tag \"username\", but the secret in Key Vault does not carry it. Check the field mapping of the external secret in Delinea and sync again."}
-		r.Fix = &Fix{Summary: "In Delinea's field mapping of the external secret, map Username to the secret tag \"username\", then " + syncAgain + ". " + facts.Text("tags-from-mapping"),
-			Portal: "Delinea: the secret's external secret settings, field mapping (the guide's description; Delinea does not document the menus). To look in Azure: Key vaults › " + rs.vaultName() + " › Secrets › " + c.SecretName + " › (current version) › Tags",
-			Az:     []string{fmt.Sprintf("az keyvault secret show --vault-name %s --name %s --query tags", rs.vaultName(), c.SecretName)}}
+		r.Fix = fixWith("In Delinea's field mapping of the external secret, map Username to the secret tag \"username\", then "+syncAgain+". "+facts.Text("tags-from-mapping"),
+			"Delinea: the secret's external secret settings, field mapping (the guide's description; Delinea does not document the menus). To look in Azure: Key vaults › "+rs.vaultName()+" › Secrets › "+c.SecretName+" › (current version) › Tags",
+			Cmd("az", "keyvault", "secret", "show", "--vault-name", rs.vaultName(), "--name", c.SecretName, "--query", "tags"))
 		return r
 	case c.Username != "" && !strings.EqualFold(tag, c.Username):
 		r := Result{Status: StatusFail, Cause: "tag-mismatch", Title: "The tag \"username\" holds another user", Evidence: ev,
@@ -419,12 +419,12 @@ const syncAgain = "sync the secret again (by the guide, saving the external secr
 
 // cliTenantCmd prints the Azure CLI's current tenant; fixes that offer it say that
 // this need not be the app's (fact cli-tenant).
-const cliTenantCmd = "az account show --query tenantId -o tsv"
+var cliTenantCmd = Cmd("az", "account", "show", "--query", "tenantId", "-o", "tsv")
 
 // newSecretCmd creates a client secret that ends in 6 months: az's default of one year
 // would make a 12-month secret, just outside Microsoft's advice of less than 12 months.
-func (rs *runState) newSecretCmd() string {
+func (rs *runState) newSecretCmd() Command {
 	end := rs.s.cfg.now().AddDate(0, 6, 0).Format("2006-01-02")
-	return fmt.Sprintf("az ad app credential reset --id %s --append --display-name delinea --end-date %s --query password -o tsv",
-		orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), end)
+	return Cmd("az", "ad", "app", "credential", "reset", "--id", orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), "--append", "--display-name", "delinea",
+		"--end-date", end, "--query", "password", "-o", "tsv")
 }

@@ -268,9 +268,9 @@ func flatten(entries []permEntry, data bool) []string {
 
 func (rs *runState) roleFix(role, why string) *Fix {
 	vault := orPlaceholder(rs.vaultName(), "(your vault)")
-	return &Fix{Summary: why,
-		Portal: "Key vaults › " + vault + " › Access control (IAM) › Add › Add role assignment › " + role + " › Members: the app (" + rs.s.cfg.ClientID + ")",
-		Az:     []string{fmt.Sprintf(`az role assignment create --role "%s" --assignee %s --scope %s`, role, rs.s.cfg.ClientID, rs.vaultScopeExpr())}}
+	return fixWith(why,
+		"Key vaults › "+vault+" › Access control (IAM) › Add › Add role assignment › "+role+" › Members: the app ("+rs.s.cfg.ClientID+")",
+		rs.assignRole(role))
 }
 
 func hasPerm(ps []string, p string) bool {
@@ -423,7 +423,7 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 	if d.Kind == KindWrongTenant || (d.HTTPStatus == 401 && strings.Contains(d.Message, "AKV10032")) {
 		r.Cause, r.Title = "wrong-tenant", "The vault belongs to another tenant"
 		r.Detail = "Key Vault wants a token from a different directory than the app's (" + d.Message + "). Register the app in the vault's tenant, or use a vault of the app's tenant."
-		r.Fix = &Fix{Summary: "Use the vault's tenant ID and an app registered there.", Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", orPlaceholder(rs.vaultName(), "<vault-name>"))}}
+		r.Fix = fixWith("Use the vault's tenant ID and an app registered there.", "", vaultTenantCmd(orPlaceholder(rs.vaultName(), "<vault-name>")))
 		return r
 	}
 	if d.Kind == KindService && d.HTTPStatus == 403 {
@@ -434,8 +434,8 @@ func checkDataSecrets(ctx context.Context, rs *runState) Result {
 				r.Cause, r.Title = "propagating", "The role is assigned but Key Vault does not apply it yet"
 				r.Detail = "ARM's permissions API shows the app's secrets role on the vault, but Key Vault still answers ForbiddenByRbac: the assignment has not propagated yet. This takes up to 10 minutes; try again then (the wizard's watch mode re-runs every 15 s)."
 				r.Evidence.DataActions = flatten(perms.entries, true)
-				r.Fix = &Fix{Summary: "A new role assignment takes up to 10 minutes to reach Key Vault: wait, then check again (the wizard's watch re-runs every 15 s).",
-					Az: []string{fmt.Sprintf("az role assignment list --assignee %s --scope %s -o table", rs.s.cfg.ClientID, rs.vaultScopeExpr())}}
+				r.Fix = fixWith("A new role assignment takes up to 10 minutes to reach Key Vault: wait, then check again (the wizard's watch re-runs every 15 s).", "",
+					Cmd("az", "role", "assignment", "list", "--assignee", rs.s.cfg.ClientID, "--scope", rs.vaultScope(), "-o", "table"))
 				return r
 			}
 			r.Cause, r.Title = cause, "Key Vault refused: no RBAC role allows it"
@@ -491,18 +491,30 @@ func ipSuffix(ip string) string {
 	return " (" + ip + ")"
 }
 
+// secretServerIP stands for the public address Secret Server (or its
+// distributed engine) calls Key Vault from; only the admin can know it.
+const secretServerIP = "<secret-server-ip>"
+
+// firewallFix allows Secret Server's address (a placeholder, with where to
+// find it) and, when Key Vault named it, this machine's, so doctor can check
+// from here.
 func (rs *runState) firewallFix(ip string) *Fix {
 	vault := orPlaceholder(rs.vaultName(), "<vault-name>")
-	return &Fix{Summary: "Allow this machine's and Secret Server's outbound addresses in the vault's firewall.",
-		Portal: "Key vaults › " + vault + " › Networking › Firewalls and virtual networks › Add your client IP address",
-		Az:     []string{fmt.Sprintf("az keyvault network-rule add --name %s --ip-address %s", vault, orPlaceholder(ip, "<ip-address>"))}}
+	summary := "Allow the public address Secret Server calls Key Vault from in the vault's firewall (with a distributed engine, the engine's address). " +
+		"Replace " + secretServerIP + " with it: Key Vault names it as \"Client address\" in the ForbiddenByFirewall error of a failed sync (Secret Server's system log), or ask your network team for that host's outbound (NAT) address."
+	cmds := []Command{Cmd("az", "keyvault", "network-rule", "add", "--name", vault, "--ip-address", secretServerIP)}
+	if ip != "" && ip != secretServerIP {
+		summary += " The second command allows this machine (" + ip + ", as Key Vault saw it), so the checks pass from here too."
+		cmds = append(cmds, Cmd("az", "keyvault", "network-rule", "add", "--name", vault, "--ip-address", ip))
+	}
+	return fixWith(summary, "Key vaults › "+vault+" › Networking › Firewalls and virtual networks › Firewall › Add IPv4 address or CIDR: Secret Server's outbound address", cmds...)
 }
 
 func (rs *runState) privateFix() *Fix {
 	vault := orPlaceholder(rs.vaultName(), "<vault-name>")
-	return &Fix{Summary: "Reach the vault through a private endpoint from Secret Server's network, or enable public access for selected networks.",
-		Portal: "Key vaults › " + vault + " › Networking › Firewalls and virtual networks › Allow public access from specific virtual networks and IP addresses",
-		Az:     []string{fmt.Sprintf("az keyvault update --name %s --public-network-access Enabled --default-action Deny", vault)}}
+	return fixWith("Reach the vault through a private endpoint from Secret Server's network, or enable public access for selected networks.",
+		"Key vaults › "+vault+" › Networking › Firewalls and virtual networks › Allow public access from specific virtual networks and IP addresses",
+		Cmd("az", "keyvault", "update", "--name", vault, "--public-network-access", "Enabled", "--default-action", "Deny"))
 }
 
 // ---- vault.network ----
@@ -545,7 +557,7 @@ func checkNetwork(ctx context.Context, rs *runState) Result {
 		if strings.EqualFold(t.NetworkDefaultAction, "Deny") {
 			r := Result{Status: StatusWarn, Cause: "firewall", Title: "The vault's firewall allows only listed networks", Evidence: ev,
 				Detail: "This machine is allowed; make sure Secret Server's outbound addresses are allowed as well."}
-			r.Fix = rs.firewallFix("<secret-server-ip>")
+			r.Fix = rs.firewallFix("")
 			return r
 		}
 	}
@@ -603,10 +615,8 @@ func checkMappingSecret(ctx context.Context, rs *runState) Result {
 		}
 		r := Result{Status: StatusFail, Cause: "deleted-but-recoverable", Title: "The name belongs to a deleted secret", Evidence: ev,
 			Detail: "A secret named " + name + " was deleted and is kept (soft delete) until it is purged; while it is, the name cannot be used again, so Delinea's sync fails with ObjectIsDeletedButRecoverable. Recover it (then sync over it) or purge it."}
-		r.Fix = &Fix{Summary: "Recover the deleted secret, or purge it, then sync again from Delinea.",
-			Portal: "Key vaults › " + vault + " › Secrets › Manage deleted secrets › " + name + " › Recover (or Purge)",
-			Az: []string{fmt.Sprintf("az keyvault secret recover --vault-name %s --name %s", vault, name),
-				fmt.Sprintf("az keyvault secret purge --vault-name %s --name %s", vault, name)}}
+		r.Fix = recoverOrPurge("Recover the deleted secret, or purge it, then sync again from Delinea.",
+			"Key vaults › "+vault+" › Secrets › Manage deleted secrets › "+name+" › Recover (or Purge)", vault, name)
 		return r
 	case d.HTTPStatus == 404:
 		r := Result{Status: StatusFail, Cause: "not-found", Title: "No secret named " + name + " in the vault", Evidence: ev,
@@ -615,8 +625,8 @@ func checkMappingSecret(ctx context.Context, rs *runState) Result {
 			r.Detail += " (The deleted secrets could not be read: " + sr.delD.Message + ".)"
 		}
 		r.Evidence.HTTPStatus, r.Evidence.ErrorCode, r.Evidence.RequestID = d.HTTPStatus, d.Code, d.RequestID
-		r.Fix = &Fix{Summary: "Check the Secret Name in Azure in Delinea's external secret, then " + syncAgain + ".",
-			Az: []string{fmt.Sprintf(`az keyvault secret list --vault-name %s --query "[].name" -o tsv`, vault)}}
+		r.Fix = fixWith("Check the Secret Name in Azure in Delinea's external secret, then "+syncAgain+".", "",
+			Cmd("az", "keyvault", "secret", "list", "--vault-name", vault, "--query", "[].name", "-o", "tsv"))
 		return r
 	}
 	r := genericFailure(d, rs)
@@ -635,7 +645,23 @@ func checkMappingSecret(ctx context.Context, rs *runState) Result {
 func (rs *runState) disabled(ev Evidence, vault, name string) Result {
 	r := Result{Status: StatusFail, Cause: "disabled", Title: "The secret is disabled", Evidence: ev,
 		Detail: "The secret exists but is disabled, so Key Vault refuses to return its value."}
-	r.Fix = &Fix{Summary: "Enable the secret.", Portal: "Key vaults › " + vault + " › Secrets › " + name + " › (current version) › Enabled: Yes",
-		Az: []string{fmt.Sprintf("az keyvault secret set-attributes --vault-name %s --name %s --enabled true", vault, name)}}
+	r.Fix = fixWith("Enable the secret.", "Key vaults › "+vault+" › Secrets › "+name+" › (current version) › Enabled: Yes",
+		Cmd("az", "keyvault", "secret", "set-attributes", "--vault-name", vault, "--name", name, "--enabled", "true"))
 	return r
+}
+
+// vaultTenantCmd prints the tenant a vault belongs to.
+func vaultTenantCmd(vault string) Command {
+	return Cmd("az", "keyvault", "show", "--name", vault, "--query", "properties.tenantId", "-o", "tsv")
+}
+
+// recoverOrPurge frees a soft-deleted secret's name: two alternatives.
+func recoverOrPurge(summary, portal, vault, name string) *Fix {
+	return fixOf(summary, portal,
+		way("Recover it; the next sync from Delinea writes over it",
+			"nothing: the secret comes back with its versions and tags, and Delinea's sync replaces the value",
+			Cmd("az", "keyvault", "secret", "recover", "--vault-name", vault, "--name", name)),
+		way("Purge it, then sync from Delinea",
+			"the deleted secret and all its versions are gone for good; with purge protection on, it is refused until the retention period ends, and on an access-policy vault it needs the purge permission, which no one has by default",
+			Cmd("az", "keyvault", "secret", "purge", "--vault-name", vault, "--name", name)))
 }

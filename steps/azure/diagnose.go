@@ -98,8 +98,7 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 	// 2. Another tenant.
 	case probe.d.Kind == KindWrongTenant || (probe.d.HTTPStatus == 401 && strings.Contains(probe.d.Message, "AKV10032")):
 		r.Detail = lead + "The vault belongs to another tenant: Key Vault asked for a token from " + orPlaceholder(probe.d.RequestedTenant, "another directory") + ". An app sees the subscriptions of the tenant it is registered in, so ARM most likely shows it none of the vault's."
-		r.Fix = &Fix{Summary: "Use the tenant the vault belongs to, with an app registered there.",
-			Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", vault)}}
+		r.Fix = fixWith("Use the tenant the vault belongs to, with an app registered there.", "", vaultTenantCmd(vault))
 	// 3. Data role without read on the vault resource.
 	case permsOK && hasSecretData(perms.entries) && !allows(perms.entries, actVaultRead, false):
 		r.Evidence.Action = actVaultRead
@@ -125,13 +124,12 @@ func (rs *runState) diagnoseDropdown(ctx context.Context, l *vaultListing, hasTa
 		} else {
 			r.Detail = lead + "The app holds no role on the vault: Key Vault answers ForbiddenByRbac and ARM does not list it. Assign Key Vault Secrets Officer (for the sync) and Reader (for the dropdown) on the vault."
 			of := rs.roleFix(roleOfficer, "Assign Key Vault Secrets Officer and Reader to the app on the vault.")
-			of.Az = append(of.Az, readerFix.Az...)
-			r.Fix = of
+			r.Fix = fixWith(of.Summary, of.Portal, rs.assignRole(roleOfficer), rs.assignRole(roleReader))
 		}
 	// 7. Nothing answers at that name.
 	case probe.ran && probe.d.Kind == KindNetwork:
 		r.Detail = lead + "No vault answers at " + probe.url + " (" + probe.d.Message + "): check the vault's name and the cloud (--cloud)."
-		r.Fix = &Fix{Summary: "Check the vault name.", Az: []string{`az keyvault list --query "[].name" -o tsv`}}
+		r.Fix = fixWith("Check the vault name.", "", Cmd("az", "keyvault", "list", "--query", "[].name", "-o", "tsv"))
 	case pc == "forbidden-by-firewall" || pc == "forbidden-by-connection":
 		r.Detail = lead + "Key Vault's network rules refused this machine (" + probe.d.InnerCode + "), which says nothing about the role; ARM still does not list the vault, so the app lacks read on it (" + actVaultRead + ")."
 		r.Fix = readerFix

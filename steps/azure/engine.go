@@ -77,14 +77,6 @@ type Evidence struct {
 	Note          string     `json:"note,omitempty"`           // anything else worth keeping
 }
 
-// Fix is what to do: a sentence, the portal path, and the az commands with the real IDs
-// filled in. JSON: {"summary","portal","az":[…]}.
-type Fix struct {
-	Summary string   `json:"summary"`
-	Portal  string   `json:"portal,omitempty"`
-	Az      []string `json:"az,omitempty"`
-}
-
 // checkDef is one check of the DAG.
 type checkDef struct {
 	id    string

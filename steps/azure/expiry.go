@@ -23,9 +23,9 @@ type passwordCredential struct {
 
 func checkExpiry(ctx context.Context, rs *runState) Result {
 	c := rs.s.cfg
-	manual := &Fix{Summary: "Read the secret's expiry in the portal, and put a reminder in the calendar 30 days before it.",
-		Portal: "Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › Expires",
-		Az:     []string{fmt.Sprintf(`az ad app credential list --id %s --query "[].{name:displayName,hint:hint,expires:endDateTime}" -o table`, c.ClientID)}}
+	manual := fixWith("Read the secret's expiry in the portal, and put a reminder in the calendar 30 days before it.",
+		"Microsoft Entra ID › App registrations › (your app) › Certificates & secrets › Client secrets › Expires",
+		Cmd("az", "ad", "app", "credential", "list", "--id", c.ClientID, "--query", "[].{name:displayName,hint:hint,expires:endDateTime}", "-o", "table"))
 	if !c.SecretExpires.IsZero() {
 		return expiryResult(rs, c.SecretExpires, "as given")
 	}

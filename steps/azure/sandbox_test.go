@@ -118,7 +118,7 @@ func TestNoVaultReadDiagnosis(t *testing.T) {
 		if r.Cause != "target-not-listed" && r.Cause != "none-listed" {
 			t.Fatalf("arm.vaults = %s/%s\n%s", r.Status, r.Cause, dump(rep))
 		}
-		if !strings.Contains(r.Detail, "Reader") || r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role "Reader" --assignee `+ten.Info().ClientID) {
+		if !strings.Contains(r.Detail, "Reader") || r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role Reader --assignee `+ten.Info().ClientID) {
 			t.Errorf("diagnosis does not lead to Reader: %s %+v", r.Detail, r.Fix)
 		}
 		if r.Evidence.Action != "Microsoft.KeyVault/vaults/read" {

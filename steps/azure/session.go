@@ -285,6 +285,12 @@ func (rs *runState) vaultList() []VaultInfo {
 		v.Name, v.ID, v.URL = termsafe.Clean(v.Name), termsafe.Clean(v.ID), termsafe.Clean(v.URL)
 		v.SubscriptionID, v.ResourceGroup, v.Location = termsafe.Clean(v.SubscriptionID), termsafe.Clean(v.ResourceGroup), termsafe.Clean(v.Location)
 		v.TenantID, v.PublicNetworkAccess, v.NetworkDefaultAction = termsafe.Clean(v.TenantID), termsafe.Clean(v.PublicNetworkAccess), termsafe.Clean(v.NetworkDefaultAction)
+		for _, s := range rs.subs {
+			if strings.EqualFold(s.ID, v.SubscriptionID) {
+				v.SubscriptionName = termsafe.Clean(s.Name)
+			}
+		}
+		v.Target = rs.target != nil && rs.target.ID != "" && strings.EqualFold(rs.target.ID, v.ID)
 		out[i] = v
 	}
 	return out

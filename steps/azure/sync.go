@@ -219,8 +219,7 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 	case d.Kind == KindWrongTenant || (d.HTTPStatus == 401 && strings.Contains(d.Message, "AKV10032")):
 		r.Cause, r.Title = "wrong-tenant", "The vault belongs to another tenant"
 		r.Detail = "Key Vault wants a token from a different directory than the app's (" + d.Message + ")." + delinea
-		r.Fix = &Fix{Summary: "Use the vault's tenant ID and an app registered there.",
-			Az: []string{fmt.Sprintf("az keyvault show --name %s --query properties.tenantId -o tsv", vault)}}
+		r.Fix = fixWith("Use the vault's tenant ID and an app registered there.", "", vaultTenantCmd(vault))
 	case d.Kind == KindService && d.HTTPStatus == 403:
 		switch cause := kvForbiddenCause(d.InnerCode); cause {
 		case "forbidden-by-rbac":
@@ -248,10 +247,8 @@ func (rs *runState) syncFailure(ctx context.Context, err error, ev Evidence, nam
 	case d.Kind == KindService && d.HTTPStatus == 409 && strings.EqualFold(d.InnerCode, "ObjectIsDeletedButRecoverable"):
 		r.Cause, r.Title = "deleted-but-recoverable", "The name belongs to a deleted secret"
 		r.Detail = "A secret named " + name + " was deleted and is kept (soft delete) until it is purged; while it is, Key Vault refuses to reuse the name (409 ObjectIsDeletedButRecoverable), which is what Delinea's sync meets. Recover it (the sync then writes a new version over it) or purge it."
-		r.Fix = &Fix{Summary: "Recover the deleted secret, or purge it, then save the external secret in Delinea again.",
-			Portal: "Key vaults › " + vault + " › Secrets › Manage deleted secrets › " + name + " › Recover (or Purge)",
-			Az: []string{fmt.Sprintf("az keyvault secret recover --vault-name %s --name %s", vault, name),
-				fmt.Sprintf("az keyvault secret purge --vault-name %s --name %s", vault, name)}}
+		r.Fix = recoverOrPurge("Recover the deleted secret, or purge it, then save the external secret in Delinea again.",
+			"Key vaults › "+vault+" › Secrets › Manage deleted secrets › "+name+" › Recover (or Purge)", vault, name)
 	case d.Kind == KindService && d.HTTPStatus == 400 && strings.EqualFold(d.Code, "BadParameter"):
 		r.Cause, r.Title = "invalid-name", "Key Vault refused the secret name"
 		r.Detail = "Key Vault answered BadParameter (" + d.Message + "). Secret names hold 1-127 letters, digits and '-'."

@@ -83,7 +83,7 @@ func TestSyncRefusals(t *testing.T) {
 			if !strings.Contains(r.Evidence.Action, "setSecret") || !strings.Contains(r.Detail, "setSecret") {
 				t.Errorf("setSecret not named: action %q detail %q", r.Evidence.Action, r.Detail)
 			}
-			if r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role "Key Vault Secrets Officer" --assignee `+in.ClientID) {
+			if r.Fix == nil || !strings.Contains(strings.Join(r.Fix.Az, "\n"), `--role 'Key Vault Secrets Officer' --assignee `+in.ClientID) {
 				t.Errorf("fix: %+v", r.Fix)
 			}
 		}},

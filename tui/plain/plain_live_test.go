@@ -231,7 +231,7 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 	if strings.Contains(res.out, "Where should kvbridge check") {
 		t.Error("asked where to check although Initial.Kind was set")
 	}
-	for _, want := range []string{"fail  arm.vaults", "What Delinea's vault dropdown shows: nothing", "Diagnosis: ", `--role "Reader"`} {
+	for _, want := range []string{"fail  arm.vaults", "What Delinea's vault dropdown shows: nothing", "Diagnosis: ", `--role Reader`} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
 		}
@@ -255,7 +255,7 @@ func TestPlainLiveSyncRefused(t *testing.T) {
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
-	for _, want := range []string{"fail  sync  Key Vault refused the write", "forbidden-by-rbac: ", "setSecret", `az role assignment create --role "Key Vault Secrets Officer"`} {
+	for _, want := range []string{"fail  sync  Key Vault refused the write", "forbidden-by-rbac: ", "setSecret", `az role assignment create --role 'Key Vault Secrets Officer'`} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
 		}

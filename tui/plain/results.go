@@ -78,8 +78,13 @@ func (p *ResultWriter) symbol(s azure.Status) string {
 func (p *ResultWriter) Line(s string) { fmt.Fprintln(p.w, s) }
 
 // Result writes one check as it completes; anything but a pass gets its
-// cause and detail underneath.
+// cause and detail underneath. A check that did not run because another
+// did not pass is not written here: NotRun folds them into one line per
+// blocker, so they do not bury the finding.
 func (p *ResultWriter) Result(r azure.Result) {
+	if r.Status == azure.StatusSkip && r.BlockedBy != "" {
+		return
+	}
 	c := termsafe.Clean // results carry server text; the colour writer passes escapes through
 	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), c(string(r.Status)), c(r.ID), c(r.Title))
 	if r.Status == azure.StatusPass || r.Detail == "" {
@@ -94,27 +99,156 @@ func (p *ResultWriter) Result(r azure.Result) {
 	}
 }
 
-// Fixes writes the fix of every failed or warned check: what to do, the
-// portal path and the az commands, unwrapped so they can be copied.
-func (p *ResultWriter) Fixes(rep *azure.Report) {
-	first := true
+// NotRun writes, for each check whose failure kept others from running,
+// one line naming it and the checks it blocked.
+func (p *ResultWriter) NotRun(rep *azure.Report) {
+	byID := map[string]azure.Result{}
 	for _, r := range rep.Results {
-		if r.Fix == nil || (r.Status != azure.StatusFail && r.Status != azure.StatusWarn) {
+		byID[r.ID] = r
+	}
+	// root follows the chain (mapping.tag ← mapping.secret ← data.secrets ←
+	// auth.token) to the check that did not pass on its own.
+	root := func(r azure.Result) azure.Result {
+		for i := 0; i < len(rep.Results) && r.Status == azure.StatusSkip && r.BlockedBy != ""; i++ {
+			b, ok := byID[r.BlockedBy]
+			if !ok {
+				break
+			}
+			r = b
+		}
+		return r
+	}
+	var order []string
+	blocked := map[string][]string{}
+	for _, r := range rep.Results {
+		if r.Status != azure.StatusSkip || r.BlockedBy == "" {
 			continue
 		}
-		if first {
-			fmt.Fprintln(p.w, "\n"+p.sty.render(p.sty.heading, "How to fix:"))
-			first = false
+		b := root(r)
+		if _, ok := blocked[b.ID]; !ok {
+			order = append(order, b.ID)
 		}
-		c := termsafe.Clean
-		fmt.Fprintf(p.w, "\n  %s (%s): %s\n", c(r.ID), c(r.Cause), c(r.Fix.Summary))
-		if r.Fix.Portal != "" {
-			fmt.Fprintf(p.w, "    Portal: %s\n", c(r.Fix.Portal))
+		blocked[b.ID] = append(blocked[b.ID], r.ID)
+	}
+	for _, id := range order {
+		b, ids := byID[id], blocked[id]
+		how := "did not pass"
+		switch b.Status {
+		case azure.StatusFail:
+			how = "failed"
+		case azure.StatusSkip:
+			how = "was not run"
 		}
-		for _, cmd := range r.Fix.Az {
-			fmt.Fprintf(p.w, "    $ %s\n", c(cmd))
+		if b.Cause != "" {
+			how += " (" + b.Cause + ")"
+		}
+		head := fmt.Sprintf("%s %-4s  ", p.symbol(azure.StatusSkip), azure.StatusSkip)
+		text := fmt.Sprintf("%s not run because %s %s: %s.", counted(len(ids), "check"), id, how, strings.Join(ids, ", "))
+		for i, line := range wrap.Text(termsafe.Clean(text), p.width-8) {
+			if i > 0 {
+				head = "        "
+			}
+			fmt.Fprintf(p.w, "%s%s\n", head, line)
 		}
 	}
+}
+
+// Vaults writes what ARM lists for the app, as Delinea's dropdown would show
+// it: each vault with its subscription and resource group, the target marked.
+func (p *ResultWriter) Vaults(rep *azure.Report) {
+	if _, ok := rep.Result("arm.vaults"); !ok {
+		return
+	}
+	if r, _ := rep.Result("arm.vaults"); r.Status == azure.StatusSkip && len(rep.Vaults) == 0 {
+		return // never listed: NotRun says why
+	}
+	if len(rep.Vaults) == 0 {
+		fmt.Fprintln(p.w, "\nVaults ARM lists for this app (Delinea's dropdown): none.")
+		return
+	}
+	fmt.Fprintf(p.w, "\nVaults ARM lists for this app (Delinea's dropdown), %d:\n", len(rep.Vaults))
+	for _, v := range rep.Vaults {
+		sub := v.SubscriptionID
+		if v.SubscriptionName != "" {
+			sub = v.SubscriptionName + " (" + v.SubscriptionID + ")"
+		}
+		mark := ""
+		if v.Target {
+			mark = "  " + p.sty.render(p.sty.good, "← the vault checked")
+		}
+		fmt.Fprintf(p.w, "  %s%s\n", termsafe.Clean(v.Name), mark)
+		fmt.Fprintf(p.w, "      subscription %s, resource group %s\n", termsafe.Clean(sub), termsafe.Clean(v.ResourceGroup))
+	}
+}
+
+// Fixes writes each fix once, naming the checks it answers: what to do, the
+// portal path and the az commands (unwrapped, so they can be copied). A fix
+// with alternatives shows each after "Either"/"or", with what it costs.
+func (p *ResultWriter) Fixes(rep *azure.Report) {
+	groups := azure.GroupFixes(rep.Results)
+	if len(groups) == 0 {
+		return
+	}
+	fmt.Fprintln(p.w, "\n"+p.sty.render(p.sty.heading, "How to fix:"))
+	causes := map[string]string{}
+	for _, r := range rep.Results {
+		causes[r.ID] = r.Cause
+	}
+	for n, g := range groups {
+		names := make([]string, len(g.Checks))
+		for i, id := range g.Checks {
+			names[i] = id
+			if c := causes[id]; c != "" {
+				names[i] += " (" + c + ")"
+			}
+		}
+		fmt.Fprintln(p.w)
+		for i, line := range wrap.Text(termsafe.Clean(g.Fix.Summary), p.width-5) {
+			lead := "     "
+			if i == 0 {
+				lead = fmt.Sprintf("  %d. ", n+1)
+			}
+			fmt.Fprintf(p.w, "%s%s\n", lead, line)
+		}
+		for _, line := range wrap.Text(termsafe.Clean("Fixes "+strings.Join(names, ", ")+"."), p.width-5) {
+			fmt.Fprintf(p.w, "     %s\n", line)
+		}
+		if g.Fix.Portal != "" {
+			fmt.Fprintf(p.w, "     Portal: %s\n", termsafe.Clean(g.Fix.Portal))
+		}
+		if !g.Fix.Alternatives() {
+			for _, c := range g.Fix.Az {
+				fmt.Fprintf(p.w, "     $ %s\n", termsafe.Clean(c))
+			}
+			continue
+		}
+		for i, w := range g.Fix.Ways {
+			lead := "or"
+			if i == 0 {
+				lead = "Either"
+			}
+			fmt.Fprintf(p.w, "     %s: %s\n", p.sty.render(p.sty.heading, lead), termsafe.Clean(w.Text))
+			if w.Cost != "" {
+				for j, line := range wrap.Text("Cost: "+termsafe.Clean(w.Cost), p.width-9) {
+					if j > 0 {
+						line = "  " + line
+					}
+					fmt.Fprintf(p.w, "       %s\n", line)
+				}
+			}
+			for _, c := range w.Az {
+				fmt.Fprintf(p.w, "       $ %s\n", termsafe.Clean(c))
+			}
+		}
+	}
+}
+
+// counted is "1 check", "3 checks".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Summary counts the results.

@@ -54,7 +54,7 @@ func TestResultWriter(t *testing.T) {
 			p.Summary(rep, 1500*time.Millisecond, false)
 			out := b.String()
 			for _, w := range append(tc.want, "        none-listed: The permissions API", "How to fix:",
-				"  arm.vaults (none-listed): Assign Reader.", "    $ az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+				"  1. Assign Reader.\n     Fixes arm.vaults (none-listed).\n", "     $ az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
 				"1 passed, 0 with warnings, 1 failed, 1 skipped in 1.5s") {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
@@ -72,5 +72,46 @@ func TestResultWriter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The same fix found by several checks is written once, naming them; a fix
+// with alternatives marks them "Either"/"or", each with its cost; checks that
+// did not run because one failed are one line naming it.
+func TestResultWriterGroupsAndFolds(t *testing.T) {
+	reader := &azure.Fix{Summary: "Assign Reader.", Az: []string{"az role assignment create --role Reader"}}
+	choice := &azure.Fix{Summary: "Switch or add a policy.", Az: []string{"az keyvault update", "az keyvault set-policy"},
+		Ways: []azure.Way{{Text: "Switch to RBAC", Cost: "other apps' access policies stop applying", Az: []string{"az keyvault update"}},
+			{Text: "Add a policy", Cost: "nothing", Az: []string{"az keyvault set-policy"}}}}
+	rep := &azure.Report{Results: []azure.Result{
+		{ID: "auth.token", Status: azure.StatusPass},
+		{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Fix: reader},
+		{ID: "vault.permission-model", Status: azure.StatusFail, Cause: "access-policies", Fix: choice},
+		{ID: "data.secrets", Status: azure.StatusFail, Cause: "forbidden-by-access-policy", Fix: choice},
+		{ID: "rbac.secrets-write", Status: azure.StatusWarn, Cause: "no-read", Fix: reader},
+		{ID: "mapping.secret", Status: azure.StatusSkip, BlockedBy: "data.secrets", Title: "Not run: data.secrets did not pass"},
+		{ID: "mapping.tag", Status: azure.StatusSkip, BlockedBy: "mapping.secret", Title: "Not run: mapping.secret did not pass"},
+	}}
+	var b bytes.Buffer
+	p := NewResultWriter(&b, func(string) string { return "" })
+	for _, r := range rep.Results {
+		p.Result(r)
+	}
+	p.NotRun(rep)
+	p.Fixes(rep)
+	out := b.String()
+	for _, w := range []string{
+		"[--] skip  2 checks not run because data.secrets failed (forbidden-by-access-policy): mapping.secret,\n        mapping.tag.\n",
+		"  1. Assign Reader.\n     Fixes arm.vaults (none-listed), rbac.secrets-write (no-read).\n     $ az role assignment create --role Reader\n",
+		"  2. Switch or add a policy.\n     Fixes vault.permission-model (access-policies), data.secrets (forbidden-by-access-policy).\n" +
+			"     Either: Switch to RBAC\n       Cost: other apps' access policies stop applying\n       $ az keyvault update\n" +
+			"     or: Add a policy\n       Cost: nothing\n       $ az keyvault set-policy\n",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Count(out, "Assign Reader.") != 1 || strings.Count(out, "$ az keyvault update") != 1 || strings.Contains(out, "Not run:") {
+		t.Errorf("a fix or a skipped check written twice:\n%s", out)
 	}
 }

@@ -33,3 +33,7 @@ type Options struct {
 // either runner, before the course did. Progress is saved; cmd maps it to
 // exit code 2.
 var ErrAborted = errors.New("input ended before the course was finished")
+
+// ErrInterrupted comes with ErrAborted when ctrl+c or a signal ended the run
+// rather than the input; cmd exits 130, as shells expect.
+var ErrInterrupted = errors.New("interrupted")

@@ -24,7 +24,7 @@ func showID(s string) string {
 func (t *Tenant) appLocked(clientID string) (*directory, *app, error) {
 	d, a := t.m.appAnywhere(clientID)
 	if a == nil {
-		return nil, nil, fmt.Errorf("sandbox: no app registration with client ID %s", showID(clientID))
+		return nil, nil, refuse("no app registration with client ID %s", showID(clientID))
 	}
 	return d, a, nil
 }
@@ -32,7 +32,7 @@ func (t *Tenant) appLocked(clientID string) (*directory, *app, error) {
 func (t *Tenant) vaultLocked(name string) (*vault, error) {
 	v := t.m.vault(name)
 	if v == nil {
-		return nil, fmt.Errorf("sandbox: no vault named %q", name)
+		return nil, refuse("no vault named %q", name)
 	}
 	return v, nil
 }
@@ -53,7 +53,7 @@ func (t *Tenant) resolveScopeLocked(scope string) (string, *subscription, error)
 	}
 	segs := strings.Split(strings.Trim(normScope(scope), "/"), "/")
 	orig := strings.Split(strings.Trim(scope, "/"), "/")
-	bad := fmt.Errorf("sandbox: scope %q is not a subscription, resource group or vault of this tenant", scope)
+	bad := refuse("scope %q is not a subscription, resource group or vault of this tenant", scope)
 	if len(segs) < 2 || len(orig) != len(segs) || segs[0] != "subscriptions" {
 		return "", nil, bad
 	}
@@ -87,17 +87,17 @@ func (t *Tenant) AssignRole(principalClientID, roleName, scope string) error {
 	}
 	r := roleByName(roleName)
 	if r == nil {
-		return fmt.Errorf("sandbox: no built-in role %q", roleName)
+		return refuse("no built-in role %q", roleName)
 	}
 	canon, s, err := t.resolveScopeLocked(scope)
 	if err != nil {
 		return err
 	}
 	if !strings.EqualFold(s.TenantID, d.ID) {
-		return fmt.Errorf("sandbox: app %s belongs to another directory than subscription %s", a.ClientID, s.ID)
+		return refuse("app %s belongs to another directory than subscription %s", a.ClientID, s.ID)
 	}
 	if t.activeAssignmentLocked(a.SPObjectID, r.ID, canon) != nil {
-		return fmt.Errorf("sandbox: the role assignment already exists (%s at %s)", r.Name, canon)
+		return refuse("the role assignment already exists (%s at %s)", r.Name, canon)
 	}
 	t.m.pruneAssignments(t.now())
 	na := &assignment{
@@ -131,7 +131,7 @@ func (t *Tenant) RemoveRole(principalClientID, roleName, scope string) error {
 	}
 	r := roleByName(roleName)
 	if r == nil {
-		return fmt.Errorf("sandbox: no built-in role %q", roleName)
+		return refuse("no built-in role %q", roleName)
 	}
 	canon, _, err := t.resolveScopeLocked(scope)
 	if err != nil {
@@ -142,13 +142,13 @@ func (t *Tenant) RemoveRole(principalClientID, roleName, scope string) error {
 		t.m.pruneAssignments(t.now())
 		return nil
 	}
-	return fmt.Errorf("sandbox: no assignment of %s at %s for app %s", r.Name, canon, a.ClientID)
+	return refuse("no assignment of %s at %s for app %s", r.Name, canon, a.ClientID)
 }
 
 // SetPropagationDelay sets how long role changes take to reach the data plane.
 func (t *Tenant) SetPropagationDelay(d time.Duration) error {
 	if d < 0 || d > 24*time.Hour {
-		return fmt.Errorf("sandbox: propagation delay %s out of range", d)
+		return refuse("propagation delay %s out of range", d)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -173,7 +173,7 @@ func (t *Tenant) AddClientSecret(clientID string, lifetime time.Duration) (NewSe
 		lifetime = 180 * 24 * time.Hour
 	}
 	if lifetime < 0 || lifetime > maxSecretLifetime {
-		return NewSecret{}, fmt.Errorf("sandbox: client secret lifetime %s out of range (the portal allows up to 24 months)", lifetime)
+		return NewSecret{}, refuse("client secret lifetime %s out of range (the portal allows up to 24 months)", lifetime)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -195,7 +195,7 @@ func (t *Tenant) clientSecretLocked(clientID, secretID string) (*app, int, error
 	}
 	i := slices.IndexFunc(a.Secrets, func(s *clientSecret) bool { return strings.EqualFold(s.KeyID, secretID) })
 	if i < 0 {
-		return nil, -1, fmt.Errorf("sandbox: app %s has no client secret with ID %s", a.ClientID, showID(secretID))
+		return nil, -1, refuse("app %s has no client secret with ID %s", a.ClientID, showID(secretID))
 	}
 	return a, i, nil
 }
@@ -269,7 +269,7 @@ func (t *Tenant) MoveVaultToTenant(vaultName, tenant string) error {
 	defer t.mu.Unlock()
 	d := t.m.directory(tenant)
 	if d == nil {
-		return fmt.Errorf("sandbox: no directory %q (AddDirectory makes one)", tenant)
+		return refuse("no directory %q (AddDirectory makes one)", tenant)
 	}
 	v, err := t.vaultLocked(vaultName)
 	if err != nil {
@@ -294,7 +294,7 @@ func (t *Tenant) AddAccessPolicy(vaultName, clientID string, secretPerms []strin
 	for _, p := range secretPerms {
 		p = strings.ToLower(strings.TrimSpace(p))
 		if !slices.Contains(policySecretPerms, p) {
-			return fmt.Errorf("sandbox: %q is not a secret permission (want one of %s)", p, strings.Join(policySecretPerms, ", "))
+			return refuse("%q is not a secret permission (want one of %s)", p, strings.Join(policySecretPerms, ", "))
 		}
 		perms = append(perms, p)
 	}
@@ -331,15 +331,15 @@ func (t *Tenant) SetPublicAccess(vaultName string, enabled bool) error {
 // SetVaultSecret writes a new version of a vault secret, as a sync would.
 func (t *Tenant) SetVaultSecret(vaultName, name, value string, tags map[string]string) error {
 	if !secretNameRE.MatchString(name) {
-		return fmt.Errorf("sandbox: %q is not a valid Key Vault secret name (1-127 letters, digits and dashes)", name)
+		return refuse("%q is not a valid Key Vault secret name (1-127 letters, digits and dashes)", name)
 	}
 	if len(value) > maxValueBytes || len(tags) > maxTags {
-		return fmt.Errorf("sandbox: secret %q exceeds Key Vault's limits (25 KB value, 15 tags)", name)
+		return refuse("secret %q exceeds Key Vault's limits (25 KB value, 15 tags)", name)
 	}
 	return t.withVault(vaultName, func(v *vault) error {
 		now := t.now().Unix()
 		if _, err := v.set(name, &secretVersion{Value: value, Tags: tags, Enabled: true, Created: now, Updated: now}); err != nil {
-			return fmt.Errorf("sandbox: secret %q is deleted but recoverable; recover or purge it first", name)
+			return refuse("secret %q is deleted but recoverable; recover or purge it first", name)
 		}
 		return nil
 	})
@@ -349,7 +349,7 @@ func (t *Tenant) SetVaultSecret(vaultName, name, value string, tags map[string]s
 func (t *Tenant) DeleteVaultSecret(vaultName, name string) error {
 	return t.withVault(vaultName, func(v *vault) error {
 		if v.softDelete(name, t.now().Unix()) == nil {
-			return fmt.Errorf("sandbox: vault %s has no secret %q", v.Name, name)
+			return refuse("vault %s has no secret %q", v.Name, name)
 		}
 		return nil
 	})
@@ -360,7 +360,7 @@ func (t *Tenant) DeleteVaultSecret(vaultName, name string) error {
 func (t *Tenant) RecoverVaultSecret(vaultName, name string) error {
 	return t.withVault(vaultName, func(v *vault) error {
 		if v.recover(name) == nil {
-			return fmt.Errorf("sandbox: vault %s has no deleted secret %q", v.Name, name)
+			return refuse("vault %s has no deleted secret %q", v.Name, name)
 		}
 		return nil
 	})

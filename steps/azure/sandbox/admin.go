@@ -31,6 +31,12 @@ type adminRequest struct {
 	Secrets  []string          `json:"secrets"`
 	On       *bool             `json:"on"`
 
+	// The practice Secret Server's actions.
+	Field       string   `json:"field"`
+	DelineaID   int      `json:"delineaSecretId"`
+	Restriction string   `json:"restriction"`
+	Users       []string `json:"users"`
+
 	Permission     string `json:"permission"`
 	TenantID       string `json:"tenantId"`
 	SubscriptionID string `json:"subscriptionId"`
@@ -181,6 +187,29 @@ func (t *Tenant) adminAction(action string, q *adminRequest) (any, error) {
 		return map[string]any{"tenantId": id}, nil
 	case "move-vault-to-tenant":
 		return nil, t.MoveVaultToTenant(q.vault(), q.TenantID)
+	case "delinea-set-credential-field":
+		return nil, t.SetCredentialField(q.Field, q.Value)
+	case "delinea-set-example-password":
+		return nil, t.SetExamplePassword(q.Value)
+	case "delinea-save-example-secret":
+		return nil, t.SaveExampleSecret()
+	case "delinea-set-api-enabled":
+		on, err := q.flag()
+		if err != nil {
+			return nil, err
+		}
+		return nil, t.SetDelineaAPIEnabled(on)
+	case "delinea-set-throttling":
+		on, err := q.flag()
+		if err != nil {
+			return nil, err
+		}
+		t.SetDelineaThrottling(on)
+		return nil, nil
+	case "delinea-set-restriction":
+		return nil, t.SetSecretRestriction(q.DelineaID, q.Restriction)
+	case "delinea-set-viewers":
+		return nil, t.SetSecretViewers(q.DelineaID, q.Users)
 	case "set-throttling":
 		on, err := q.flag()
 		if err != nil {

@@ -162,7 +162,10 @@ func (t *Tenant) armRoleDefinitions(w http.ResponseWriter, r *http.Request, c *c
 	if !t.checkScope(w, c, scope) {
 		return
 	}
-	if !t.allowedARM(c, rdRead, scope) {
+	// Built-in role definitions are public knowledge (Microsoft publishes them); a
+	// caller with any role in the scope may list them, as az role assignment list
+	// needs to name the roles it shows.
+	if !t.holdsAnyWithin(c, scope) {
 		authorizationFailed(w, c, rdRead, scope)
 		return
 	}

@@ -300,7 +300,7 @@ func canonGraphPermission(p string) (string, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("sandbox: %q is not a Microsoft Graph application permission this tenant knows (want one of %s)", p, strings.Join(graphPermissions, ", "))
+	return "", refuse("%q is not a Microsoft Graph application permission this tenant knows (want one of %s)", p, strings.Join(graphPermissions, ", "))
 }
 
 // GrantGraphPermission grants a Microsoft Graph application permission to an app,
@@ -340,7 +340,7 @@ func (t *Tenant) RevokeGraphPermission(clientID, permission string) error {
 	}
 	i := slices.Index(a.GraphPermissions, p)
 	if i < 0 {
-		return fmt.Errorf("sandbox: app %s has no %s permission to revoke", a.ClientID, p)
+		return refuse("app %s has no %s permission to revoke", a.ClientID, p)
 	}
 	a.GraphPermissions = slices.Delete(a.GraphPermissions, i, i+1)
 	return nil

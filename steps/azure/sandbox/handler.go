@@ -14,10 +14,11 @@ const (
 	svcARM
 	svcVault
 	svcGraph
+	svcDelinea // the practice Secret Server
 )
 
 func (s service) String() string {
-	return [...]string{"entra", "arm", "vault", "graph"}[s]
+	return [...]string{"entra", "arm", "vault", "graph", "delinea"}[s]
 }
 
 // statusWriter remembers the status for the request log.
@@ -62,6 +63,8 @@ func (t *Tenant) byHost() http.Handler {
 			t.dispatch(w, r, svcARM, "")
 		case host == graphHost:
 			t.dispatch(w, r, svcGraph, "")
+		case host == dsHost:
+			t.dispatch(w, r, svcDelinea, "")
 		case strings.HasSuffix(host, "."+vaultZone) && !strings.Contains(strings.TrimSuffix(host, "."+vaultZone), "."):
 			t.dispatch(w, r, svcVault, strings.TrimSuffix(host, "."+vaultZone))
 		default:
@@ -108,6 +111,8 @@ func (t *Tenant) dispatch(w http.ResponseWriter, r *http.Request, svc service, v
 		t.serveARM(sw, r)
 	case svc == svcGraph:
 		t.serveGraph(sw, r)
+	case svc == svcDelinea:
+		t.serveDelinea(sw, r)
 	default:
 		t.serveVault(sw, r, vaultName)
 	}

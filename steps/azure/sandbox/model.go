@@ -21,6 +21,8 @@ type model struct {
 	Throttle         bool            `json:"throttle"`
 	Handout          handout         `json:"handout"`
 	Answer           *AnswerKey      `json:"answerKey,omitempty"`
+	// Delinea is the practice Secret Server; nil in states saved before it existed.
+	Delinea *delineaState `json:"delinea,omitempty"`
 
 	idx *modelIndex // derived lookups, see index.go
 }

@@ -30,8 +30,10 @@ type Options struct {
 	Wiring   Wiring
 	// Addr is the first loopback address to listen on; "" means 127.0.0.1:0. With a
 	// fixed port P in Loopback wiring, Entra gets P, ARM P+1 and the vaults P+2 onward;
-	// Microsoft Graph the port after the last vault, and vaults added while serving
-	// (AddVault) the ports after that. Anything but a loopback address is refused.
+	// Microsoft Graph the port after the last vault, the practice Secret Server the one
+	// after Graph, sandbox serve's HTTPS proxy the next (StartProxy), and vaults added
+	// while serving (AddVault) the ports after that. Anything but a loopback address is
+	// refused.
 	Addr     string
 	Latency  time.Duration    // added to every response
 	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation
@@ -59,7 +61,19 @@ type Info struct {
 	// The example secret of the guide, as Delinea would have synced it.
 	SecretName, SecretUsername, SecretValue string
 
-	CAPEM    []byte
+	CAPEM []byte
+	// The practice Secret Server: its base URL (Platform: DelineaURL + "/platform"),
+	// the handed-out user and password, a second user whose account needs the one-time
+	// code DelineaOTP, a Platform service user, and the IDs of the credential secret
+	// (Azure App Registration) and of the example secret synced to SecretName.
+	DelineaURL, DelineaPlatformURL                              string
+	DelineaUsername, DelineaPassword                            string
+	DelineaOTPUsername, DelineaOTPPassword, DelineaOTP          string
+	DelineaPlatformClientID, DelineaPlatformSecret              string
+	DelineaDomain, DelineaDomainUsername, DelineaDomainPassword string
+	CredentialSecretID, MappedSecretID                          int
+	CredentialSecretName, MappedSecretName                      string
+
 	AdminURL string // base URL of the admin API (practice actions over HTTP)
 	AdminKey string // header X-Sandbox-Admin-Key for the admin API
 }

@@ -67,6 +67,11 @@ func (m *model) validate() error {
 	if len(m.Directories) == 0 || len(m.Subscriptions) == 0 || len(m.Vaults) == 0 {
 		return errors.New("a tenant needs at least one directory, subscription and vault")
 	}
+	if m.Delinea != nil {
+		if err := m.Delinea.validate(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for _, d := range m.Directories {
 		if d == nil || !isGUID(d.ID) || !isDomainName(d.Domain) {

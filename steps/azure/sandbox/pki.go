@@ -59,7 +59,7 @@ func newPKI(now time.Time) (*pki, error) {
 	leafTmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: loginHost},
-		DNSNames:     []string{loginHost, armHost, "management.core.windows.net", graphHost, "*." + vaultZone, "localhost"},
+		DNSNames:     []string{loginHost, armHost, "management.core.windows.net", graphHost, "*." + vaultZone, dsHost, "localhost"},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(30 * 24 * time.Hour),

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	mrand "math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps/facts"
@@ -200,7 +201,8 @@ func findScenario(name string) *scenarioDef {
 func mysteryPick(seed int64) *scenarioDef {
 	var pool []*scenarioDef
 	for i := range scenarioDefs {
-		if d := &scenarioDefs[i]; d.ExpectCheck != "" && d.apply != nil {
+		// A finding only Delinea's side shows is no mystery to someone checking typed values.
+		if d := &scenarioDefs[i]; d.ExpectCheck != "" && d.apply != nil && !strings.HasPrefix(d.ExpectCheck, "delinea.") {
 			pool = append(pool, d)
 		}
 	}
@@ -230,6 +232,9 @@ func (t *Tenant) build(name string, seed int64) error {
 		return err
 	}
 	if err := def.apply(t, b); err != nil {
+		return fmt.Errorf("sandbox: building scenario %s: %w", def.Name, err)
+	}
+	if err := t.finishDelinea(def.Name); err != nil {
 		return fmt.Errorf("sandbox: building scenario %s: %w", def.Name, err)
 	}
 	t.mu.Lock()
@@ -283,6 +288,7 @@ func (t *Tenant) buildBase() (*base, error) {
 		*h = handout{TenantID: tid, TenantDomain: practiceDomain, ClientID: clientID, ClientSecret: sec.Value, ClientSecretID: sec.ID,
 			SecretName: exampleSecret, SecretUsername: exampleUsername, SecretValue: password}
 	})
+	t.buildDelinea()
 	return &base{tenantID: tid, clientID: clientID, secret: sec, vault: practiceVault}, nil
 }
 

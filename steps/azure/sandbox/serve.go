@@ -28,9 +28,20 @@ type ServeInfo struct {
 	VaultName      string   `json:"vault_name"`
 	VaultID        string   `json:"vault_id"`
 	CAFile         string   `json:"ca_file"`
-	AdminURL       string   `json:"admin_url"`
-	AdminKey       string   `json:"admin_key"`
-	AnswerKeyFile  string   `json:"answer_key_file,omitempty"`
+	// The practice Secret Server: URL, the handed-out user and password, and the IDs of
+	// the credential secret and of the secret synced to Prod-VM-Admin-Pass.
+	DelineaURL         string `json:"delinea_url"`
+	DelineaUsername    string `json:"delinea_username"`
+	DelineaPassword    string `json:"delinea_password"`
+	CredentialSecretID int    `json:"credential_secret_id"`
+	MappedSecretID     int    `json:"mapped_secret_id"`
+	AdminURL           string `json:"admin_url"`
+	AdminKey           string `json:"admin_key"`
+	AnswerKeyFile      string `json:"answer_key_file,omitempty"`
+	// HTTPSProxy tunnels Microsoft's host names to the tenant, for clients (the Azure
+	// CLI, MSAL for Python) that ask login.microsoftonline.com to validate any other
+	// authority: HTTPS_PROXY=this, NO_PROXY unset.
+	HTTPSProxy string `json:"https_proxy"`
 }
 
 // Serve runs `kvbridge sandbox serve`: a practice tenant in Loopback wiring until ctx is
@@ -59,13 +70,19 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 		return fmt.Errorf("sandbox: making a directory for the CA file: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	proxy, err := t.StartProxy()
+	if err != nil {
+		return err
+	}
 	info := t.Info()
-	si := ServeInfo{
+	si := ServeInfo{HTTPSProxy: proxy,
 		Scenario: info.Scenario, AuthorityHost: info.AuthorityHost, ARMEndpoint: info.ARMEndpoint, ARMAudience: info.ARMAudience,
 		VaultURLs: info.VaultURLs, GraphEndpoint: info.GraphEndpoint, TenantID: info.TenantID, TenantDomain: info.TenantDomain, ClientID: info.ClientID,
 		ClientSecret: info.ClientSecret, ClientSecretID: info.ClientSecretID, SubscriptionID: info.SubscriptionID,
 		ResourceGroup: info.ResourceGroup, VaultName: info.VaultName, VaultID: info.VaultID,
 		CAFile: filepath.Join(dir, "ca.pem"), AdminURL: info.AdminURL, AdminKey: info.AdminKey,
+		DelineaURL: info.DelineaURL, DelineaUsername: info.DelineaUsername, DelineaPassword: info.DelineaPassword,
+		CredentialSecretID: info.CredentialSecretID, MappedSecretID: info.MappedSecretID,
 	}
 	if err := os.WriteFile(si.CAFile, info.CAPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: writing the CA file: %w", err)
@@ -104,7 +121,15 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 		[2]string{"Client secret", si.ClientSecret}, [2]string{"Client secret ID", si.ClientSecretID},
 		[2]string{"Subscription", si.SubscriptionID}, [2]string{"Resource group", si.ResourceGroup},
 		[2]string{"Vault", si.VaultName}, [2]string{"Vault ID", si.VaultID}, [2]string{"CA file", si.CAFile},
+	)
+	if si.DelineaURL != "" {
+		rows = append(rows, [2]string{"Secret Server", si.DelineaURL},
+			[2]string{"Delinea user", si.DelineaUsername}, [2]string{"Delinea password", si.DelineaPassword},
+			[2]string{"Credential secret", fmt.Sprintf("%d", si.CredentialSecretID)}, [2]string{"Mapped secret", fmt.Sprintf("%d", si.MappedSecretID)})
+	}
+	rows = append(rows,
 		[2]string{"Admin API", si.AdminURL + "  (header X-Sandbox-Admin-Key: " + si.AdminKey + ")"},
+		[2]string{"HTTPS proxy", si.HTTPSProxy + "  (HTTPS_PROXY for the Azure CLI and Python SDK)"},
 	)
 	if si.AnswerKeyFile != "" {
 		rows = append(rows, [2]string{"Answer key", si.AnswerKeyFile + "  (for the trainer)"})

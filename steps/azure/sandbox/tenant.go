@@ -25,6 +25,7 @@ type Tenant struct {
 	mu       sync.Mutex // guards m and seen
 	m        *model
 	seen     map[string]bool // throttled scenario: calls already refused once
+	ds       *dsRuntime      // the practice Secret Server's tokens (never saved)
 	adminKey string
 
 	reqMu sync.Mutex
@@ -40,9 +41,11 @@ type Tenant struct {
 	base       netip.AddrPort // Options.Addr; a fixed port numbers the listeners from it
 	nextPort   int            // offset from base of the next listener
 	mainAddr   string         // Hostnames: the one listener
+	proxyURL   string         // StartProxy's address, guarded by netMu
 	authority  string
 	armURL     string
 	graphURL   string
+	delineaURL string            // the practice Secret Server's base URL
 	vaultURLs  map[string]string // lower-case vault name -> URL; written with mu held
 	client     *http.Client
 	closeOnce  sync.Once
@@ -136,12 +139,12 @@ func (t *Tenant) nextAddr() (string, error) {
 
 // listen opens the listeners of the chosen wiring and starts serving. Loopback with a
 // fixed port P: Entra P, ARM P+1, the vaults P+2 onward, Microsoft Graph after the last
-// vault, and vaults added later (AddVault) after that.
+// vault, the practice Secret Server after Graph, and vaults added later (AddVault) after that.
 func (t *Tenant) listen() error {
 	t.base, _ = loopbackAddr(t.opts.Addr)
 	t.vaultURLs = map[string]string{}
-	if t.base.Port() != 0 && int(t.base.Port())+3+len(t.m.Vaults) > 65535 {
-		return fmt.Errorf("sandbox: port %d leaves no room for the tenant's %d endpoints", t.base.Port(), 3+len(t.m.Vaults))
+	if t.base.Port() != 0 && int(t.base.Port())+4+len(t.m.Vaults) > 65535 {
+		return fmt.Errorf("sandbox: port %d leaves no room for the tenant's %d endpoints", t.base.Port(), 4+len(t.m.Vaults))
 	}
 	if t.opts.Wiring == Loopback && len(t.m.Vaults) > maxLoopbackVaults {
 		return fmt.Errorf("sandbox: %d vaults is more than the loopback wiring serves (%d, one port each); use the hostnames wiring", len(t.m.Vaults), maxLoopbackVaults)
@@ -155,6 +158,7 @@ func (t *Tenant) listen() error {
 		t.authority = "https://" + loginHost + "/"
 		t.armURL = "https://" + armHost
 		t.graphURL = "https://" + graphHost
+		t.delineaURL = "https://" + dsHost
 		for _, v := range t.m.Vaults {
 			t.vaultURLs[strings.ToLower(v.Name)] = hostnamesVaultURL(v.Name)
 		}
@@ -184,6 +188,12 @@ func (t *Tenant) listen() error {
 			return err
 		}
 		t.graphURL = "https://" + g
+		ds, err := t.serveNext(t.handler(svcDelinea, ""))
+		if err != nil {
+			t.Close()
+			return err
+		}
+		t.delineaURL = "https://" + ds
 	}
 	t.client = t.newClient()
 	// Serve only once every address and URL is known, so handlers read settled maps.
@@ -318,6 +328,7 @@ func (t *Tenant) Info() Info {
 		v := t.m.Vaults[0]
 		info.VaultName, info.VaultID = v.Name, v.id()
 	}
+	t.delineaInfoLocked(&info)
 	return info
 }
 
