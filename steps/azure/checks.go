@@ -425,6 +425,6 @@ var cliTenantCmd = Cmd("az", "account", "show", "--query", "tenantId", "-o", "ts
 // would make a 12-month secret, just outside Microsoft's advice of less than 12 months.
 func (rs *runState) newSecretCmd() Command {
 	end := rs.s.cfg.now().AddDate(0, 6, 0).Format("2006-01-02")
-	return Cmd("az", "ad", "app", "credential", "reset", "--id", orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), "--append", "--display-name", "delinea",
-		"--end-date", end, "--query", "password", "-o", "tsv")
+	return Cmd("az", "ad", "app", "credential", "reset", "--id", orPlaceholder(rs.s.cfg.ClientID, "<client-id>"), "--append",
+		"--display-name", "delinea", "--end-date", end, "--query", "password", "-o", "tsv")
 }
