@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -81,9 +82,13 @@ func (e *UnusableError) Error() string {
 // read-only commands such as kvbridge report. A missing file is a fresh start;
 // an unusable one is an *UnusableError.
 func (st Store) Peek(m *Machine, now time.Time) (State, error) {
-	data, err := os.ReadFile(st.Path)
+	data, err := readProgress(st.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return m.Start(now), nil
+	}
+	var bad *UnusableError
+	if errors.As(err, &bad) {
+		return m.Start(now), err
 	}
 	if err != nil {
 		return m.Start(now), fmt.Errorf("reading saved progress: %w", err)
@@ -104,6 +109,56 @@ func (st Store) Peek(m *Machine, now time.Time) (State, error) {
 		return m.Start(now), &UnusableError{Path: st.Path, Reason: reason}
 	}
 	return m.sanitize(s, now), nil
+}
+
+// MaxProgressSize bounds what is read of a progress file. A finished course
+// saves a few KiB; a file of megabytes was not written by kvbridge, and
+// reading it whole (the attack tried 1 GB) would only cost memory.
+const MaxProgressSize = 1 << 20
+
+// readProgress reads the progress file, refusing anything that is not a
+// regular file (a FIFO would block the read forever, a device never end) or
+// that is larger than MaxProgressSize, as an *UnusableError. It opens without
+// blocking and checks what it opened, so nothing swapped in between a check
+// and the open can block it either.
+func readProgress(path string) ([]byte, error) {
+	f, err := openNoBlock(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &UnusableError{Path: path, Reason: fmt.Sprintf("it is not a regular file (%s)", kindOf(info.Mode()))}
+	}
+	if info.Size() > MaxProgressSize {
+		return nil, &UnusableError{Path: path, Reason: fmt.Sprintf("it is %d bytes long, far more than progress takes (at most %d)", info.Size(), MaxProgressSize)}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxProgressSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxProgressSize { // it grew while being read
+		return nil, &UnusableError{Path: path, Reason: fmt.Sprintf("it is more than %d bytes long", MaxProgressSize)}
+	}
+	return data, nil
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // sanitize drops what the current course does not know (a task renamed in a

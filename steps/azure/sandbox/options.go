@@ -38,7 +38,26 @@ type Options struct {
 	Latency  time.Duration    // added to every response
 	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation
 	PageSize int              // ARM list page size (0: one page unless $top); Key Vault's default stays 25
+
+	timeouts serverTimeouts // zero: defaultTimeouts; tests shorten them
 }
+
+// serverTimeouts bound how long a connection may hold the tenant's resources:
+// a client that sends its headers or body slowly, or keeps an idle keep-alive
+// connection open, is cut off. Real Azure front ends do the same.
+type serverTimeouts struct {
+	header, read, write, idle time.Duration
+}
+
+// defaultTimeouts: requests are small (bodies are capped at 64 KiB) and
+// answered at once, so 5 s for headers and 10 s for a whole request are
+// generous on any machine; an idle keep-alive connection is closed after
+// 15 s (clients keep theirs for 30 s and redial transparently).
+var defaultTimeouts = serverTimeouts{header: 5 * time.Second, read: 10 * time.Second, write: 30 * time.Second, idle: 15 * time.Second}
+
+// maxHeaderBytes caps request headers; no client of the tenant sends more
+// than a few KiB (a bearer token is the largest).
+const maxHeaderBytes = 64 << 10
 
 // Info is what a client needs: endpoints, trust, and the credentials the scenario hands
 // out (those a trainee would have typed, wrong ones included).

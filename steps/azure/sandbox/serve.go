@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -65,7 +68,10 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 	if t.opts.Wiring != Loopback {
 		return fmt.Errorf("sandbox: serve needs the loopback wiring")
 	}
-	dir, err := os.MkdirTemp("", "kvbridge-sandbox-")
+	removeStaleServeDirs(os.TempDir())
+	// The process ID in the name lets a later serve tell a folder of a process
+	// that died without cleaning up (SIGKILL, a power cut) from a live one.
+	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", serveDirPrefix, os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("sandbox: making a directory for the CA file: %w", err)
 	}
@@ -151,4 +157,33 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", si.VaultURLs[0])
 	_, err := fmt.Fprintf(w, "Serving until interrupted.\n")
 	return err
+}
+
+// serveDirPrefix names serve's temporary folders: kvbridge-sandbox-PID-RANDOM.
+const serveDirPrefix = "kvbridge-sandbox-"
+
+// removeStaleServeDirs removes the folders (CA, answer key) that serve
+// processes left behind when they were killed: those whose process is gone.
+// A folder of a live process, one without a process ID in its name, or
+// anything that is not a plain directory of this user is left alone.
+func removeStaleServeDirs(tmp string) {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), serveDirPrefix)
+		if !ok || e.Type()&fs.ModeType != fs.ModeDir {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		p := filepath.Join(tmp, e.Name())
+		if info, err := os.Lstat(p); err == nil && info.IsDir() && ownedByMe(info) {
+			_ = os.RemoveAll(p)
+		}
+	}
 }

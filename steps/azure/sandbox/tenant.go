@@ -224,9 +224,17 @@ func (t *Tenant) serve(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
+	to := t.opts.timeouts
+	if to == (serverTimeouts{}) {
+		to = defaultTimeouts
+	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: to.header,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write + t.opts.Latency,
+		IdleTimeout:       to.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{t.pki.leaf}, MinVersion: tls.VersionTLS12},
 		// Handshake failures (an untrusting client) are the client's news, not ours.
 		ErrorLog: log.New(io.Discard, "", 0),
