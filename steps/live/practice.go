@@ -139,6 +139,17 @@ var Actions = []ActionSpec{
 		func(t *sandbox.Tenant, _, vault string) (Outcome, error) {
 			return Outcome{Text: "The vault now uses access policies."}, t.SetPermissionModel(vault, false)
 		}},
+	{"access-policy.add", "Add an access policy for the app (get, list, set, delete)", "Access policies › Create: secret permissions Get, List, Set and Delete for the app's service principal. Key Vault reads it only while the vault uses access policies; the course teaches Azure RBAC instead.",
+		func(l sandbox.Look, _ Handout) string {
+			if len(l.Policy) == 0 {
+				return "Access policy: none for the app"
+			}
+			return "Access policy: " + strings.Join(l.Policy, ", ")
+		},
+		func(t *sandbox.Tenant, clientID, vault string) (Outcome, error) {
+			return Outcome{Text: "The app's access policy on " + vault + " now allows get, list, set and delete on secrets."},
+				t.AddAccessPolicy(vault, clientID, []string{"get", "list", "set", "delete"})
+		}},
 	{"firewall.open", "Open the vault firewall (allow public access from all networks)", "Networking › Firewalls and virtual networks › Allow public access from all networks.",
 		networkState,
 		func(t *sandbox.Tenant, _, vault string) (Outcome, error) {

@@ -16,6 +16,9 @@ type Look struct {
 	SecretDeleted bool
 	// ClientSecrets is how many client secrets the app has.
 	ClientSecrets int
+	// Policy is the secret permissions the vault's access policies give the
+	// app (read only while the vault uses access policies).
+	Policy []string
 }
 
 // Look reads the app's roles on the vault and the vault's settings.
@@ -40,5 +43,10 @@ func (t *Tenant) Look(clientID, vaultName string) (Look, error) {
 	l.RBAC, l.PublicAccess, l.FirewallDeny = v.RBAC, v.PublicAccess, v.FirewallDeny
 	_, l.SecretDeleted = v.Deleted[strings.ToLower(t.m.Handout.SecretName)]
 	l.ClientSecrets = len(a.Secrets)
+	for _, p := range v.AccessPolicies {
+		if strings.EqualFold(p.ObjectID, a.SPObjectID) {
+			l.Policy = append(l.Policy, p.Secrets...)
+		}
+	}
 	return l, nil
 }
