@@ -252,3 +252,29 @@ func (b *Bank) Score(recs map[string]Record) Score {
 	}
 	return s
 }
+
+// Verdict is what every front end says after an answer, without a symbol:
+// "Correct, on the first try." or "Not quite: B is not the answer." label
+// names the option chosen as the front end shows it (a letter, a number).
+// rec is the record after the answer; solvedBefore says the question was
+// solved before this answer, which then changes nothing.
+func Verdict(fb Feedback, rec Record, solvedBefore bool, label string) string {
+	switch {
+	case fb.Correct && solvedBefore:
+		return "Correct (already solved)."
+	case fb.Correct && rec.Attempts == 1:
+		return "Correct, on the first try."
+	case fb.Correct:
+		return fmt.Sprintf("Correct, on try %d. The score counts first tries only.", rec.Attempts)
+	}
+	return fmt.Sprintf("Not quite: %s is not the answer.", label)
+}
+
+// NextHint is the line after a wrong answer: try again, or, on a question
+// solved before, that the score does not change.
+func NextHint(solvedBefore bool) string {
+	if solvedBefore {
+		return "You solved this question already; your score does not change."
+	}
+	return "Try another option."
+}

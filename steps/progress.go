@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Progress is derived from a State every time it is needed; it is never stored.
@@ -111,7 +112,7 @@ func (m *Machine) Todos(s State) []Todo {
 			}
 		}
 		if len(tasks) > 0 {
-			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(tasks), "task"), strings.Join(tasks, ", ")),
+			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, Plural(len(tasks), "task"), strings.Join(tasks, ", ")),
 				func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenStep && sc.Step == firstStep })
 		}
 		if sec.Kind == SectionLesson && s.Live() {
@@ -122,7 +123,7 @@ func (m *Machine) Todos(s State) []Todo {
 				}
 			}
 			if len(checks) > 0 {
-				add(fmt.Sprintf("Section %s: %s not passed (%s)", sec.ID, plural(len(checks), "live check"), strings.Join(checks, ", ")),
+				add(fmt.Sprintf("Section %s: %s not passed (%s)", sec.ID, Plural(len(checks), "live check"), strings.Join(checks, ", ")),
 					func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenCheck })
 			}
 		}
@@ -149,7 +150,7 @@ func (m *Machine) Todos(s State) []Todo {
 			}
 		}
 		if len(acks) > 0 {
-			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, plural(len(acks), "acknowledgement"), strings.Join(acks, ", ")),
+			add(fmt.Sprintf("Section %s: %s not ticked (%s)", sec.ID, Plural(len(acks), "acknowledgement"), strings.Join(acks, ", ")),
 				func(sc Screen) bool { return sc.Section == i && sc.Kind == ScreenAcks })
 		}
 	}
@@ -165,7 +166,8 @@ func (m *Machine) Missing(s State) []string {
 	return out
 }
 
-func plural(n int, word string) string {
+// Plural is "1 day", "2 days": the one plural of the project's words.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
@@ -177,4 +179,21 @@ func pluralWord(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// DurationWords says how long something took, in the words every front end
+// uses: "under a minute", "12 minutes", "1 hour 5 minutes".
+func DurationWords(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < time.Minute {
+		return "under a minute"
+	}
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return Plural(m, "minute")
+	case m == 0:
+		return Plural(h, "hour")
+	}
+	return Plural(h, "hour") + " " + Plural(m, "minute")
 }

@@ -60,15 +60,7 @@ func ExpiryWords(exp, now time.Time) string {
 	case left < 24*time.Hour:
 		return "in less than a day"
 	}
-	return "in " + Plural(int(left.Hours()/24), "day")
-}
-
-// Plural is "1 day", "2 days".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return "in " + steps.Plural(int(left.Hours()/24), "day")
 }
 
 // WithExpiry is c with the client secret's expiry set.

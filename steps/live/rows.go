@@ -234,5 +234,5 @@ func (t Tally) Words() string {
 	if len(parts) == 0 {
 		return "No checks."
 	}
-	return Plural(t.Total(), "check") + ": " + strings.Join(parts, ", ") + "."
+	return steps.Plural(t.Total(), "check") + ": " + strings.Join(parts, ", ") + "."
 }
