@@ -378,3 +378,38 @@ func TestSetFieldRefusesAndKeepsSecretsInMemory(t *testing.T) {
 		}
 	}
 }
+
+// A fix with two ways marks the second as the alternative; a fix of one
+// way has no alternative at all.
+func TestFixLinesMarkAlternatives(t *testing.T) {
+	t.Parallel()
+	two := live.RowOf(azure.Result{ID: "vault.permission-model", Status: azure.StatusFail, Fix: &azure.Fix{
+		Summary: "Switch the vault to RBAC, or give the app an access policy.",
+		Ways: []azure.Way{{Text: "Switch to RBAC", Cost: "other apps' policies stop working", Az: []string{"az keyvault update"}},
+			{Text: "Add an access policy", Cost: "none", Az: []string{"az keyvault set-policy"}}}}})
+	lines := two.FixLines()
+	var alts, ways int
+	for _, l := range lines {
+		if l.Kind == "way" {
+			ways++
+		}
+		if l.Alternative {
+			alts++
+			if l.Way != 1 {
+				t.Errorf("alternative on way %d: %+v", l.Way, l)
+			}
+		}
+	}
+	if ways != 2 || alts != 2 || lines[0].Kind != "do" {
+		t.Errorf("lines %+v", lines)
+	}
+	one := live.RowOf(azure.Result{ID: "x", Status: azure.StatusWarn, Fix: &azure.Fix{Summary: "Do it.", Az: []string{"az a"}}})
+	for _, l := range one.FixLines() {
+		if l.Alternative || l.Kind == "way" {
+			t.Errorf("one way: %+v", l)
+		}
+	}
+	if pass := live.RowOf(azure.Result{ID: "x", Status: azure.StatusPass, Fix: &azure.Fix{Summary: "x"}}); pass.FixLines() != nil {
+		t.Error("a pass shows a fix")
+	}
+}

@@ -95,29 +95,46 @@ func (r Row) CauseDetail() string {
 	return d
 }
 
-// FixLine is one line of a fix: what to do, the portal's path, or a command.
+// FixLine is one line of a fix: what to do, the portal's path, one way of
+// several, or a command.
 type FixLine struct {
-	Kind string // "do", "portal", "az"
+	Kind string // "do", "portal", "way", "az"
 	Text string
-	// Alternative: one way among others (the lines after the first "do" line
-	// that offer another route); front ends mark it ("or:").
+	// Cost is what a way changes besides the fix ("way" lines of a fix with
+	// alternatives).
+	Cost string
+	// Way is the index of the way a "way" or "az" line belongs to; Alternative
+	// says it is one of several, and not the first: front ends print "or"
+	// before its "way" line. Alternatives are never meant to be run together.
+	Way         int
 	Alternative bool
 }
 
 // FixLines is the fix as lines, in order: the summary, the portal path, then
-// each command. Commands are whole, never wrapped inside an ID.
+// each way (with its text and cost when there are several) and its commands.
+// Commands are whole, never wrapped inside an ID.
 func (r Row) FixLines() []FixLine {
-	if r.Fix == nil {
+	f := r.Fix
+	if f == nil {
 		return nil
 	}
-	out := []FixLine{{Kind: "do", Text: r.Fix.Summary}}
-	if r.Fix.Portal != "" {
-		out = append(out, FixLine{Kind: "portal", Text: r.Fix.Portal})
+	out := []FixLine{{Kind: "do", Text: f.Summary}}
+	if f.Portal != "" {
+		out = append(out, FixLine{Kind: "portal", Text: f.Portal})
 	}
-	for i, c := range r.Fix.Az {
-		// The portal path and the az commands are two routes to the same
-		// change; with both, the commands are the alternative.
-		out = append(out, FixLine{Kind: "az", Text: c, Alternative: r.Fix.Portal != "" && i == 0})
+	ways := f.Ways
+	if len(ways) == 0 && len(f.Az) > 0 {
+		ways = []azure.Way{{Az: f.Az}}
+	}
+	several := len(ways) > 1
+	for i, w := range ways {
+		alt := several && i > 0
+		if several || w.Text != "" {
+			out = append(out, FixLine{Kind: "way", Text: w.Text, Cost: w.Cost, Way: i, Alternative: alt})
+		}
+		for _, c := range w.Az {
+			out = append(out, FixLine{Kind: "az", Text: c, Way: i, Alternative: alt})
+		}
 	}
 	return out
 }
