@@ -173,6 +173,9 @@ func refuseSecretFlag(args []string) error {
 		if strings.HasPrefix(a, "-") && (n == "client-secret" || strings.HasPrefix(n, "client-secret=")) {
 			return usageError{"--client-secret is not accepted: a secret on the command line lands in shell history and process lists. Set AZURE_CLIENT_SECRET; doctor also reads it with --client-secret-stdin, the wizard from its form (it is never saved)"}
 		}
+		if strings.HasPrefix(a, "-") && (n == "delinea-password" || strings.HasPrefix(n, "delinea-password=")) {
+			return usageError{"--delinea-password is not accepted: a password on the command line lands in shell history and process lists. Set DELINEA_PASSWORD, pipe it with --delinea-password-stdin, or type it when doctor asks"}
+		}
 	}
 	return nil
 }

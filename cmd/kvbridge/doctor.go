@@ -22,6 +22,7 @@ import (
 // it comes from AZURE_CLIENT_SECRET, --client-secret-stdin or a masked prompt.
 type doctorFlags struct {
 	connFlags
+	delinea                       delineaFlags
 	secretName, username, sandbox string
 	secretStdin, json             bool
 	timeout                       time.Duration
@@ -45,7 +46,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Long:  doctorLong,
 		Example: `  AZURE_CLIENT_SECRET=... kvbridge doctor --tenant contoso.onmicrosoft.com --client-id APP-ID --vault kv-delinea
   kvbridge doctor --sandbox no-vault-read`,
-		Annotations: map[string]string{"notes": doctorNotes},
+		Annotations: map[string]string{"notes": doctorNotes + "\n\n" + delineaNotes},
 		Args:        noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := f.check(c, a.getenv); err != nil {
@@ -61,6 +62,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 	fl.StringVar(&f.username, "username", "", "the Delinea Username (`NAME`) mapped to the secret's tag \"username\"")
 	fl.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "time allowed for each check")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	f.delinea.register(fl)
 	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, `SCENARIO` ('kvbridge sandbox list')")
 	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
 	_ = c.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]cobra.Completion{"public", "china", "usgov"}, cobra.ShellCompDirectiveNoFileComp))
@@ -77,12 +79,13 @@ func (f *doctorFlags) check(c *cobra.Command, getenv func(string) string) error 
 		if f.endpointsGiven() {
 			return usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
 		}
-		return nil
+		f.idsGiven = c.Flags().Changed("tenant") || c.Flags().Changed("client-id")
+		return f.delinea.check(f, true)
 	}
 	if err := f.finish(c.Flags(), getenv); err != nil {
 		return usagef("doctor: %v", err)
 	}
-	return nil
+	return f.delinea.check(f, false)
 }
 
 func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string) string) error {
@@ -119,10 +122,34 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 			cfg.ClientSecret = in.ClientSecret
 		}
 	}
-	if practice == nil && (f.tenant == "" || f.clientID == "") {
+	fromDelinea := f.delinea.used(practice != nil)
+	if fromDelinea {
+		src, err := delineaSource(f, io, getenv, practice, extraCA, &cfg)
+		if err != nil {
+			return err
+		}
+		cfg.Delinea = src
+		if src != nil && !src.CredentialSecret.Zero() && practice != nil && !typedCredentials(f) {
+			// The practice handout stands in for typed values only when Delinea is not read.
+			cfg.TenantID, cfg.ClientID, cfg.ClientSecret = "", "", ""
+		}
+	}
+	readsCredential := cfg.Delinea != nil && !cfg.Delinea.CredentialSecret.Zero()
+	if practice == nil && !readsCredential && (f.tenant == "" || f.clientID == "") {
 		return usagef("doctor: which app? Give --tenant and --client-id (or set AZURE_TENANT_ID and AZURE_CLIENT_ID), with the secret in AZURE_CLIENT_SECRET; or try the practice tenant: kvbridge doctor --sandbox no-vault-read")
 	}
-	if cfg.ClientSecret == "" {
+	if readsCredential && cfg.ClientSecret == "" {
+		// Delinea's client secret is used; a typed one is only compared, never asked for.
+		if f.secretStdin {
+			sec, err := readSecret(f, io, getenv, practice != nil)
+			if err != nil {
+				return err
+			}
+			cfg.ClientSecret = sec
+		} else if practice == nil {
+			cfg.ClientSecret = getenv("AZURE_CLIENT_SECRET")
+		}
+	} else if cfg.ClientSecret == "" {
 		sec, err := readSecret(f, io, getenv, practice != nil)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -141,10 +142,16 @@ func startServed(t *testing.T, scenario string, latency time.Duration) sandbox.S
 	return si
 }
 
+// servedArgs reach a served tenant through the flags, Delinea's side included (the
+// password in $DELINEA_PASSWORD): the credential secret's values are the ones the
+// checks use, the typed ones are compared.
 func servedArgs(si sandbox.ServeInfo) []string {
 	return []string{"--tenant", si.TenantID, "--client-id", si.ClientID, "--authority-host", si.AuthorityHost,
 		"--arm-endpoint", si.ARMEndpoint, "--ca-file", si.CAFile, "--vault", si.VaultURLs[0],
-		"--secret-name", "Prod-VM-Admin-Pass", "--username", "vmadmin", "--json", "--timeout", "10s"}
+		"--secret-name", "Prod-VM-Admin-Pass", "--username", "vmadmin",
+		"--delinea-url", si.DelineaURL, "--delinea-username", si.DelineaUsername,
+		"--credential-secret", strconv.Itoa(si.CredentialSecretID), "--mapped-secret", strconv.Itoa(si.MappedSecretID),
+		"--json", "--timeout", "10s"}
 }
 
 // Every scenario, served on loopback and reached through the flags, with its known
@@ -155,16 +162,18 @@ func TestDoctorServedScenariosNeverEchoTheSecret(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			si := startServed(t, sc.Name, 0)
-			env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret}
+			env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "DELINEA_PASSWORD": si.DelineaPassword}
 			args := servedArgs(si)
 			code, out, errs := doctorCLI(t, "", env, args...)
 			verifyScenario(t, sc, code, parseDoctor(t, out))
 			_, text, terr := doctorCLI(t, "", env, args[:len(args)-3]...) // text mode
 			piped := si.ClientSecret + "\n"
-			_, sout, serr := doctorCLI(t, piped, nil, append(args, "--client-secret-stdin")...)
+			_, sout, serr := doctorCLI(t, piped, map[string]string{"DELINEA_PASSWORD": si.DelineaPassword}, append(args, "--client-secret-stdin")...)
 			for _, s := range []string{out, errs, text, terr, sout, serr} {
-				if strings.Contains(s, si.ClientSecret) {
-					t.Fatalf("the client secret appeared in the output:\n%s", s)
+				for _, secret := range []string{si.ClientSecret, si.DelineaPassword} {
+					if strings.Contains(s, secret) {
+						t.Fatalf("a secret appeared in the output:\n%s", s)
+					}
 				}
 			}
 		})
@@ -211,7 +220,7 @@ func TestDoctorWithoutAnAppSaysWhatToGive(t *testing.T) {
 
 func TestDoctorServedHealthyText(t *testing.T) {
 	si := startServed(t, "healthy", 0)
-	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "LANG": "en_US.UTF-8"}
+	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "DELINEA_PASSWORD": si.DelineaPassword, "LANG": "en_US.UTF-8"}
 	args := servedArgs(si)
 	code, out, errs := doctorCLI(t, "", env, args[:len(args)-3]...)
 	if code != 0 {
@@ -387,7 +396,7 @@ func TestDoctorBinaryAgainstServedTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, append([]string{"doctor"}, servedArgs(si)...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "AZURE_CLIENT_SECRET=" + si.ClientSecret}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "AZURE_CLIENT_SECRET=" + si.ClientSecret, "DELINEA_PASSWORD=" + si.DelineaPassword}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -395,7 +404,7 @@ func TestDoctorBinaryAgainstServedTenant(t *testing.T) {
 	}
 	d := parseDoctor(t, out.String())
 	verifyScenario(t, sandbox.Scenario{Name: "healthy"}, 0, d)
-	if strings.Contains(out.String()+errb.String(), si.ClientSecret) {
-		t.Fatal("the secret appeared in the output")
+	if strings.Contains(out.String()+errb.String(), si.ClientSecret) || strings.Contains(out.String()+errb.String(), si.DelineaPassword) {
+		t.Fatal("a secret appeared in the output")
 	}
 }

@@ -49,7 +49,7 @@ func TestSandboxSaveThenServeState(t *testing.T) {
 	if !strings.Contains(string(saved), si.ClientID) || !strings.Contains(string(saved), si.TenantID) {
 		t.Errorf("served tenant does not have the saved IDs")
 	}
-	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret}
+	env := map[string]string{"AZURE_CLIENT_SECRET": si.ClientSecret, "DELINEA_PASSWORD": si.DelineaPassword}
 	code, stdout, _ := doctorCLI(t, "", env, servedArgs(si)...)
 	if c := parseDoctor(t, stdout).check("arm.subscriptions"); code != 1 || c.Status != azure.StatusFail || c.Cause != "none-visible" {
 		t.Errorf("doctor against the served state: exit %d, arm.subscriptions %s/%s", code, c.Status, c.Cause)

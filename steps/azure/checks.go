@@ -33,6 +33,10 @@ import (
 // API (when the vault's resource ID is known) start in the background, so the checks
 // of levels 5-8 mostly interpret answers that have already arrived.
 var checkDefs = []*checkDef{
+	{id: "delinea.auth", run: checkDelineaAuth},
+	{id: "delinea.credential-secret", after: []string{"delinea.auth"}, run: checkDelineaCredential},
+	{id: "delinea.typed-values", after: []string{"delinea.credential-secret"}, run: checkDelineaTyped},
+	{id: "delinea.mapped-secret", after: []string{"delinea.auth"}, run: checkDelineaMapped},
 	{id: "input.tenant-id", run: checkInputTenant},
 	{id: "input.client-id", run: checkInputClient},
 	{id: "input.client-secret", run: checkInputSecret},
@@ -66,6 +70,9 @@ func inputResult(p InputProblem, okTitle, failTitle string) Result {
 		return pass(okTitle, "")
 	}
 	title := failTitle
+	if t := strictTitle(p); t != "" {
+		title = t
+	}
 	if p.Status == StatusWarn {
 		title = okTitle + ", after a fix-up"
 	}
@@ -73,7 +80,7 @@ func inputResult(p InputProblem, okTitle, failTitle string) Result {
 }
 
 func checkInputTenant(_ context.Context, rs *runState) Result {
-	r := inputResult(CheckTenantID(rs.s.cfg.TenantID), "The tenant ID is well formed", "The tenant ID is not a GUID or a domain name")
+	r := inputResult(rs.s.strictTenant, "The tenant ID is well formed", "The tenant ID is not a GUID or a domain name")
 	if r.Status == StatusFail {
 		r.Fix = fixWith("Copy the Directory (tenant) ID from the app's Overview page. "+facts.Text("cli-tenant"), "Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
 			cliTenantCmd)
@@ -82,7 +89,7 @@ func checkInputTenant(_ context.Context, rs *runState) Result {
 }
 
 func checkInputClient(_ context.Context, rs *runState) Result {
-	r := inputResult(CheckClientID(rs.s.cfg.ClientID), "The client ID is a GUID", "The client ID is not a GUID")
+	r := inputResult(rs.s.strictClient, "The client ID is a GUID", "The client ID is not a GUID")
 	if r.Status == StatusFail {
 		r.Fix = fixWith("Copy the Application (client) ID, not the Object ID beside it on the same page.", "Microsoft Entra ID › App registrations › (your app) › Overview › Application (client) ID",
 			Cmd("az", "ad", "app", "list", "--display-name", "<app name>", "--query", "[].appId", "-o", "tsv"))
@@ -341,6 +348,25 @@ func checkMappingTag(ctx context.Context, rs *runState) Result {
 	c := rs.s.cfg
 	tag, has := sr.tags["username"]
 	ev := Evidence{Vault: rs.vaultName(), Scope: c.SecretName}
+	if m, ok := rs.dl.mappedHashes(ctx); ok && m.hasUser && (has || c.ExpectUsernameTag) {
+		// Delinea's Username, compared by SHA-256 (case ignored, as user names are).
+		ev.DelineaSecretID = m.secretID
+		if !has {
+			r := Result{Status: StatusFail, Cause: "missing-tag", Title: "The secret has no tag \"username\"", Evidence: ev,
+				Detail: fmt.Sprintf("The Username of Delinea's secret %d is mapped to the tag \"username\", but the secret in Key Vault does not carry it. Check the field mapping of the external secret in Delinea and save it again.", m.secretID)}
+			r.Fix = &Fix{Summary: "In Delinea, map Username to the secret tag \"username\" and save (which pushes it)."}
+			return r
+		}
+		if sha256.Sum256([]byte(strings.ToLower(tag))) != m.user {
+			r := Result{Status: StatusFail, Cause: "tag-mismatch", Title: "The tag \"username\" holds another user than Delinea", Evidence: ev,
+				Detail: fmt.Sprintf("Compared by SHA-256 with the Username Delinea holds in secret %d: they differ. The username changed in Delinea and was not pushed, or the tag was edited in Azure.", m.secretID)}
+			r.Fix = &Fix{Summary: "Save the secret in Delinea to push it again; do not edit synced secrets in the portal."}
+			return r
+		}
+		r := pass("The tag \"username\" holds Delinea's Username", fmt.Sprintf("Compared by SHA-256 with the Username Delinea holds in secret %d.", m.secretID))
+		r.Evidence = ev
+		return r
+	}
 	switch {
 	case !c.ExpectUsernameTag && !has:
 		return notAsked("mapping.tag", "the Username is not mapped to a tag, and the secret has no tag \"username\"")
@@ -363,7 +389,11 @@ func checkMappingTag(ctx context.Context, rs *runState) Result {
 }
 
 func checkMappingValue(ctx context.Context, rs *runState) Result {
-	if rs.s.cfg.pwHash == nil {
+	want, from := rs.s.cfg.pwHash, ""
+	if m, ok := rs.dl.mappedHashes(ctx); ok {
+		want, from = &m.pw, fmt.Sprintf(" Delinea holds in secret %d", m.secretID)
+	}
+	if want == nil {
 		return notAsked("mapping.value", "no Delinea password was given to compare")
 	}
 	sr, ok := rs.secret.wait(ctx)
@@ -371,17 +401,20 @@ func checkMappingValue(ctx context.Context, rs *runState) Result {
 		return timeoutResult("", rs.s.checkTimeout())
 	}
 	ev := Evidence{Vault: rs.vaultName(), Scope: rs.s.cfg.SecretName}
+	if from != "" {
+		ev.Note = "compared with the password" + from
+	}
 	if !sr.hasValue {
 		return Result{Status: StatusSkip, BlockedBy: "mapping.secret", Title: "The value could not be read", Evidence: ev,
 			Detail: "Key Vault did not return the secret's value, so there is nothing to compare."}
 	}
-	if subtle.ConstantTimeCompare(sr.valueHash[:], rs.s.cfg.pwHash[:]) == 1 {
-		r := pass("The value matches the Delinea password", "Compared by SHA-256; neither value was shown or stored.")
+	if subtle.ConstantTimeCompare(sr.valueHash[:], want[:]) == 1 {
+		r := pass("The value matches the Delinea password", "Compared by SHA-256 with the password"+orPlaceholder(from, " given")+"; neither value was shown or stored.")
 		r.Evidence = ev
 		return r
 	}
 	r := Result{Status: StatusFail, Cause: "mismatch", Title: "The value differs from the Delinea password", Evidence: ev,
-		Detail: "Compared by SHA-256 (never shown): the secret in Key Vault does not hold the password Delinea has. The last sync did not happen or someone changed the secret in Azure."}
+		Detail: "Compared by SHA-256 (never shown) with the password" + orPlaceholder(from, " given") + ": the secret in Key Vault does not hold it. The password changed in Delinea and the push did not happen, or someone changed the secret in Azure."}
 	r.Fix = &Fix{Summary: "In Delinea, " + syncAgain + "; do not edit synced secrets in the portal, the next sync overwrites them."}
 	return r
 }

@@ -115,7 +115,14 @@ type Config struct {
 	// Now is the clock (nil: time.Now); tests move it for expiry and staleness.
 	Now func() time.Time
 
+	// Delinea, when set, reads the credential secret and the mapped secret from
+	// Delinea Secret Server (see DelineaSource).
+	Delinea *DelineaSource
+
 	pwHash *[32]byte
+	// strict: the credentials were read from Delinea, which sends them untrimmed, so
+	// whitespace around them fails the input checks instead of being fixed up.
+	strict bool
 }
 
 // Defaults. DefaultRetry honours Retry-After up to 2 s (a longer one is not retried:

@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 )
@@ -75,6 +76,14 @@ type Evidence struct {
 	DeletedDate   *time.Time `json:"deleted_date,omitempty"`   // a soft-deleted secret
 	PurgeDate     *time.Time `json:"purge_date,omitempty"`     // its scheduled purge
 	Note          string     `json:"note,omitempty"`           // anything else worth keeping
+
+	// Delinea: the secret read and its template, the field concerned, and whether an
+	// Azure check ran with the credentials as Delinea holds them ("delinea") or with
+	// typed ones in place of an unusable credential secret ("typed").
+	DelineaSecretID int    `json:"delinea_secret_id,omitempty"`
+	DelineaTemplate string `json:"delinea_template,omitempty"`
+	Field           string `json:"field,omitempty"`
+	Credentials     string `json:"credentials,omitempty"`
 }
 
 // checkDef is one check of the DAG.
@@ -203,6 +212,11 @@ type doneMsg struct {
 // Config.Concurrency at once, each within Config.CheckTimeout. Cancelling ctx ends the
 // run promptly: checks still pending or running are emitted as skipped ("cancelled"),
 // and Run returns without waiting for SDK calls to unwind.
+//
+// With Config.Delinea, the reads from Secret Server start first (sign-in, then the
+// credential secret, its template and the mapped secret in parallel); when the
+// credential secret's values are usable, the Azure checks run with them on a session of
+// their own (kept for re-runs), and the typed values are only compared.
 func (s *Session) Run(ctx context.Context, ids []string, emit func(Result)) *Report {
 	if emit == nil {
 		emit = func(Result) {}
@@ -210,7 +224,29 @@ func (s *Session) Run(ctx context.Context, ids []string, emit func(Result)) *Rep
 	defs := closure(ids)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	dl := s.startDelinea(runCtx)
+	target, src := s, credTyped
+	if dl != nil && !dl.src.CredentialSecret.Zero() && wantsAzure(defs) {
+		target, src = s.credentialTarget(runCtx, dl)
+	}
+	return target.run(ctx, runCtx, defs, emit, dl, src, typedValues{s.cfg.TenantID, s.cfg.ClientID, s.secret})
+}
+
+// typedValues are the credentials typed besides a credential secret, for comparison.
+type typedValues struct{ tenant, client, secret string }
+
+func wantsAzure(defs []*checkDef) bool {
+	for _, d := range defs {
+		if !strings.HasPrefix(d.id, "delinea.") {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Session) run(ctx, runCtx context.Context, defs []*checkDef, emit func(Result), dl *delineaRun, src credSource, typed typedValues) *Report {
 	rs := newRunState(runCtx, s)
+	rs.dl, rs.credSrc, rs.typed = dl, src, typed
 
 	results := map[string]Result{}
 	running := map[string]bool{}
@@ -220,7 +256,7 @@ func (s *Session) Run(ctx context.Context, ids []string, emit func(Result)) *Rep
 		slots = 4
 	}
 	finish := func(r Result) {
-		r = s.scrub(r)
+		r = markSource(dl.redact(s.scrub(r)), src)
 		results[r.ID] = r
 		rs.setResult(r)
 		emit(r)
@@ -306,7 +342,13 @@ func (s *Session) runOne(runCtx context.Context, rs *runState, d *checkDef, done
 	ctx, cancel := context.WithTimeout(runCtx, s.checkTimeout())
 	defer cancel()
 	out := make(chan Result, 1)
+	if r, ok := rs.blockedByDelinea(d.id); ok {
+		out <- r
+	}
 	go func() {
+		if len(out) > 0 {
+			return
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				out <- Result{ID: d.id, Status: StatusFail, Cause: "internal", Title: "The check itself failed", Detail: "kvbridge hit a bug running this check; please report it."}

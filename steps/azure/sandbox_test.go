@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/delinea"
 	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
@@ -43,6 +44,21 @@ func sandboxConfig(ten *sandbox.Tenant) azure.Config {
 	return cfg
 }
 
+// delineaConfig adds what doctor --sandbox reads from the practice Secret Server: the
+// credential secret (so the Azure checks run with Delinea's values, the typed ones
+// only compared) and the mapped secret (for mapping.value and mapping.tag).
+func delineaConfig(t testing.TB, ten *sandbox.Tenant) azure.Config {
+	t.Helper()
+	cfg := sandboxConfig(ten)
+	in := ten.Info()
+	c, err := delinea.New(delinea.Config{URL: in.DelineaURL, Username: in.DelineaUsername, Password: in.DelineaPassword, HTTPClient: ten.HTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Delinea = &azure.DelineaSource{Client: c, CredentialSecret: delinea.Ref{ID: in.CredentialSecretID}, MappedSecret: delinea.Ref{ID: in.MappedSecretID}}
+	return cfg
+}
+
 func run(t testing.TB, cfg azure.Config) (*azure.Report, []azure.Result) {
 	t.Helper()
 	s, err := azure.NewSession(cfg)
@@ -70,7 +86,7 @@ func TestScenarios(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			ten := startTenant(t, sandbox.Options{Scenario: sc.Name})
-			rep, streamed := run(t, sandboxConfig(ten))
+			rep, streamed := run(t, delineaConfig(t, ten))
 			if len(streamed) != len(azure.Catalogue) || len(rep.Results) != len(azure.Catalogue) {
 				t.Fatalf("streamed %d, reported %d, want %d", len(streamed), len(rep.Results), len(azure.Catalogue))
 			}

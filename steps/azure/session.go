@@ -46,7 +46,15 @@ type Session struct {
 	graphPL  runtime.Pipeline
 	graphURL string
 
+	// strictTenant and strictClient are the input checks of values read from Delinea,
+	// judged untrimmed (Config.strict): Delinea sends them as stored.
+	strictTenant, strictClient InputProblem
+	// alsoScrub are other secrets this session's results must never hold (the typed
+	// client secret, when this session runs with Delinea's).
+	alsoScrub []string
+
 	mu     sync.Mutex
+	inner  map[[32]byte]*Session // sessions with Delinea's values, by their hash
 	vaults map[string]*armkeyvault.VaultsClient
 	perms  map[string]*armauthorization.PermissionsClient
 	kv     map[string]*azsecrets.Client
@@ -62,11 +70,17 @@ func NewSession(cfg Config) (*Session, error) {
 	if _, err := ParseCloud(string(cfg.Cloud)); err != nil {
 		return nil, err
 	}
+	rawTenant, rawClient := cfg.TenantID, cfg.ClientID
 	cfg.TenantID = strings.TrimSpace(cfg.TenantID)
 	cfg.ClientID = strings.TrimSpace(cfg.ClientID)
 	s := &Session{cfg: cfg, secret: strings.TrimSpace(cfg.ClientSecret),
 		vaults: map[string]*armkeyvault.VaultsClient{}, perms: map[string]*armauthorization.PermissionsClient{}, kv: map[string]*azsecrets.Client{}}
 	s.secretCheck = CheckClientSecret(cfg.ClientSecret)
+	s.strictTenant, s.strictClient = CheckTenantID(cfg.TenantID), CheckClientID(cfg.ClientID)
+	if cfg.strict {
+		s.strictTenant, s.strictClient = strictInput(CheckTenantID(rawTenant), "tenant ID"), strictInput(CheckClientID(rawClient), "client ID")
+		s.secretCheck = strictInput(s.secretCheck, "client secret")
+	}
 	s.cfg.ClientSecret = "" // kept once, in s.secret
 	var err error
 	if s.vault, err = cfg.parseVault(); err != nil {
@@ -89,7 +103,7 @@ func NewSession(cfg Config) (*Session, error) {
 		Telemetry: policy.TelemetryOptions{ApplicationID: "kvbridge"}}
 	s.armOpts = &arm.ClientOptions{ClientOptions: s.common, DisableRPRegistration: true}
 
-	if CheckTenantID(cfg.TenantID).Status != StatusFail && CheckClientID(cfg.ClientID).Status != StatusFail && s.secretCheck.Status != StatusFail {
+	if s.strictTenant.Status != StatusFail && s.strictClient.Status != StatusFail && s.secretCheck.Status != StatusFail {
 		s.cred, s.credErr = azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, s.secret,
 			&azidentity.ClientSecretCredentialOptions{ClientOptions: s.common, DisableInstanceDiscovery: disableDiscovery})
 	}
@@ -151,7 +165,11 @@ func (s *Session) secretsClient(vaultURL string) (*azsecrets.Client, error) {
 // safe for a terminal: results carry what servers said (AADSTS messages, display names,
 // tags, resource names), and every front end prints them.
 func (s *Session) scrub(r Result) Result {
-	return redactStrings(scrubValue(r, s.secret), termsafe.Clean)
+	r = scrubValue(r, s.secret)
+	for _, v := range s.alsoScrub {
+		r = scrubValue(r, v)
+	}
+	return redactStrings(r, termsafe.Clean)
 }
 
 // secretForms are the ways a value can appear in text: raw, URL-encoded (form bodies,
@@ -244,7 +262,11 @@ type runState struct {
 	subs    []subInfo
 	list    *vaultListing
 	target  *VaultInfo // the target vault as ARM lists it; nil when not listed
-	url     string     // the data-plane URL in use
+
+	dl      *delineaRun // the run's reads from Delinea; nil without Delinea
+	credSrc credSource  // where the Azure checks' credentials came from
+	typed   typedValues // typed credentials, compared with Delinea's
+	url     string      // the data-plane URL in use
 
 	probe  *future[probeResult]  // data.secrets' read-only call
 	secret *future[secretResult] // mapping.secret's GetSecret (and GetDeletedSecret)

@@ -188,6 +188,21 @@ func (c *Client) SignIn(ctx context.Context) error {
 	return err
 }
 
+// Connect makes sure the client holds a usable token: the one it has, refreshed, or a
+// new sign-in. Checks call it so that a re-run does not sign in again for nothing.
+func (c *Client) Connect(ctx context.Context) error {
+	_, err := c.accessToken(ctx, false)
+	return err
+}
+
+// Redact removes the password and the tokens the client holds from a text, raw and in
+// the encodings a form, a query or JSON would give them: for any text that might have
+// passed near them before it is shown.
+func (c *Client) Redact(s string) string { return c.scrub(s) }
+
+// Platform reports whether the client signs in through Delinea Platform.
+func (c *Client) Platform() bool { return c.platform != "" }
+
 // Forget drops the token (a new password or user means a new client anyway).
 func (c *Client) Forget() {
 	c.mu.Lock()

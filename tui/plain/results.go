@@ -74,6 +74,15 @@ func (p *ResultWriter) symbol(s azure.Status) string {
 	return p.sty.render(p.sty.dim, out)
 }
 
+// idWidth is the check ID column's width: the longest ID of the catalogue.
+var idWidth = func() int {
+	w := 0
+	for _, c := range azure.Catalogue {
+		w = max(w, len(c.ID))
+	}
+	return w
+}()
+
 // Line writes a line of its own (a heading, a note).
 func (p *ResultWriter) Line(s string) { fmt.Fprintln(p.w, s) }
 
@@ -86,7 +95,7 @@ func (p *ResultWriter) Result(r azure.Result) {
 		return
 	}
 	c := termsafe.Clean // results carry server text; the colour writer passes escapes through
-	fmt.Fprintf(p.w, "%s %-4s  %-22s %s\n", p.symbol(r.Status), c(string(r.Status)), c(r.ID), c(r.Title))
+	fmt.Fprintf(p.w, "%s %-4s  %-*s %s\n", p.symbol(r.Status), c(string(r.Status)), idWidth, c(r.ID), c(r.Title))
 	if r.Status == azure.StatusPass || r.Detail == "" {
 		return
 	}

@@ -10,6 +10,29 @@ import (
 	"time"
 )
 
+func init() {
+	outcomes["delinea-typo"] = func(t *testing.T, e *env) {
+		assertAllPass(t, e) // Azure and the typed values are in order
+		cred := e.credentialValues(t)
+		if cred["Client ID"] != e.info.ClientID+" " || cred["Tenant ID"] != e.info.TenantID || cred["Client Secret"] != e.info.ClientSecret {
+			t.Fatalf("the credential secret should hold the client ID with a trailing space")
+		}
+		// Delinea's push, with the value as stored, fails.
+		if err := e.ten.SaveExampleSecret(); err == nil || !strings.Contains(err.Error(), "AADSTS700016") {
+			t.Fatalf("Save with a spaced client ID: %v", err)
+		}
+	}
+	outcomes["value-drift"] = func(t *testing.T, e *env) {
+		s, err := e.secretsClient(e.cred()).GetSecret(ctx(t), e.info.SecretName, "", nil)
+		must(t, err)
+		if *s.Value == e.info.SecretValue || e.exampleValues(t)["Password"] != e.info.SecretValue {
+			t.Fatal("the vault should hold the old password, Delinea the new one")
+		}
+		must(t, e.ten.SaveExampleSecret())
+		assertAllPass(t, e)
+	}
+}
+
 // credentialValues reads the credential secret's values by field name.
 func (e *env) credentialValues(t *testing.T) map[string]string {
 	return e.delineaValues(t, func(d *delineaState) int { return d.CredentialSecretID })
@@ -101,7 +124,7 @@ func TestDelineaPracticeActions(t *testing.T) {
 
 // The Delinea state survives save and load; tokens do not.
 func TestDelineaSaveLoad(t *testing.T) {
-	e := start(t, Hostnames, "wrong-client")
+	e := start(t, Hostnames, "delinea-typo")
 	var buf bytes.Buffer
 	must(t, e.ten.Save(&buf))
 	saved := append([]byte(nil), buf.Bytes()...)

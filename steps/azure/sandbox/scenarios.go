@@ -176,6 +176,10 @@ var scenarioDefs = []scenarioDef{
 			t.SetThrottling(true)
 			return officerAndReader(t, b)
 		}},
+	{Scenario{"delinea-typo", "A space after the Client ID in Delinea", "Azure is in order and the values typed into kvbridge work, but the Client ID stored in the Delinea credential secret ends with a space. Entra ID matches client IDs exactly, so Delinea's sign-in fails while every check with typed values passes: only reading the credential secret from Delinea shows it.", "delinea.credential-secret", "whitespace"},
+		officerAndReader},
+	{Scenario{"value-drift", "The password changed in Delinea, not in Key Vault", "Someone changed the example secret's password in Secret Server and the push to Key Vault did not happen (Save was not pressed, or the push failed). Prod-VM-Admin-Pass still holds the old value: compared by SHA-256 with what Delinea holds, it differs. Save in Delinea pushes it again.", "mapping.value", "mismatch"},
+		officerAndReader},
 	{Scenario{"mystery", "A mystery", "One of the broken scenarios, chosen by a seed. Diagnose it with the checks; the trainer has the answer key.", "", ""}, nil},
 }
 
