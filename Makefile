@@ -1,7 +1,7 @@
 # kvbridge developer tasks. The README's two commands work without make.
 GO ?= go
 
-.PHONY: run test race bench lint build golden clients
+.PHONY: run test race bench lint build golden clients load
 
 run: ## run the wizard
 	$(GO) run ./cmd/kvbridge
@@ -14,6 +14,9 @@ race: ## the tests with the race detector, as CI runs them
 
 bench: ## benchmarks: View, state machine, practice tenant, checks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+load: ## the trainer's room under 30 and 60 simulated trainees (figures in the log)
+	KVBRIDGE_ROOM_LOAD=1 $(GO) test -run '^TestLoad$$' -v -count=1 -timeout 10m ./steps/room
 
 lint: ## formatting and vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

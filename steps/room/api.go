@@ -228,11 +228,15 @@ func (r *Room) serveJoin(w http.ResponseWriter, req *http.Request) {
 		name = fmt.Sprintf("seat %d", free.st.Seat)
 	}
 	now := r.now()
+	free.mu.Lock()
+	r.tokMu.Lock()
 	free.hash = hashToken(tok)
+	r.tokMu.Unlock()
 	free.st.TokenHash = fmt.Sprintf("%x", free.hash)
 	free.st.Name, free.st.Joined, free.st.LastActivity = name, now.UTC(), now.UTC()
-	info := r.seatInfoLocked(free)
-	gen := r.changedLocked()
+	info := seatInfoLocked(free)
+	gen := r.bump(free)
+	free.mu.Unlock()
 	r.mu.Unlock()
 	if err := r.saver.changed(gen, true); err != nil {
 		writeErr(w, http.StatusInternalServerError, "StateNotSaved", "The room could not save its state; tell the trainer.")
@@ -242,7 +246,8 @@ func (r *Room) serveJoin(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-func (r *Room) seatInfoLocked(s *seatRT) SeatInfo {
+// seatInfoLocked is the seat's SeatInfo (s.mu held).
+func seatInfoLocked(s *seatRT) SeatInfo {
 	in := s.tenant.Info()
 	vaultURL := ""
 	if len(in.VaultURLs) > 0 {
@@ -261,9 +266,7 @@ func (r *Room) seatFor(w http.ResponseWriter, req *http.Request, tok string) *se
 	if r.limited(w, req) {
 		return nil
 	}
-	r.mu.RLock()
-	s := r.seatByTokenLocked(tok)
-	r.mu.RUnlock()
+	s := r.seatByToken(tok)
 	if s == nil {
 		r.limiter.failed(clientAddr(req), r.now())
 		writeErr(w, http.StatusUnauthorized, "UnknownSeat", "This seat token is not this room's: join again with the join string.")
@@ -284,9 +287,9 @@ func (r *Room) serveSeat(w http.ResponseWriter, req *http.Request) {
 	if s == nil {
 		return
 	}
-	r.mu.RLock()
-	info := r.seatInfoLocked(s)
-	r.mu.RUnlock()
+	s.mu.Lock()
+	info := seatInfoLocked(s)
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, info)
 }
 
@@ -309,13 +312,13 @@ func (r *Room) serveProgress(w http.ResponseWriter, req *http.Request) {
 		writeErr(w, http.StatusBadRequest, "BadProgress", "The progress report was refused: "+err.Error()+".")
 		return
 	}
-	r.mu.Lock()
+	s.mu.Lock()
 	now := r.now()
 	s.st.Progress.apply(&p, now)
 	s.st.LastActivity = now.UTC()
 	ack := ProgressAck{Generation: s.st.Generation}
-	gen := r.changedLocked()
-	r.mu.Unlock()
+	gen := r.bump(s)
+	s.mu.Unlock()
 	_ = r.saver.changed(gen, false)
 	writeJSON(w, http.StatusOK, ack)
 }
@@ -336,7 +339,10 @@ func (r *Room) serveSeatTraffic(w http.ResponseWriter, req *http.Request) {
 			writeErr(w, http.StatusForbidden, "TrainerOnly", "A seat may run practice actions, not read its tenant's state or answer key.")
 			return
 		}
-		req.Header.Set("X-Sandbox-Admin-Key", s.tenant.Info().AdminKey)
+		s.mu.Lock()
+		key := s.tenant.Info().AdminKey
+		s.mu.Unlock()
+		req.Header.Set("X-Sandbox-Admin-Key", key)
 	}
 	var capture *bytes.Buffer
 	ww := w
@@ -344,11 +350,14 @@ func (r *Room) serveSeatTraffic(w http.ResponseWriter, req *http.Request) {
 		capture = &bytes.Buffer{}
 		ww = teeWriter{w, capture}
 	}
-	s.handler.ServeHTTP(ww, req)
+	s.mu.Lock()
+	h := s.handler // a reset replaces it
+	s.mu.Unlock()
+	h.ServeHTTP(ww, req)
 	if !admin && (req.Method == http.MethodGet || strings.HasPrefix(host(req), "login.")) {
 		return // reads and sign-ins change nothing worth a save
 	}
-	r.mu.Lock()
+	s.mu.Lock()
 	s.dirty = true
 	s.st.LastActivity = r.now().UTC()
 	if capture != nil {
@@ -359,8 +368,8 @@ func (r *Room) serveSeatTraffic(w http.ResponseWriter, req *http.Request) {
 			s.st.SecretIDs = append(s.st.SecretIDs, out.ID)
 		}
 	}
-	gen := r.changedLocked()
-	r.mu.Unlock()
+	gen := r.bump(s)
+	s.mu.Unlock()
 	_ = r.saver.changed(gen, admin)
 }
 

@@ -254,3 +254,19 @@ func (sp *seatProgress) stuck(now time.Time, after time.Duration) string {
 	}
 	return ""
 }
+
+// clone copies the progress deeply (the report is built from copies, outside the locks).
+func (sp seatProgress) clone() seatProgress {
+	c := sp
+	c.Quiz.Missed = append([]string(nil), sp.Quiz.Missed...)
+	c.Checks = make(map[string]*checkRecord, len(sp.Checks))
+	for k, v := range sp.Checks {
+		cr := *v
+		c.Checks[k] = &cr
+	}
+	c.SectionTime = make(map[string]time.Duration, len(sp.SectionTime))
+	for k, v := range sp.SectionTime {
+		c.SectionTime[k] = v
+	}
+	return c
+}

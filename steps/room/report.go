@@ -72,9 +72,17 @@ type SectionTimes struct {
 
 // Report merges the room's seats.
 func (r *Room) Report() *Report {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return buildReport(r.st)
+	cp := *r.st
+	cp.Seats = make([]*seatState, len(r.seats))
+	for i, s := range r.seats {
+		s.mu.Lock()
+		st := *s.st
+		st.Progress = s.st.Progress.clone()
+		st.Breaks = append([]BreakRecord(nil), s.st.Breaks...)
+		s.mu.Unlock()
+		cp.Seats[i] = &st
+	}
+	return buildReport(&cp)
 }
 
 // ReportFromFile reads a room's state file (the trainer's) and merges its report; the

@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
@@ -38,16 +39,20 @@ type Options struct {
 	// StuckAfter marks a seat stuck after this long without progress (0: 5 minutes).
 	StuckAfter time.Duration
 	Now        func() time.Time // nil: time.Now
+	// SchedProbe measures the machine's scheduling delay next to the requests' times
+	// (Stats.SchedP99Ms), for load tests on a shared machine.
+	SchedProbe bool
 }
 
 // Room is a running trainer's room.
 type Room struct {
 	opts    Options
 	now     func() time.Time
-	mu      sync.RWMutex // guards st, seats' state and gen
+	mu      sync.Mutex   // guards seat allocation (join) and the room's own fields
+	tokMu   sync.RWMutex // guards the seats' token hashes, read on every request
 	st      *roomState
-	seats   []*seatRT
-	gen     uint64
+	seats   []*seatRT // fixed at start; each seat has its own lock
+	gen     atomic.Uint64
 	ca      *ca
 	join    Join
 	public  bool
@@ -59,15 +64,20 @@ type Room struct {
 	lat     latencies
 	saver   *saver
 	closed  sync.Once
+	sched   latencies
+	stop    chan struct{}
 }
 
 // seatRT is a seat at run time: its state and its running tenant.
 type seatRT struct {
+	mu      sync.Mutex // guards everything below and st
 	st      *seatState
 	tenant  *sandbox.Tenant
 	handler http.Handler
-	hash    []byte // SHA-256 of the seat token; nil while free
+	hash    []byte // SHA-256 of the seat token; nil while free (written with mu and tokMu held)
 	dirty   bool   // the tenant changed since its last save
+	stale   bool   // the seat's state changed since it was last serialised
+	cached  []byte // the seat's state as last serialised
 }
 
 // Seat header: a trainee's kvbridge sends its seat token here on every request to its
@@ -88,7 +98,7 @@ func Start(opts Options) (*Room, error) {
 	if opts.StuckAfter <= 0 {
 		opts.StuckAfter = DefaultStuckAfter
 	}
-	r := &Room{opts: opts, now: opts.Now, limiter: newLimiter(5, 12*time.Second)}
+	r := &Room{opts: opts, now: opts.Now, limiter: newLimiter(5, 12*time.Second), stop: make(chan struct{})}
 	st, err := readState(opts.StatePath)
 	if err != nil {
 		return nil, err
@@ -107,13 +117,12 @@ func Start(opts Options) (*Room, error) {
 		return nil, err
 	}
 	r.saver = newSaver(opts.StatePath, r.snapshot)
-	r.mu.Lock()
-	r.gen++
-	gen := r.gen
-	r.mu.Unlock()
-	if err := r.saver.changed(gen, true); err != nil {
+	if err := r.saver.changed(r.gen.Add(1), true); err != nil {
 		r.Close()
 		return nil, fmt.Errorf("writing the room state %s: %w", opts.StatePath, err)
+	}
+	if opts.SchedProbe {
+		go probeScheduling(&r.sched, r.stop)
 	}
 	return r, nil
 }
@@ -155,7 +164,7 @@ func (r *Room) create() error {
 	r.seats = make([]*seatRT, len(deals))
 	for i, d := range deals {
 		r.st.Seats = append(r.st.Seats, &seatState{Seat: i + 1, Deal: d})
-		r.seats[i] = &seatRT{st: r.st.Seats[i]}
+		r.seats[i] = &seatRT{st: r.st.Seats[i], stale: true}
 	}
 	return r.buildTenants(func(s *seatRT) (*sandbox.Tenant, error) { return buildTenant(s.st.Deal) })
 }
@@ -172,7 +181,7 @@ func (r *Room) resume(st *roomState) error {
 	r.ca, r.st, r.resumed = c, st, true
 	r.seats = make([]*seatRT, len(st.Seats))
 	for i, s := range st.Seats {
-		rt := &seatRT{st: s}
+		rt := &seatRT{st: s, stale: true}
 		if s.TokenHash != "" {
 			if rt.hash, err = hex.DecodeString(s.TokenHash); err != nil || len(rt.hash) != sha256.Size {
 				return fmt.Errorf("the room state: seat %d's token hash is damaged", s.Seat)
@@ -328,6 +337,9 @@ func (r *Room) Stats() Stats {
 	r.saver.mu.Lock()
 	s.SavesDone = r.saver.saves
 	r.saver.mu.Unlock()
+	if r.opts.SchedProbe {
+		s.SchedP99Ms = ms(r.sched.quantile(0.99))
+	}
 	return s
 }
 
@@ -335,43 +347,79 @@ func (r *Room) Stats() Stats {
 func (r *Room) Close() error {
 	var err error
 	r.closed.Do(func() {
+		close(r.stop)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = r.srv.Shutdown(ctx)
-		r.mu.Lock()
-		r.gen++
-		gen := r.gen
-		r.mu.Unlock()
-		_ = r.saver.changed(gen, false)
+		_ = r.saver.changed(r.gen.Add(1), false)
 		err = r.saver.close()
 		r.closeTenants()
 	})
 	return err
 }
 
-// snapshot serialises the state (the saver's source). Tenants that changed are saved
-// again; the others keep their last saved form.
-func (r *Room) snapshot() ([]byte, uint64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, s := range r.seats {
-		if !s.dirty {
-			continue
-		}
-		var buf bytes.Buffer
-		if err := s.tenant.Save(&buf); err != nil {
-			return nil, r.gen, err
-		}
-		s.st.Tenant, s.dirty = json.RawMessage(bytes.TrimSpace(buf.Bytes())), false
-	}
-	data, err := json.Marshal(r.st)
-	return data, r.gen, err
+// savedState is the file's form: the room's fields with each seat as serialised last.
+// The outer Seats hides roomState's.
+type savedState struct {
+	*roomState
+	Seats []json.RawMessage `json:"seats"`
 }
 
-// changed bumps the state's generation (r.mu held) and returns it.
-func (r *Room) changedLocked() uint64 {
-	r.gen++
-	return r.gen
+// snapshot serialises the state (the saver's source). Each seat is locked only while
+// its own part is serialised, and only seats that changed are serialised again; a
+// changed tenant is saved outside the seat's lock (the tenant has its own) and spliced
+// in as it is, so a save never holds up the other seats' requests.
+func (r *Room) snapshot() ([]byte, uint64, error) {
+	gen := r.gen.Load()
+	out := savedState{roomState: r.st, Seats: make([]json.RawMessage, len(r.seats))}
+	for i, s := range r.seats {
+		s.mu.Lock()
+		dirty, t := s.dirty, s.tenant
+		s.dirty = false
+		s.mu.Unlock()
+		var blob []byte
+		if dirty {
+			var buf, c bytes.Buffer
+			if err := t.Save(&buf); err != nil {
+				return nil, 0, err
+			}
+			if err := json.Compact(&c, buf.Bytes()); err != nil {
+				return nil, 0, err
+			}
+			blob = c.Bytes()
+		}
+		s.mu.Lock()
+		if blob != nil {
+			s.st.Tenant, s.stale = blob, true
+		}
+		if s.stale || s.cached == nil {
+			tenant := s.st.Tenant
+			s.st.Tenant = nil // spliced in below, not re-validated by the encoder
+			b, err := json.Marshal(s.st)
+			s.st.Tenant = tenant
+			if err != nil {
+				s.mu.Unlock()
+				return nil, 0, err
+			}
+			b = append(append(append(b[:len(b)-1], `,"tenant":`...), tenant...), '}')
+			s.cached, s.stale = b, false
+		}
+		out.Seats[i] = s.cached
+		s.mu.Unlock()
+	}
+	r.mu.Lock()
+	data, err := json.Marshal(out)
+	r.mu.Unlock()
+	return data, gen, err
+}
+
+// bump records a change: it marks the seat (locked by the caller; nil for the room's
+// own fields) for serialising and returns the change's generation.
+func (r *Room) bump(s *seatRT) uint64 {
+	if s != nil {
+		s.stale = true
+	}
+	return r.gen.Add(1)
 }
 
 func hashToken(tok string) []byte {
@@ -380,12 +428,14 @@ func hashToken(tok string) []byte {
 }
 
 // seatByToken finds the seat holding token, comparing every seat's hash in constant
-// time. r.mu must be held (read).
-func (r *Room) seatByTokenLocked(tok string) *seatRT {
+// time.
+func (r *Room) seatByToken(tok string) *seatRT {
 	if tok == "" {
 		return nil
 	}
 	h := hashToken(tok)
+	r.tokMu.RLock()
+	defer r.tokMu.RUnlock()
 	var found *seatRT
 	for _, s := range r.seats {
 		if s.hash != nil && subtle.ConstantTimeCompare(s.hash, h) == 1 {

@@ -43,7 +43,7 @@ type seatState struct {
 	Generation   int               `json:"generation"`
 	SecretIDs    []string          `json:"secret_ids,omitempty"` // the app's client secret IDs known to the room (IDs, not values)
 	Breaks       []BreakRecord     `json:"breaks,omitempty"`
-	Tenant       json.RawMessage   `json:"tenant"`
+	Tenant       json.RawMessage   `json:"tenant,omitempty"` // the sandbox's saved state
 	Progress     seatProgress      `json:"progress"`
 }
 
@@ -54,8 +54,9 @@ type BreakRecord struct {
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same directory,
-// synced and renamed, so a crash leaves the old file or the new one, never half of it.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+// renamed over it, so a crash of the room leaves the old file or the new one, never half
+// of it. With sync, the data reaches the disk before the rename (power loss too).
+func writeFileAtomic(path string, data []byte, mode os.FileMode, sync bool) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -71,9 +72,11 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if sync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err
@@ -113,19 +116,23 @@ func readState(path string) (*roomState, error) {
 }
 
 // saver writes the room's state after every change. Changes that must survive a crash
-// before they are acknowledged (a join, a trainer's action) wait for their save;
-// progress reports do not, and saves that pile up while one is written become one.
+// of the room before they are acknowledged (a join, a trainer's action) wait for their
+// save; progress reports do not, and saves that pile up while one is written become one.
+// The file is synced to disk at most once a second (and at close): a synced write costs
+// tens of milliseconds on a busy laptop, which thirty joins at once would queue behind,
+// and a trainer's laptop that restarts cleanly flushes what was written anyway.
 type saver struct {
-	mu      sync.Mutex
-	cond    *sync.Cond
-	want    uint64 // generation of the latest change
-	done    uint64 // generation of the latest save
-	err     error
-	closed  bool
-	snap    func() ([]byte, uint64, error)
-	path    string
-	saves   uint64
-	stopped chan struct{}
+	mu       sync.Mutex
+	cond     *sync.Cond
+	want     uint64 // generation of the latest change
+	done     uint64 // generation of the latest save
+	err      error
+	closed   bool
+	snap     func() ([]byte, uint64, error)
+	path     string
+	saves    uint64
+	lastSync time.Time
+	stopped  chan struct{}
 }
 
 func newSaver(path string, snap func() ([]byte, uint64, error)) *saver {
@@ -148,8 +155,14 @@ func (s *saver) loop() {
 		}
 		s.mu.Unlock()
 		data, gen, err := s.snap()
+		s.mu.Lock()
+		sync := s.closed || time.Since(s.lastSync) >= time.Second
+		s.mu.Unlock()
 		if err == nil {
-			err = writeFileAtomic(s.path, data, 0o600)
+			err = writeFileAtomic(s.path, data, StateFileMode, sync)
+		}
+		if err == nil && sync {
+			s.lastSync = time.Now()
 		}
 		s.mu.Lock()
 		s.err = err

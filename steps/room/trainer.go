@@ -36,11 +36,10 @@ type SeatView struct {
 
 // Seats lists every seat for the dashboard.
 func (r *Room) Seats() []SeatView {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
 	now := r.now()
 	out := make([]SeatView, len(r.seats))
 	for i, s := range r.seats {
+		s.mu.Lock()
 		st := s.st
 		p := &st.Progress
 		v := SeatView{
@@ -54,6 +53,7 @@ func (r *Room) Seats() []SeatView {
 			v.IdleSeconds = int(now.Sub(st.LastActivity) / time.Second)
 		}
 		v.Stuck = p.stuck(now, r.opts.StuckAfter)
+		s.mu.Unlock()
 		out[i] = v
 	}
 	return out
@@ -61,16 +61,15 @@ func (r *Room) Seats() []SeatView {
 
 // Reveal marks a seat's answer as revealed and returns it.
 func (r *Room) Reveal(seat int) (sandbox.AnswerKey, error) {
-	r.mu.Lock()
 	s, err := r.seatByNumber(seat)
 	if err != nil {
-		r.mu.Unlock()
 		return sandbox.AnswerKey{}, err
 	}
+	s.mu.Lock()
 	s.st.Revealed = true
 	a := s.st.Answer
-	gen := r.changedLocked()
-	r.mu.Unlock()
+	gen := r.bump(s)
+	s.mu.Unlock()
 	return a, r.saver.changed(gen, true)
 }
 
@@ -128,21 +127,20 @@ func Breaks() []Break { return append([]Break(nil), breaks...) }
 // Break puts a fault on a seat's tenant: one of Breaks() by name, or any practice
 // action of the sandbox's admin API (its action name, params its JSON body).
 func (r *Room) Break(seat int, action string, params json.RawMessage) (string, error) {
-	r.mu.Lock()
 	s, err := r.seatByNumber(seat)
 	if err != nil {
-		r.mu.Unlock()
 		return "", err
 	}
+	s.mu.Lock()
 	text, err := runBreak(s, action, params)
 	if err != nil {
-		r.mu.Unlock()
+		s.mu.Unlock()
 		return "", err
 	}
 	s.dirty = true
 	s.st.Breaks = append(s.st.Breaks, BreakRecord{Action: action, At: r.now().UTC()})
-	gen := r.changedLocked()
-	r.mu.Unlock()
+	gen := r.bump(s)
+	s.mu.Unlock()
 	return fmt.Sprintf("%s on seat %d.", text, seat), r.saver.changed(gen, true)
 }
 
@@ -211,25 +209,26 @@ func adminAction(t *sandbox.Tenant, in sandbox.Info, action string, params json.
 // Reset gives a seat a fresh tenant of its deal (new credentials, same scenario) and
 // clears its progress; the trainee keeps the seat and fetches the new values.
 func (r *Room) Reset(seat int) error {
-	r.mu.RLock()
 	s, err := r.seatByNumber(seat)
-	r.mu.RUnlock()
 	if err != nil {
 		return err
 	}
-	t, err := buildTenant(s.st.Deal)
+	s.mu.Lock()
+	deal := s.st.Deal
+	s.mu.Unlock()
+	t, err := buildTenant(deal)
 	if err != nil {
 		return err
 	}
-	r.mu.Lock()
+	s.mu.Lock()
 	old := s.tenant
 	s.tenant, s.handler, s.dirty = t, t.Handler(), true
 	s.st.Answer = t.AnswerKey()
 	s.st.SecretIDs = []string{t.Info().ClientSecretID}
 	s.st.Progress, s.st.Breaks = seatProgress{}, nil
 	s.st.Generation++
-	gen := r.changedLocked()
-	r.mu.Unlock()
+	gen := r.bump(s)
+	s.mu.Unlock()
 	_ = old.Close()
 	return r.saver.changed(gen, true)
 }
