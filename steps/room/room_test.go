@@ -96,13 +96,13 @@ func TestSeatChecksThroughRoomAndTrainerBreak(t *testing.T) {
 func TestBreaksFailWhereTheySay(t *testing.T) {
 	bs := Breaks()
 	r := startRoom(t, len(bs), "healthy", 1)
-	for i, b := range bs {
+	for _, b := range bs {
 		if b.Check == "" {
 			continue
 		}
 		t.Run(b.Name, func(t *testing.T) {
 			s := join(t, r, b.Name)
-			if _, err := r.Break(i+1, b.Name, nil); err != nil {
+			if _, err := r.Break(s.Info.Seat, b.Name, nil); err != nil {
 				t.Fatal(err)
 			}
 			rep := runChecks(t, s)

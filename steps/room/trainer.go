@@ -97,13 +97,13 @@ var breaks = []Break{
 			}
 			return nil
 		}},
-	{"remove-reader", "Remove Reader from the vault (the empty dropdown)", "arm.vaults", "none-listed",
+	{"remove-reader", "Remove Reader from the vault (the empty dropdown)", "arm.vaults", "target-not-listed",
 		func(t *sandbox.Tenant, in sandbox.Info, _ *seatState) error {
 			return t.RemoveRole(in.ClientID, "Reader", "vault")
 		}},
 	{"close-firewall", "Close the vault firewall", "vault.network", "firewall",
 		func(t *sandbox.Tenant, in sandbox.Info, _ *seatState) error { return t.SetFirewall(in.VaultName, true) }},
-	{"access-policies", "Switch the vault to access policies", "vault.permission-model", "access-policies",
+	{"access-policies", "Switch the vault to access policies", "data.secrets", "forbidden-by-access-policy",
 		func(t *sandbox.Tenant, in sandbox.Info, _ *seatState) error {
 			return t.SetPermissionModel(in.VaultName, false)
 		}},
