@@ -149,7 +149,7 @@ func PinnedTLS(pin []byte, fallbackName string) *tls.Config {
 				name = fallbackName
 			}
 			if _, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, DNSName: name}); err != nil {
-				return fmt.Errorf("the room's certificate does not cover %s: %w", name, err)
+				return fmt.Errorf("the room's certificate is not valid for %s: %w", name, err)
 			}
 			return nil
 		},
