@@ -1,7 +1,7 @@
 # kvbridge developer tasks. The README's two commands work without make.
 GO ?= go
 
-.PHONY: run test race bench lint build golden load
+.PHONY: run test race bench lint build golden clients load
 
 run: ## run the wizard
 	$(GO) run ./cmd/kvbridge
@@ -27,3 +27,6 @@ build: ## a binary in ./bin
 
 golden: ## rewrite the TUI golden files (read them before committing)
 	$(GO) test ./tui -update && KVBRIDGE_UPDATE_GOLDEN=1 $(GO) test ./tui/plain
+
+clients: build ## Microsoft's az CLI and Python SDK against sandbox serve (needs az, python3-azure)
+	scripts/azure-clients.sh bin/kvbridge
