@@ -180,7 +180,7 @@ func (r Report) cleaned() Report {
 	r.Course, r.Screen, r.Name = c(r.Course), c(r.Screen), c(r.Name)
 	conn := r.Connection
 	conn.Kind, conn.Scenario, conn.TenantID, conn.ClientID = c(conn.Kind), c(conn.Scenario), c(conn.TenantID), c(conn.ClientID)
-	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint = c(conn.Cloud), c(conn.AuthorityHost), c(conn.ARMEndpoint)
+	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint, conn.GraphEndpoint = c(conn.Cloud), c(conn.AuthorityHost), c(conn.ARMEndpoint), c(conn.GraphEndpoint)
 	conn.Vault, conn.VaultURL, conn.SecretName, conn.Username = c(conn.Vault), c(conn.VaultURL), c(conn.SecretName), c(conn.Username)
 	r.Connection = conn
 	r.Sections = slices.Clone(r.Sections)

@@ -79,6 +79,7 @@ type Connection struct {
 	Cloud         string     `json:"cloud,omitempty"`
 	AuthorityHost string     `json:"authority_host,omitempty"`
 	ARMEndpoint   string     `json:"arm_endpoint,omitempty"`
+	GraphEndpoint string     `json:"graph_endpoint,omitempty"`
 	Vault         string     `json:"vault,omitempty"`       // name, URL or resource ID
 	VaultURL      string     `json:"vault_url,omitempty"`   // data-plane URL when ARM cannot tell it
 	SecretName    string     `json:"secret_name,omitempty"` // the Azure secret name mapped in Delinea
@@ -146,6 +147,7 @@ func (c Connection) Validate() error {
 		{"cloud", c.Cloud, maxShortLen},
 		{"authority host", c.AuthorityHost, MaxURLLen},
 		{"ARM endpoint", c.ARMEndpoint, MaxURLLen},
+		{"Graph endpoint", c.GraphEndpoint, MaxURLLen},
 		{"vault", c.Vault, MaxURLLen},
 		{"vault URL", c.VaultURL, MaxURLLen},
 		{"secret name", c.SecretName, MaxSecretNameLen},
@@ -177,7 +179,7 @@ func clip(s string, n int) string {
 func (c Connection) Invalidates(next Connection, id string) bool {
 	if c.Kind != next.Kind || c.Scenario != next.Scenario || c.TenantID != next.TenantID ||
 		c.ClientID != next.ClientID || c.Cloud != next.Cloud ||
-		c.AuthorityHost != next.AuthorityHost || c.ARMEndpoint != next.ARMEndpoint {
+		c.AuthorityHost != next.AuthorityHost || c.ARMEndpoint != next.ARMEndpoint || c.GraphEndpoint != next.GraphEndpoint {
 		return true
 	}
 	vaultBound := strings.HasPrefix(id, "arm.vaults") || strings.HasPrefix(id, "vault.") ||

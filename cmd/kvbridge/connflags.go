@@ -14,8 +14,8 @@ import (
 // connFlags say which tenant, app and vault to check. The wizard and doctor
 // share them, with the Azure SDK's environment names as defaults.
 type connFlags struct {
-	tenant, clientID, cloud, authorityHost, armEndpoint string
-	vault, vaultURL, caFile                             string
+	tenant, clientID, cloud, authorityHost, armEndpoint, graphEndpoint string
+	vault, vaultURL, caFile                                            string
 	// idsGiven: --tenant and --client-id came from flags, not the environment.
 	idsGiven bool
 }
@@ -26,6 +26,7 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.cloud, "cloud", "", "the Azure cloud by `NAME`: public, china or usgov (default public)")
 	fs.StringVar(&c.authorityHost, "authority-host", "", "Entra ID authority host `URL` (default $AZURE_AUTHORITY_HOST or the cloud's)")
 	fs.StringVar(&c.armEndpoint, "arm-endpoint", "", "Azure Resource Manager endpoint `URL` (default the cloud's)")
+	fs.StringVar(&c.graphEndpoint, "graph-endpoint", "", "Microsoft Graph `URL` when it is not the cloud's (a served practice tenant prints it); used to read the client secret's expiry")
 	fs.StringVar(&c.vault, "vault", "", "the vault Delinea should use, by `NAME|URL|ID` (resource ID)")
 	fs.StringVar(&c.vaultURL, "vault-url", "", "the vault's `URL` when ARM cannot tell it (a private cloud, a served practice tenant); goes with --vault NAME or ID")
 	fs.StringVar(&c.caFile, "ca-file", "", "a PEM file (`PATH`) of extra trusted CA certificates: TLS proxies, a served practice tenant")
@@ -35,7 +36,7 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 // AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_AUTHORITY_HOST. fs must be parsed.
 func (c *connFlags) finish(fs *pflag.FlagSet, getenv func(string) string) error {
 	c.idsGiven = fs.Changed("tenant") || fs.Changed("client-id")
-	for _, u := range []struct{ flag, v string }{{"vault-url", c.vaultURL}, {"authority-host", c.authorityHost}, {"arm-endpoint", c.armEndpoint}} {
+	for _, u := range []struct{ flag, v string }{{"vault-url", c.vaultURL}, {"authority-host", c.authorityHost}, {"arm-endpoint", c.armEndpoint}, {"graph-endpoint", c.graphEndpoint}} {
 		if err := checkURLSize(u.flag, u.v); err != nil {
 			return err
 		}
@@ -60,12 +61,12 @@ func (c *connFlags) finish(fs *pflag.FlagSet, getenv func(string) string) error 
 // endpointsGiven reports flags that point at a tenant of one's own; the
 // in-process practice tenant takes none of them.
 func (c *connFlags) endpointsGiven() bool {
-	return c.authorityHost != "" || c.armEndpoint != "" || c.caFile != "" || (c.cloud != "" && c.cloud != string(azure.CloudPublic))
+	return c.authorityHost != "" || c.armEndpoint != "" || c.graphEndpoint != "" || c.caFile != "" || (c.cloud != "" && c.cloud != string(azure.CloudPublic))
 }
 
 func (c *connFlags) connection() steps.Connection {
 	return steps.Connection{TenantID: c.tenant, ClientID: c.clientID, Cloud: c.cloud,
-		AuthorityHost: c.authorityHost, ARMEndpoint: c.armEndpoint, Vault: c.vault, VaultURL: c.vaultURL}
+		AuthorityHost: c.authorityHost, ARMEndpoint: c.armEndpoint, GraphEndpoint: c.graphEndpoint, Vault: c.vault, VaultURL: c.vaultURL}
 }
 
 // checkURLSize refuses a URL no DNS name allows, by its size alone and

@@ -77,7 +77,7 @@ func (f *doctorFlags) check(c *cobra.Command, getenv func(string) string) error 
 	if f.sandbox != "" {
 		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
 		if f.endpointsGiven() {
-			return usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
+			return usagef("doctor: --sandbox runs its own practice tenant, a public-cloud one; it does not take --cloud, --authority-host, --arm-endpoint, --graph-endpoint or --ca-file (for a served tenant, use those without --sandbox)")
 		}
 		f.idsGiven = c.Flags().Changed("tenant") || c.Flags().Changed("client-id")
 		return f.delinea.check(f, true)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -62,8 +65,16 @@ func runSandboxServe(ctx context.Context, f serveFlags, std stdio) error {
 		if err != nil {
 			return usagef("sandbox serve: --state: %v", err)
 		}
-		t, err := sandbox.Load(f, opts)
+		// The loader's own bound (64 MiB); read once, checked, then loaded.
+		data, err := io.ReadAll(io.LimitReader(f, 64<<20))
 		f.Close()
+		if err != nil {
+			return fmt.Errorf("sandbox serve: --state %s: %w", *state, err)
+		}
+		if err := checkStateNames(data); err != nil {
+			return usagef("sandbox serve: --state %s: %v", *state, err)
+		}
+		t, err := sandbox.Load(bytes.NewReader(data), opts)
 		if err != nil {
 			return usagef("sandbox serve: --state %s: %v", *state, err)
 		}

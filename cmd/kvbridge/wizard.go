@@ -113,7 +113,7 @@ func (f *wizardFlags) check(c *cobra.Command, getenv func(string) string) error 
 			return usagef("--sandbox and --offline exclude each other: one runs the checks against the practice tenant, the other runs the course without checks")
 		}
 		if f.endpointsGiven() {
-			return usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint or --ca-file")
+			return usagef("--sandbox runs its own practice tenant; it does not take --cloud, --authority-host, --arm-endpoint, --graph-endpoint or --ca-file")
 		}
 	}
 	if err := f.finish(c.Flags(), getenv); err != nil {

@@ -97,6 +97,11 @@ type Config struct {
 	// zero means read it from Microsoft Graph if the app may.
 	SecretExpires time.Time
 
+	// GraphEndpoint is Microsoft Graph's URL when it is not the cloud's (a
+	// private cloud, a served practice tenant); used only when given. Tokens
+	// are still asked for the cloud's Graph audience, as a served tenant expects.
+	GraphEndpoint string
+
 	// ExtraCAPEM is extra trusted CA certificates (PEM), added to the system's: corporate
 	// TLS-inspecting proxies, a served practice tenant. Ignored when Transport is set.
 	ExtraCAPEM []byte

@@ -29,11 +29,11 @@ func checkExpiry(ctx context.Context, rs *runState) Result {
 	if !c.SecretExpires.IsZero() {
 		return expiryResult(rs, c.SecretExpires, "as given")
 	}
-	if c.customEndpoints() {
+	if c.customEndpoints() && c.GraphEndpoint == "" {
 		// A custom authority or ARM endpoint is a private cloud or a practice tenant, whose
 		// Graph endpoint kvbridge cannot know; never send its token to the public Graph.
 		return Result{Status: StatusWarn, Cause: "unknown", Title: "The secret's expiry is unknown",
-			Detail: "With custom endpoints there is no known Microsoft Graph endpoint to ask. Read the expiry in the portal and set a reminder 30 days before.", Fix: manual}
+			Detail: "With custom endpoints there is no known Microsoft Graph endpoint to ask (give it with --graph-endpoint). Read the expiry in the portal and set a reminder 30 days before.", Fix: manual}
 	}
 	req, err := runtime.NewRequest(ctx, http.MethodGet, rs.s.graphURL+"/v1.0/applications(appId='"+url.PathEscape(c.ClientID)+"')?$select=passwordCredentials")
 	if err != nil {

@@ -113,8 +113,12 @@ func NewSession(cfg Config) (*Session, error) {
 		}
 		p := cfg.cloud().params()
 		s.graphURL = "https://" + p.graphHost
+		scope := s.graphURL + "/.default"
+		if cfg.GraphEndpoint != "" {
+			s.graphURL = strings.TrimRight(cfg.GraphEndpoint, "/")
+		}
 		s.graphPL = runtime.NewPipeline("kvbridge", "v1", runtime.PipelineOptions{
-			PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(s.cred, []string{s.graphURL + "/.default"}, nil)},
+			PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(s.cred, []string{scope}, nil)},
 		}, &s.common)
 	}
 	return s, nil
@@ -301,17 +305,17 @@ func (rs *runState) vaultList() []VaultInfo {
 	if rs.list == nil {
 		return []VaultInfo{}
 	}
+	subNames := make(map[string]string, len(rs.subs))
+	for _, s := range rs.subs {
+		subNames[strings.ToLower(s.ID)] = termsafe.Clean(s.Name)
+	}
 	out := make([]VaultInfo, len(rs.list.vaults))
 	for i, v := range rs.list.vaults {
 		// Names, groups and URLs come from ARM; front ends print them as they are.
 		v.Name, v.ID, v.URL = termsafe.Clean(v.Name), termsafe.Clean(v.ID), termsafe.Clean(v.URL)
 		v.SubscriptionID, v.ResourceGroup, v.Location = termsafe.Clean(v.SubscriptionID), termsafe.Clean(v.ResourceGroup), termsafe.Clean(v.Location)
 		v.TenantID, v.PublicNetworkAccess, v.NetworkDefaultAction = termsafe.Clean(v.TenantID), termsafe.Clean(v.PublicNetworkAccess), termsafe.Clean(v.NetworkDefaultAction)
-		for _, s := range rs.subs {
-			if strings.EqualFold(s.ID, v.SubscriptionID) {
-				v.SubscriptionName = termsafe.Clean(s.Name)
-			}
-		}
+		v.SubscriptionName = subNames[strings.ToLower(v.SubscriptionID)]
 		v.Target = rs.target != nil && rs.target.ID != "" && strings.EqualFold(rs.target.ID, v.ID)
 		out[i] = v
 	}

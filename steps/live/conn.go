@@ -43,6 +43,7 @@ func Merge(saved, given steps.Connection) steps.Connection {
 		over(&out.Cloud, given.Cloud)
 		over(&out.AuthorityHost, given.AuthorityHost)
 		over(&out.ARMEndpoint, given.ARMEndpoint)
+		over(&out.GraphEndpoint, given.GraphEndpoint)
 		over(&out.Vault, given.Vault)
 		over(&out.VaultURL, given.VaultURL)
 		over(&out.SecretName, given.SecretName)
@@ -58,7 +59,7 @@ func Merge(saved, given steps.Connection) steps.Connection {
 		if out.Scenario == "" {
 			out.Scenario = "healthy"
 		}
-		out.TenantID, out.ClientID, out.Cloud, out.AuthorityHost, out.ARMEndpoint = "", "", "", "", ""
+		out.TenantID, out.ClientID, out.Cloud, out.AuthorityHost, out.ARMEndpoint, out.GraphEndpoint = "", "", "", "", "", ""
 	}
 	if out.Kind == steps.ConnTenant && out.Cloud != "" {
 		if c, err := azure.ParseCloud(out.Cloud); err == nil {
@@ -88,7 +89,7 @@ func sameConnection(a, b steps.Connection) bool {
 func Config(c steps.Connection, secret string, practice Practice, extraCA []byte) azure.Config {
 	cfg := azure.Config{
 		TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
-		AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint, ExtraCAPEM: extraCA,
+		AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint, GraphEndpoint: c.GraphEndpoint, ExtraCAPEM: extraCA,
 		Vault: c.Vault, VaultURL: c.VaultURL, SecretName: c.SecretName,
 		ExpectUsernameTag: c.MapUsername, Username: c.Username,
 	}
@@ -100,7 +101,7 @@ func Config(c steps.Connection, secret string, practice Practice, extraCA []byte
 		return cfg
 	}
 	h := practice.Handout()
-	cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint, cfg.ExtraCAPEM = azure.CloudPublic, "", "", nil
+	cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint, cfg.GraphEndpoint, cfg.ExtraCAPEM = azure.CloudPublic, "", "", "", nil
 	practice.Reach(&cfg)
 	if cfg.TenantID == "" {
 		cfg.TenantID = h.TenantID

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/kvbridge/kvbridge/steps/shell"
 )
 
 // ServeInfo is the first line `kvbridge sandbox serve --json` prints.
@@ -150,11 +152,15 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	}
 	// The command a trainee runs, ready to copy: the vault by resource ID, so the
 	// permission checks run even when the app cannot list the vault.
-	fmt.Fprintf(w, "\nDiagnose it from another terminal:\n  AZURE_CLIENT_SECRET='%s' kvbridge doctor \\\n", si.ClientSecret)
-	fmt.Fprintf(w, "    --tenant %s --client-id %s \\\n", si.TenantID, si.ClientID)
-	fmt.Fprintf(w, "    --authority-host %s --arm-endpoint %s --ca-file %s \\\n", si.AuthorityHost, si.ARMEndpoint, si.CAFile)
-	fmt.Fprintf(w, "    --vault %s \\\n", si.VaultID)
-	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", si.VaultURLs[0])
+	// Every value is quoted for a POSIX shell (steps/shell): a TMPDIR with a
+	// space, or a quote in a trainer's secret, must not break the paste.
+	q := shell.Quote
+	fmt.Fprintf(w, "\nDiagnose it from another terminal:\n  %s kvbridge doctor \\\n", shell.Assign("AZURE_CLIENT_SECRET", si.ClientSecret))
+	fmt.Fprintf(w, "    --tenant %s --client-id %s \\\n", q(si.TenantID), q(si.ClientID))
+	fmt.Fprintf(w, "    --authority-host %s --arm-endpoint %s \\\n", q(si.AuthorityHost), q(si.ARMEndpoint))
+	fmt.Fprintf(w, "    --graph-endpoint %s --ca-file %s \\\n", q(si.GraphEndpoint), q(si.CAFile))
+	fmt.Fprintf(w, "    --vault %s \\\n", q(si.VaultID))
+	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", q(si.VaultURLs[0]))
 	_, err := fmt.Fprintf(w, "Serving until interrupted.\n")
 	return err
 }
