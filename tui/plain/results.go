@@ -172,10 +172,10 @@ func (p *ResultWriter) Vaults(rep *azure.Report) {
 		return // never listed: NotRun says why
 	}
 	if len(rep.Vaults) == 0 {
-		fmt.Fprintln(p.w, "\nVaults ARM lists for this app (Delinea's dropdown): none.")
+		fmt.Fprintln(p.w, "\nVaults ARM lists to this app (the list Delinea's dropdown draws on): none.")
 		return
 	}
-	fmt.Fprintf(p.w, "\nVaults ARM lists for this app (Delinea's dropdown), %d:\n", len(rep.Vaults))
+	fmt.Fprintf(p.w, "\nVaults ARM lists to this app (the list Delinea's dropdown draws on), %d:\n", len(rep.Vaults))
 	for _, v := range rep.Vaults {
 		sub := v.SubscriptionID
 		if v.SubscriptionName != "" {
