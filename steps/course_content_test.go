@@ -233,7 +233,7 @@ func TestCourseFacts(t *testing.T) {
 		{"client secret lifetime", []string{"In the portal", "24 months", "less than 12", "Microsoft Graph"}},
 		{"access policies are supported", []string{"either RBAC or access policies"}},
 		{"what an access policy needs", []string{"get, list, set and delete", "AccessDenied or ForbiddenByPolicy"}},
-		{"Reader's least privilege", []string{"Reader at subscription scope", "smallest scope"}},
+		{"Reader's least privilege", []string{"Reader at subscription scope", "Least privilege", "smallest scope"}},
 		{"Secret ID vs Value", []string{"Secret ID", "AADSTS7000215"}},
 		{"secret name rules", []string{"1-127", "case-insensitive", "Prod_VM"}},
 		{"soft delete", []string{"soft delete", "recovered or purged"}},

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -61,4 +62,119 @@ func TestGlossaryRejectsBadData(t *testing.T) {
 			t.Errorf("%s: parsed without error", name)
 		}
 	}
+}
+
+// courseReading returns the course's texts in the order a trainee reads them
+// (the diagram labels and party names are drawings, and are left out).
+func courseReading(c *Course) []string {
+	var out []string
+	for _, s := range c.Sections {
+		out = append(out, s.Overview)
+		for _, st := range s.Steps {
+			out = append(out, st.Intro)
+			for _, t := range st.Tasks {
+				out = append(out, t.Text)
+				for _, co := range t.Callouts {
+					out = append(out, co.Text)
+				}
+			}
+			if f := st.Fields; f != nil {
+				for _, r := range f.Rows {
+					out = append(out, r.Name+" "+r.Value+" "+r.Note)
+				}
+			}
+		}
+		out = append(out, s.Check.Title, s.Check.Explains)
+		for _, r := range s.Summary {
+			out = append(out, r.Step+" "+r.Action+" "+r.Detail)
+		}
+		out = append(out, s.Troubleshooting.Text, s.Maintenance.Text)
+	}
+	return out
+}
+
+var acronymRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]+(?:-[0-9]+)?\b`)
+
+// notJargon are capitalised words the course uses that need no definition.
+var notJargon = map[string]bool{"ID": true, "IDs": true, "KB": true, "VM": true, "OK": true, "A": true, "I": true}
+
+// Every acronym the course uses, and every piece of jargon below, is in the
+// glossary, so the g key always has an answer.
+func TestGlossaryCoversTheCourse(t *testing.T) {
+	c := loadCourse(t)
+	text := strings.Join(courseReading(c), "\n")
+	seen := map[string]bool{}
+	for _, a := range acronymRE.FindAllString(text, -1) {
+		if strings.HasPrefix(a, "AADSTS") {
+			a = "AADSTS"
+		}
+		if notJargon[a] || seen[a] {
+			continue
+		}
+		seen[a] = true
+		if _, ok := LookupTerm(a); !ok {
+			t.Errorf("the course uses %q, which the glossary does not define", a)
+		}
+	}
+	for _, w := range []string{"control plane", "data plane", "tenant", "service principal", "action string",
+		"permissions API", "permission model", "access policy", "scope", "role assignment", "App Registration",
+		"client secret", "Secret ID", "Object ID", "Application (Client) ID", "Directory (Tenant) ID", "soft delete",
+		"purge", "tag", "sync", "External Vault Link", "External Secrets", "credential secret", "Reader",
+		"Key Vault Secrets Officer", "Key Vault Secrets User", "Key Vault Reader", "Key Vault Administrator",
+		"Key Vault Contributor", "Key Vault Data Access Administrator", "Owner", "User Access Administrator",
+		"Role Based Access Control Administrator", "Microsoft Entra ID", "Microsoft Graph", "vault firewall",
+		"least privilege", "subscription", "resource group", "SHA-256", "GUID", "ARM"} {
+		if !strings.Contains(strings.ToLower(text), strings.ToLower(strings.TrimSuffix(w, "s"))) {
+			t.Errorf("%q is no longer in the course: drop it from this list", w)
+		}
+		if _, ok := LookupTerm(w); !ok {
+			t.Errorf("the course uses %q, which the glossary does not define", w)
+		}
+	}
+}
+
+// The jargon the course cannot do without is explained in brackets where a
+// trainee first meets it: its first use, in reading order, is "term (...)".
+func TestCourseDefinesJargonAtFirstUse(t *testing.T) {
+	c := loadCourse(t)
+	reading := courseReading(c)
+	for _, tc := range []struct{ term, pattern string }{
+		{"tenant", `(?i)\btenants?\b`},
+		{"service principal", `(?i)\bservice principals?\b`},
+		{"GUID", `\bGUIDs?\b`},
+		{"control plane", `(?i)\b(?:control|management)[ -]plane\b`},
+		{"data plane", `(?i)\bdata[ -]plane\b`},
+		{"ARM", `\bARM\b|Azure Resource Manager`},
+		{"permission model", `(?i)\bpermission models?\b`},
+		{"Azure RBAC", `\bRBAC\b`},
+		{"access policy", `(?i)\baccess[ -]polic(?:y|ies)\b`},
+		{"action string", `(?i)\baction strings?\b|Microsoft\.KeyVault/`},
+		{"permissions API", `(?i)\bpermissions API\b`},
+		{"SHA-256", `SHA-256`},
+	} {
+		re := regexp.MustCompile(tc.pattern)
+		found := false
+		for _, s := range reading {
+			loc := re.FindStringIndex(s)
+			if loc == nil {
+				continue
+			}
+			found = true
+			if !strings.HasPrefix(s[loc[1]:], " (") {
+				t.Errorf("%s first appears as %q without an explanation in brackets: %q", tc.term, s[loc[0]:loc[1]], clipText(s, loc[0]))
+			}
+			break
+		}
+		if !found {
+			t.Errorf("%s is not in the course", tc.term)
+		}
+		if _, ok := LookupTerm(tc.term); !ok {
+			t.Errorf("%s has no glossary entry", tc.term)
+		}
+	}
+}
+
+func clipText(s string, at int) string {
+	from, to := max(0, at-40), min(len(s), at+80)
+	return s[from:to]
 }
