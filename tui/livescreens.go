@@ -456,7 +456,8 @@ func (m *Model) runHint() string {
 	return "r · w watches"
 }
 
-// vaultPicker is "what Delinea's dropdown will show": the listed vaults, or
+// vaultPicker is "the vaults ARM lists to the app", the nearest evidence of what
+// Delinea's dropdown can show (how Delinea lists vaults is not documented): the listed vaults, or
 // the empty dropdown's diagnosis.
 func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
 	lm := m.live
@@ -464,14 +465,14 @@ func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
 	if target == "" {
 		target = "(none named)"
 	}
-	b.add(m.heading("What Delinea's vault dropdown will show", "target: "+target, w)...)
+	b.add(m.heading("Vaults ARM lists to the app (what Delinea's dropdown most likely shows)", "target: "+target, w)...)
 	m.fieldRow(b, items, 0, fFilter, "Filter  /", azure.InputProblem{}, "", "type to narrow the list", w)
 	vaults := m.filteredVaults()
 	switch {
 	case !lm.listed && lm.running:
 		b.add("  " + spinSlot + m.st.Dim.Render(" listing the vaults as Delinea would…"))
 	case !lm.listed:
-		b.add(styled("  Not listed yet: run the checks (r) to list the vaults the app can see, subscription by subscription, as Delinea does.", w, m.st.Dim)...)
+		b.add(styled("  Not listed yet: run the checks (r) to list the vaults ARM shows the app, subscription by subscription.", w, m.st.Dim)...)
 	case len(lm.vaults) == 0:
 		b.add(m.st.Wrong.Render("  ✗ (the dropdown is empty)"))
 	case len(vaults) == 0:

@@ -153,7 +153,7 @@ var contradictions = []struct {
 		"tags set by hand are replaced at the next sync: the fix is in Delinea's mapping"},
 	{regexp.MustCompile(`(?i)\bor (?:a )?higher(?: role)?\b`), "portal-value-roles",
 		"Owner and Contributor are not higher for data: name the roles"},
-	{regexp.MustCompile(`(?i)Delinea lists only|Delinea finds vaults|Does what the dropdown does|dropdown will list|dropdown will not show|dropdown will be empty|will be empty`), "delinea-listing",
+	{regexp.MustCompile(`(?i)Delinea lists only|Delinea finds vaults|Does what the dropdown does|dropdown will (?:list|show|not show|be empty)|will be empty|What Delinea's vault dropdown shows|as Delinea does\b`), "delinea-listing",
 		"how Delinea lists vaults is undocumented: say what ARM shows the app"},
 	{regexp.MustCompile(`(?i)updated by the sync`), "updated-not-author",
 		"a timestamp does not say who wrote the secret"},

@@ -855,7 +855,8 @@ func (r *plainRunner) printResult(res azure.Result, note string) {
 	}
 }
 
-// showVaults says what Delinea's vault dropdown shows: the list, or why it is
+// showVaults says which vaults ARM lists to the app (the nearest evidence of what
+// Delinea's dropdown shows): the list, or why it is
 // empty or lacks the vault.
 func (r *plainRunner) showVaults(rep *azure.Report) {
 	res, ok := rep.Result("arm.vaults")
@@ -863,9 +864,9 @@ func (r *plainRunner) showVaults(rep *azure.Report) {
 		return
 	}
 	if len(rep.Vaults) == 0 {
-		r.line("What Delinea's vault dropdown shows: nothing (the list is empty).")
+		r.line("Vaults ARM lists to the app (what Delinea's dropdown most likely shows): none.")
 	} else {
-		r.line(fmt.Sprintf("What Delinea's vault dropdown shows (%d):", len(rep.Vaults)))
+		r.line(fmt.Sprintf("Vaults ARM lists to the app (what Delinea's dropdown most likely shows): %d:", len(rep.Vaults)))
 		for _, v := range rep.Vaults {
 			r.para("  - ", "    ", fmt.Sprintf("%s (resource group %s, %s)", v.Name, v.ResourceGroup, v.URL))
 		}

@@ -180,7 +180,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				"Where should kvbridge check your work?", "1) the built-in practice tenant (no Azure needed)",
 				"Client secret:  " + in.ClientSecret[:3] + "***",
 				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  ARM lists 2 vaults to the app,",
-				"What Delinea's vault dropdown shows (2):", "pass  sync  Wrote Prod-VM-Admin-Pass as a sync would",
+				"Vaults ARM lists to the app (what Delinea's dropdown most likely shows): 2:", "pass  sync  Wrote Prod-VM-Admin-Pass as a sync would",
 				"r) run again, w) watch, p) practice actions, Enter) continue:", "Progress: 100%.",
 			} {
 				if !plainContains(res.out, want) {
@@ -231,7 +231,7 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 	if strings.Contains(res.out, "Where should kvbridge check") {
 		t.Error("asked where to check although Initial.Kind was set")
 	}
-	for _, want := range []string{"fail  arm.vaults", "What Delinea's vault dropdown shows: nothing", "Diagnosis: ", `--role Reader`} {
+	for _, want := range []string{"fail  arm.vaults", "Vaults ARM lists to the app (what Delinea's dropdown most likely shows): none", "Diagnosis: ", `--role Reader`} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
 		}
