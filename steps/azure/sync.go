@@ -55,7 +55,7 @@ func (r SyncResult) MarshalJSON() ([]byte, error) {
 	}{plain(r.Result), r.Duration.Milliseconds(), r.Version, upd})
 }
 
-// SyncSecret does what Delinea does when an external secret is saved: SetSecret of
+// SyncSecret does what the guide says Delinea does when an external secret is saved: SetSecret of
 // value (and tags, e.g. {"username": "svc-admin"}) under name in the session's target
 // vault, with the app's own credentials. The vault URL is resolved as the checks do it
 // (the URL given, the vault's name in the cloud, or ARM's vaultUri for a resource ID or
