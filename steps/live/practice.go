@@ -119,13 +119,13 @@ var Actions = []ActionSpec{
 		}},
 	{"role.secrets-officer.assign", "Assign Key Vault Secrets Officer on the vault", "Access control (IAM) › Add role assignment: Key Vault Secrets Officer for the app, scope the practice vault. Lets Delinea read and write secrets (data plane).",
 		roleState("Key Vault Secrets Officer"), roleDo(true, "Key Vault Secrets Officer")},
-	{"role.reader.assign", "Assign Reader on the vault", "Access control (IAM) › Add role assignment: Reader for the app, scope the practice vault. Lets ARM list the vault, so Delinea's dropdown shows it.",
+	{"role.reader.assign", "Assign Reader on the vault", "Access control (IAM) › Add role assignment: Reader for the app, scope the practice vault. Lets ARM list the vault to the app, which Delinea's dropdown most likely needs.",
 		roleState("Reader"), roleDo(true, "Reader")},
 	{"role.secrets-user.assign", "Assign Key Vault Secrets User on the vault", "Adds the read-only data role: secrets can be read but not written, so Delinea's sync would fail.",
 		roleState("Key Vault Secrets User"), roleDo(true, "Key Vault Secrets User")},
 	{"role.secrets-officer.remove", "Remove Key Vault Secrets Officer from the vault", "Deletes that role assignment. Key Vault keeps honouring it for the propagation delay, as Azure's caches do.",
 		roleState("Key Vault Secrets Officer"), roleDo(false, "Key Vault Secrets Officer")},
-	{"role.reader.remove", "Remove Reader from the vault", "Deletes that role assignment: the vault drops out of Delinea's dropdown.",
+	{"role.reader.remove", "Remove Reader from the vault", "Deletes that role assignment: ARM no longer lists the vault to the app.",
 		roleState("Reader"), roleDo(false, "Reader")},
 	{"role.secrets-user.remove", "Remove Key Vault Secrets User from the vault", "Deletes that role assignment.",
 		roleState("Key Vault Secrets User"), roleDo(false, "Key Vault Secrets User")},
@@ -169,7 +169,7 @@ var Actions = []ActionSpec{
 			name := t.Info().SecretName
 			return Outcome{Text: "Recovered " + name + " in " + vault + "."}, t.RecoverVaultSecret(vault, name)
 		}},
-	{"firewall.close", "Close the vault firewall (selected networks only)", "Networking › Allow public access from specific networks, with none listed: data-plane calls from here are refused.",
+	{"firewall.close", "Close the vault firewall (selected networks only)", "Networking › Firewalls and virtual networks › Allow public access from specific virtual networks and IP addresses, with none listed: data-plane calls from here are refused.",
 		networkState,
 		func(t *sandbox.Tenant, _, vault string) (Outcome, error) {
 			return Outcome{Text: "The vault's firewall now denies this network."}, t.SetFirewall(vault, true)
