@@ -38,7 +38,7 @@ func BenchmarkUpdate(b *testing.B) {
 				}
 				i++
 				nm, _ := m.Update(msg)
-				m = nm.(Model)
+				m = nm.(*Model)
 			}
 		})
 	}
@@ -51,7 +51,7 @@ func BenchmarkResize(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		nm, _ := m.Update(sizes[i%2])
-		m = nm.(Model)
+		m = nm.(*Model)
 		i++
 	}
 }
@@ -72,7 +72,7 @@ func BenchmarkSpinnerTick(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				nm, _ := m.Update(m.live.spin.Tick())
-				m = nm.(Model)
+				m = nm.(*Model)
 			}
 		})
 	}

@@ -3,106 +3,61 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
-// field is a one-line text input of the live-check forms. It is a plain
-// value (a string and a cursor), so models copy it safely, and it draws
-// without a blinking cursor, so frames stay still between keys.
+// field is a one-line text input of the live-check forms: bubbles'
+// textinput holds the value and does the editing (cursor, word and line
+// deletes, paste, line breaks made spaces), and the field draws it in
+// terminal cells, so wide characters (CJK, emoji) keep the row aligned. It
+// draws without a blinking cursor, so frames stay still between keys.
 type field struct {
-	value  string
-	pos    int  // cursor, in runes
+	in     textinput.Model
 	masked bool // a secret: drawn as dots, never as text
 	// keepEnd cuts a long value at its start when not editing: a vault's
 	// resource ID or URL ends with the name that tells vaults apart.
 	keepEnd bool
 }
 
-// key edits the field; it reports whether the key was an edit.
-func (f *field) key(msg tea.KeyPressMsg) bool {
-	r := []rune(f.value)
-	f.pos = min(max(0, f.pos), len(r))
-	switch msg.String() {
-	case "left", "ctrl+b":
-		f.pos = max(0, f.pos-1)
-	case "right", "ctrl+f":
-		f.pos = min(len(r), f.pos+1)
-	case "home", "ctrl+a":
-		f.pos = 0
-	case "end", "ctrl+e":
-		f.pos = len(r)
-	case "backspace", "ctrl+h":
-		if f.pos > 0 {
-			r = append(r[:f.pos-1], r[f.pos:]...)
-			f.pos--
-		}
-	case "delete", "ctrl+d":
-		if f.pos < len(r) {
-			r = append(r[:f.pos], r[f.pos+1:]...)
-		}
-	case "ctrl+u":
-		r = r[f.pos:]
-		f.pos = 0
-	case "ctrl+k":
-		r = r[:f.pos]
-	case "ctrl+w":
-		i := f.pos
-		for i > 0 && unicode.IsSpace(r[i-1]) {
-			i--
-		}
-		for i > 0 && !unicode.IsSpace(r[i-1]) {
-			i--
-		}
-		r = append(r[:i], r[f.pos:]...)
-		f.pos = i
-	default:
-		if msg.Text == "" {
-			return false
-		}
-		f.insert(msg.Text)
-		return true
-	}
-	f.value = string(r)
-	return true
+func newField() *field {
+	in := textinput.New()
+	in.Prompt = ""
+	return &field{in: in}
 }
 
-// insert puts text at the cursor (typing or a paste). Line breaks and tabs
-// become spaces, so a pasted value with a trailing newline stays one line;
-// the checks then trim and warn.
-func (f *field) insert(s string) {
-	s = strings.Map(func(c rune) rune {
-		switch {
-		case c == '\n' || c == '\r' || c == '\t':
-			return ' '
-		case unicode.IsControl(c):
-			return -1
-		}
-		return c
-	}, s)
-	r := []rune(f.value)
-	f.pos = min(max(0, f.pos), len(r))
-	ins := []rune(s)
-	out := make([]rune, 0, len(r)+len(ins))
-	out = append(out, r[:f.pos]...)
-	out = append(out, ins...)
-	out = append(out, r[f.pos:]...)
-	f.value = string(out)
-	f.pos += len(ins)
+func (f *field) value() string { return f.in.Value() }
+
+// focus starts an edit with the cursor at the end.
+func (f *field) focus() {
+	_ = f.in.Focus() // the blink command is not wanted: the field draws its own cursor
+	f.in.CursorEnd()
+}
+
+func (f *field) blur() { f.in.Blur() }
+
+// update edits the field with a key or a paste; it reports whether the
+// value changed.
+func (f *field) update(msg tea.Msg) bool {
+	before := f.in.Value()
+	f.in, _ = f.in.Update(msg)
+	return f.in.Value() != before
 }
 
 // set replaces the value and puts the cursor at its end.
 func (f *field) set(v string) {
-	f.value = v
-	f.pos = len([]rune(v))
+	f.in.SetValue(v)
+	f.in.CursorEnd()
 }
 
 // view draws the value within width cells; editing shows a cursor. A
 // masked value shows one dot per character, at most 16, and its length.
-func (f field) view(width int, editing bool) string {
+func (f *field) view(width int, editing bool) string {
+	v := f.in.Value()
 	if f.masked {
-		n := len([]rune(f.value))
+		n := len([]rune(v))
 		if n == 0 {
 			if editing {
 				return "█"
@@ -116,21 +71,26 @@ func (f field) view(width int, editing bool) string {
 		}
 		return truncate(s, width)
 	}
-	r := []rune(f.value)
 	if !editing {
-		if f.keepEnd && len(r) > width && width > 1 {
-			return "…" + string(r[len(r)-(width-1):])
+		if w := ansi.StringWidth(v); f.keepEnd && w > width && width > 1 {
+			return ansi.TruncateLeft(v, w-(width-1), "…")
 		}
-		return truncate(f.value, width)
+		return truncate(v, width)
 	}
-	pos := min(max(0, f.pos), len(r))
+	r := []rune(v)
+	pos := min(max(0, f.in.Position()), len(r))
+	head, after := string(r[:pos]), string(r[pos:])
 	// Keep the cursor in sight. Near the start of a long value the end is
 	// cut (truncate puts "…" in the last cell); further in, the start is cut
 	// too, so that the cursor sits just before that last cell.
-	head := append(r[:pos:pos], '█')
-	after := string(r[pos:])
-	if len(head)+len(r)-pos > width && len(head) > width-2 && width > 2 {
-		head = append([]rune{'…'}, head[len(head)-(width-2):]...)
+	if hw := ansi.StringWidth(head); hw+1+ansi.StringWidth(after) > width && hw+1 > width-1 && width > 2 {
+		// Whole characters from the cursor back, within width-3 cells.
+		hr, cells, i := []rune(head), 0, len([]rune(head))
+		for i > 0 && cells+ansi.StringWidth(string(hr[i-1])) <= width-3 {
+			i--
+			cells += ansi.StringWidth(string(hr[i]))
+		}
+		head = "…" + string(hr[i:])
 	}
-	return truncate(string(head)+after, width)
+	return truncate(head+"█"+after, width)
 }

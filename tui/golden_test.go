@@ -20,7 +20,7 @@ func TestGoldenScreens(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
 			m := newTest(t, sz.w, sz.h)
-			for i, sc := range m.mach.Screens() {
+			for i, sc := range m.com.Mach.Screens() {
 				t.Run(fmt.Sprintf("%02d-%s", i+1, goldenName(sc.Key)), func(t *testing.T) {
 					mm := gotoScreen(t, m, sc.Key)
 					checkFrame(t, mm)
@@ -52,11 +52,11 @@ func TestGoldenStates(t *testing.T) {
 
 type stateCase struct {
 	name  string
-	build func(t *testing.T, w, h int) Model
+	build func(t *testing.T, w, h int) *Model
 }
 
-func firstQuiz(m Model, section int) steps.Screen {
-	for _, sc := range m.mach.Screens() {
+func firstQuiz(m *Model, section int) steps.Screen {
+	for _, sc := range m.com.Mach.Screens() {
 		if sc.Kind == steps.ScreenQuiz && sc.Section == section {
 			return sc
 		}
@@ -64,17 +64,17 @@ func firstQuiz(m Model, section int) steps.Screen {
 	panic("no quiz")
 }
 
-func rightWrong(t *testing.T, m Model) (right, wrong int) {
-	q, _ := m.mach.Bank.Get(screenOf(m).QuestionID)
+func rightWrong(t *testing.T, m *Model) (right, wrong int) {
+	q, _ := m.com.Mach.Bank.Get(screenOf(m).QuestionID)
 	right = q.Right()
 	wrong = (right + 1) % len(q.Options)
 	return
 }
 
 // choose moves the cursor to option i and answers.
-func chooseOption(t *testing.T, m Model, i int) Model {
+func chooseOption(t *testing.T, m *Model, i int) *Model {
 	m = press(t, m, "home")
-	for m.cursor > 0 {
+	for m.nav.sel > 0 {
 		m = press(t, m, "up")
 	}
 	for range i {
@@ -85,35 +85,35 @@ func chooseOption(t *testing.T, m Model, i int) Model {
 
 func stateCases() []stateCase {
 	return []stateCase{
-		{"step-ticked", func(t *testing.T, w, h int) Model {
+		{"step-ticked", func(t *testing.T, w, h int) *Model {
 			m := gotoScreen(t, newTest(t, w, h), "1/step/1B")
 			return press(t, m, "space", "space")
 		}},
-		{"quiz-wrong", func(t *testing.T, w, h int) Model {
+		{"quiz-wrong", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			m = gotoScreen(t, m, firstQuiz(m, 0).Key)
 			_, wrong := rightWrong(t, m)
 			return chooseOption(t, m, wrong)
 		}},
-		{"quiz-right-first-try", func(t *testing.T, w, h int) Model {
+		{"quiz-right-first-try", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			m = gotoScreen(t, m, firstQuiz(m, 0).Key)
 			right, _ := rightWrong(t, m)
 			return chooseOption(t, m, right)
 		}},
-		{"quiz-right-after-retry", func(t *testing.T, w, h int) Model {
+		{"quiz-right-after-retry", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			m = gotoScreen(t, m, firstQuiz(m, 1).Key)
 			right, wrong := rightWrong(t, m)
 			return chooseOption(t, chooseOption(t, m, wrong), right)
 		}},
-		{"quiz-solved-explore", func(t *testing.T, w, h int) Model {
+		{"quiz-solved-explore", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			m = gotoScreen(t, m, firstQuiz(m, 2).Key)
 			right, wrong := rightWrong(t, m)
 			return chooseOption(t, chooseOption(t, m, right), wrong)
 		}},
-		{"quiz-solved-resumed", func(t *testing.T, w, h int) Model {
+		{"quiz-solved-resumed", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			q := firstQuiz(m, 2)
 			m = gotoScreen(t, m, q.Key)
@@ -122,42 +122,42 @@ func stateCases() []stateCase {
 			// A new session on the saved state: no feedback of this session left.
 			return newTest(t, w, h, func(o *session.Options) { o.State = m.state })
 		}},
-		{"complete-missing", func(t *testing.T, w, h int) Model {
+		{"complete-missing", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h)
 			m = gotoScreen(t, m, "1/step/1A")
 			m = press(t, m, "space", "space", "space")
 			return gotoScreen(t, m, "4/complete")
 		}},
-		{"complete-done", func(t *testing.T, w, h int) Model {
+		{"complete-done", func(t *testing.T, w, h int) *Model {
 			return gotoScreen(t, finished(t, w, h), "4/complete")
 		}},
-		{"overview-section-done", func(t *testing.T, w, h int) Model {
+		{"overview-section-done", func(t *testing.T, w, h int) *Model {
 			return gotoScreen(t, finished(t, w, h), "2/overview")
 		}},
-		{"help-full", func(t *testing.T, w, h int) Model {
+		{"help-full", func(t *testing.T, w, h int) *Model {
 			m := gotoScreen(t, newTest(t, w, h), "1/step/1C")
 			return press(t, m, "?")
 		}},
-		{"confirm-reset", func(t *testing.T, w, h int) Model {
+		{"confirm-reset", func(t *testing.T, w, h int) *Model {
 			return newTest(t, w, h, func(o *session.Options) { o.ConfirmReset = true })
 		}},
-		{"notice", func(t *testing.T, w, h int) Model {
+		{"notice", func(t *testing.T, w, h int) *Model {
 			return newTest(t, w, h, func(o *session.Options) {
 				o.Notice = "Saved progress could not be used because it is damaged. It was moved to /tmp/progress.json.bad and the course starts afresh."
 			})
 		}},
-		{"save-error", func(t *testing.T, w, h int) Model {
+		{"save-error", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h, func(o *session.Options) { o.Store.Path = "/proc/kvbridge-cannot-write/progress.json" })
 			return press(t, m, "right")
 		}},
-		{"scrolled", func(t *testing.T, w, h int) Model {
+		{"scrolled", func(t *testing.T, w, h int) *Model {
 			m := gotoScreen(t, newTest(t, w, h), "4/summary")
 			return press(t, m, "pgdown")
 		}},
-		{"too-small", func(t *testing.T, w, h int) Model {
+		{"too-small", func(t *testing.T, w, h int) *Model {
 			return newTest(t, w/2+10, h/2)
 		}},
-		{"narrow-overview-3", func(t *testing.T, w, h int) Model {
+		{"narrow-overview-3", func(t *testing.T, w, h int) *Model {
 			return gotoScreen(t, newTest(t, MinWidth, h), "3/overview")
 		}},
 	}
@@ -165,14 +165,14 @@ func stateCases() []stateCase {
 
 // finished walks the whole course through the machine: every task, every
 // question (right), every acknowledgement.
-func finished(t *testing.T, w, h int) Model {
+func finished(t *testing.T, w, h int) *Model {
 	m := newTest(t, w, h)
-	for _, sc := range m.mach.Screens() {
+	for _, sc := range m.com.Mach.Screens() {
 		m = gotoScreen(t, m, sc.Key)
 		switch sc.Kind {
 		case steps.ScreenStep, steps.ScreenAcks:
-			for i := range len(m.body.items) {
-				m.cursor = i
+			for i := range len(m.laid().items) {
+				m.nav.sel = i
 				m = press(t, m, "space")
 			}
 		case steps.ScreenQuiz:

@@ -42,7 +42,7 @@ func machine(t testing.TB) *steps.Machine {
 
 // newTest builds a model on the real course with a store in a temp dir,
 // sized w x h (0 x 0: no WindowSizeMsg yet).
-func newTest(t testing.TB, w, h int, mut ...func(*session.Options)) Model {
+func newTest(t testing.TB, w, h int, mut ...func(*session.Options)) *Model {
 	t.Helper()
 	mach := machine(t)
 	opts := session.Options{Machine: mach, Store: steps.Store{Path: filepath.Join(t.TempDir(), "progress.json")}, State: mach.Start(t0)}
@@ -59,17 +59,17 @@ func newTest(t testing.TB, w, h int, mut ...func(*session.Options)) Model {
 
 // update runs one message through Update, then runs the commands it returns
 // the way the program would, feeding their messages back (saves, not quit).
-func update(t testing.TB, m Model, msg tea.Msg) Model {
+func update(t testing.TB, m *Model, msg tea.Msg) *Model {
 	t.Helper()
 	m, _ = step(t, m, msg)
 	return m
 }
 
 // step is update that also reports whether the model asked to quit.
-func step(t testing.TB, m Model, msg tea.Msg) (Model, bool) {
+func step(t testing.TB, m *Model, msg tea.Msg) (*Model, bool) {
 	t.Helper()
 	nm, cmd := m.Update(msg)
-	m = nm.(Model)
+	m = nm.(*Model)
 	quit := false
 	for _, c := range flatten(cmd) {
 		out := c()
@@ -78,7 +78,7 @@ func step(t testing.TB, m Model, msg tea.Msg) (Model, bool) {
 			quit = true
 		case savedMsg:
 			nm, _ := m.Update(out)
-			m = nm.(Model)
+			m = nm.(*Model)
 		}
 	}
 	return m, quit
@@ -127,7 +127,7 @@ func keyMsg(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-func press(t testing.TB, m Model, keys ...string) Model {
+func press(t testing.TB, m *Model, keys ...string) *Model {
 	t.Helper()
 	for _, k := range keys {
 		m = update(t, m, keyMsg(k))
@@ -135,36 +135,43 @@ func press(t testing.TB, m Model, keys ...string) Model {
 	return m
 }
 
-func screenOf(m Model) steps.Screen {
-	s, _ := m.mach.Current(m.state)
+func screenOf(m *Model) steps.Screen {
+	s, _ := m.com.Mach.Current(m.state)
 	return s
 }
 
 // view is the frame as a user reads it: no colour, no escape codes.
-func view(m Model) string { return ansi.Strip(m.View().Content) }
+func view(m *Model) string { return ansi.Strip(m.View().Content) }
 
 // gotoScreen moves to a screen by key through the machine.
-func gotoScreen(t testing.TB, m Model, key string) Model {
+func gotoScreen(t testing.TB, m *Model, key string) *Model {
 	t.Helper()
 	cmd := m.apply(steps.Event{Type: steps.EvGoto, ID: key})
 	if screenOf(m).Key != key {
 		t.Fatalf("goto %s: still on %s (%s)", key, screenOf(m).Key, m.status)
 	}
-	m.compose()
 	_ = cmd
 	return m
 }
 
 // checkFrame asserts the frame fills the terminal exactly: h lines, none wider than w.
-func checkFrame(t *testing.T, m Model) {
+func checkFrame(t *testing.T, m *Model) {
 	t.Helper()
 	lines := strings.Split(view(m), "\n")
-	if len(lines) != m.height {
-		t.Errorf("frame has %d lines, terminal has %d", len(lines), m.height)
+	if len(lines) != m.com.Height {
+		t.Errorf("frame has %d lines, terminal has %d", len(lines), m.com.Height)
 	}
 	for i, l := range lines {
-		if w := ansi.StringWidth(l); w > m.width {
-			t.Errorf("line %d is %d wide, terminal is %d: %q", i+1, w, m.width, l)
+		if w := ansi.StringWidth(l); w > m.com.Width {
+			t.Errorf("line %d is %d wide, terminal is %d: %q", i+1, w, m.com.Width, l)
 		}
 	}
+}
+
+// refresh is what Update does after a message, for tests that change the
+// model by hand: the body is drawn again and the selection kept in sight.
+func refresh(m *Model) *Model {
+	m.memo = nil
+	m.follow()
+	return m
 }

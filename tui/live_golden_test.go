@@ -24,7 +24,7 @@ const (
 
 // liveGolden is a wizard connected to "your tenant" with the forms filled,
 // on the given screen, with no run yet.
-func liveGolden(t testing.TB, w, h int, screen string) Model {
+func liveGolden(t testing.TB, w, h int, screen string) *Model {
 	t.Helper()
 	l := testLive(steps.Connection{Kind: steps.ConnTenant, TenantID: gTenant, ClientID: gClient, Vault: "kv-prod"})
 	l.Secret = "Qx8~abcdefghijklmnopqrstuvwxyz0123456789"
@@ -33,7 +33,7 @@ func liveGolden(t testing.TB, w, h int, screen string) Model {
 }
 
 // inject feeds one result of the current attempt, as the engine would.
-func inject(t *testing.T, m Model, rs ...azure.Result) Model {
+func inject(t *testing.T, m *Model, rs ...azure.Result) *Model {
 	t.Helper()
 	for _, r := range rs {
 		m = update(t, m, liveResultMsg{attempt: m.live.attempt, res: r})
@@ -42,15 +42,13 @@ func inject(t *testing.T, m Model, rs ...azure.Result) Model {
 }
 
 // startFakeRun marks a run as started (as runChecks does) without running it.
-func startFakeRun(m Model, ids []string) Model {
+func startFakeRun(m *Model, ids []string) *Model {
 	m.live.attempt++
 	m.live.running, m.live.runIDs = true, ids
-	m.render()
-	m.compose()
-	return m
+	return refresh(m)
 }
 
-func endFakeRun(t *testing.T, m Model, vaults []azure.VaultInfo) Model {
+func endFakeRun(t *testing.T, m *Model, vaults []azure.VaultInfo) *Model {
 	t.Helper()
 	rep := &azure.Report{Vaults: vaults}
 	for _, id := range m.live.runIDs {
@@ -84,30 +82,28 @@ var (
 
 func liveGoldenCases() []stateCase {
 	return []stateCase{
-		{"chooser", func(t *testing.T, w, h int) Model {
+		{"chooser", func(t *testing.T, w, h int) *Model {
 			return newTest(t, w, h, func(o *session.Options) { o.Live = testLive(steps.Connection{}) })
 		}},
-		{"s1-form-errors", func(t *testing.T, w, h int) Model {
+		{"s1-form-errors", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "1/check")
 			m.live.fields[fTenant].set("contoso")
 			m.live.fields[fClient].set("not-a-guid")
 			m.live.secret("5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f")
 			m.live.fields[fVault].set("kv")
-			m.render()
-			m.compose()
-			return m
+			return refresh(m)
 		}},
-		{"s1-editing-secret", func(t *testing.T, w, h int) Model {
+		{"s1-editing-secret", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "1/check")
 			return press(t, m, "down", "down", "enter")
 		}},
-		{"s1-running", func(t *testing.T, w, h int) Model {
+		{"s1-running", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "1/check")
 			m = startFakeRun(m, m.sectionIDs(0))
 			return inject(t, m, pass("input.tenant-id", "The tenant ID is well formed"), pass("input.client-id", "The client ID is a GUID"),
 				pass("input.client-secret", "A client secret value was given"))
 		}},
-		{"s1-results", func(t *testing.T, w, h int) Model {
+		{"s1-results", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "1/check")
 			m = startFakeRun(m, m.sectionIDs(0))
 			exp := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -118,7 +114,7 @@ func liveGoldenCases() []stateCase {
 			m = endFakeRun(t, m, nil)
 			return press(t, m, "end")
 		}},
-		{"s2-picker", func(t *testing.T, w, h int) Model {
+		{"s2-picker", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "2/check")
 			m = startFakeRun(m, m.sectionIDs(1))
 			m = inject(t, m, tokenOK, pass("arm.subscriptions", "2 subscriptions visible"),
@@ -132,14 +128,14 @@ func liveGoldenCases() []stateCase {
 			})
 			return press(t, m, "down", "down")
 		}},
-		{"s2-diagnosis", func(t *testing.T, w, h int) Model {
+		{"s2-diagnosis", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "2/check")
 			m = startFakeRun(m, m.sectionIDs(1))
 			m = inject(t, m, tokenOK, pass("arm.subscriptions", "1 subscription visible"), vaultsEmpty,
 				pass("vault.network", "The vault accepts calls from this network"), pass("data.secrets", "Key Vault answered a read-only call"))
 			return endFakeRun(t, m, nil)
 		}},
-		{"s3-sync", func(t *testing.T, w, h int) Model {
+		{"s3-sync", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h, func(o *session.Options) {
 				o.Live = testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy", Vault: "kv-contoso-practice"})
 			})
@@ -154,7 +150,7 @@ func liveGoldenCases() []stateCase {
 				Fix:      &azure.Fix{Summary: "Assign Key Vault Secrets Officer to the app on the vault."}}}})
 			return m
 		}},
-		{"s3-verified", func(t *testing.T, w, h int) Model {
+		{"s3-verified", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "3/check")
 			m = press(t, m, "down", "space")
 			m = startFakeRun(m, m.sectionIDs(2))
@@ -164,13 +160,13 @@ func liveGoldenCases() []stateCase {
 				azure.Result{ID: "mapping.value", Status: azure.StatusSkip, Cause: azure.CauseNotAsked, Title: "Not asked", Detail: "Nothing to check: no password was given."})
 			return endFakeRun(t, m, nil)
 		}},
-		{"s4-expiry", func(t *testing.T, w, h int) Model {
+		{"s4-expiry", func(t *testing.T, w, h int) *Model {
 			m := liveGolden(t, w, h, "4/troubleshooting")
 			m = press(t, m, "enter")
 			m = typeText(t, m, "2026-09-30")
 			return press(t, m, "enter")
 		}},
-		{"practice-menu", func(t *testing.T, w, h int) Model {
+		{"practice-menu", func(t *testing.T, w, h int) *Model {
 			m := newTest(t, w, h, func(o *session.Options) {
 				o.Live = testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"})
 			})

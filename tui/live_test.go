@@ -47,7 +47,7 @@ func testLive(initial steps.Connection) *session.Live {
 
 // newLiveTest is newTest with a Live; it runs the start-up commands (the
 // practice tenant starts) and closes the tenant at the end.
-func newLiveTest(t testing.TB, w, h int, l *session.Live, mut ...func(*session.Options)) Model {
+func newLiveTest(t testing.TB, w, h int, l *session.Live, mut ...func(*session.Options)) *Model {
 	t.Helper()
 	m := newTest(t, w, h, append([]func(*session.Options){func(o *session.Options) { o.Live = l }}, mut...)...)
 	m = drain(t, m, m.initCmd)
@@ -58,7 +58,7 @@ func newLiveTest(t testing.TB, w, h int, l *session.Live, mut ...func(*session.O
 // drain runs commands the way the program would, feeding their messages
 // back, until none is left. Spinner frames are skipped (they would tick
 // forever); nothing here waits on a timer.
-func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
+func drain(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
 	deadline := time.Now().Add(30 * time.Second)
@@ -77,7 +77,7 @@ func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
 			queue = append(queue, msg...)
 		default:
 			nm, next := m.Update(msg)
-			m = nm.(Model)
+			m = nm.(*Model)
 			queue = append(queue, next)
 		}
 	}
@@ -86,16 +86,16 @@ func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
 }
 
 // keys presses keys and runs what they start to the end.
-func keys(t testing.TB, m Model, ks ...string) Model {
+func keys(t testing.TB, m *Model, ks ...string) *Model {
 	t.Helper()
 	for _, k := range ks {
 		nm, cmd := m.Update(keyMsg(k))
-		m = drain(t, nm.(Model), cmd)
+		m = drain(t, nm.(*Model), cmd)
 	}
 	return m
 }
 
-func typeText(t testing.TB, m Model, s string) Model {
+func typeText(t testing.TB, m *Model, s string) *Model {
 	t.Helper()
 	for _, r := range s {
 		m = keys(t, m, string(r))
@@ -146,8 +146,16 @@ func TestLiveSection3Sync(t *testing.T) {
 	m = keys(t, m, "enter")
 	m = typeText(t, m, "S3cret-pass!")
 	m = keys(t, m, "enter")
+	// Enter only ends the edit: nothing is written to the vault until Save.
+	if m.live.edit != "" || m.live.sync != nil || m.live.syncing || m.state.Checks["mapping.value"].Status != "" {
+		t.Fatalf("enter on the password did more than end the edit: sync %v, checks %+v", m.live.sync, m.state.Checks)
+	}
+	m = keys(t, m, "down")
+	if screenItem(m) != fSave {
+		t.Fatalf("below the password: %q", screenItem(m))
+	}
+	m = keys(t, m, "enter")
 	v := view(m)
-	t.Log("\n" + v)
 	for _, id := range m.sectionIDs(2) {
 		if !m.state.Checks[id].Passed() || m.state.Checks[id].Status == steps.StatusSkip {
 			t.Errorf("%s: %+v", id, m.state.Checks[id])
@@ -158,10 +166,10 @@ func TestLiveSection3Sync(t *testing.T) {
 	}
 }
 
-func screenItem(m Model) string {
+func screenItem(m *Model) string {
 	its := m.liveItems()
-	if m.cursor < len(its) {
-		return its[m.cursor]
+	if m.nav.sel < len(its) {
+		return its[m.nav.sel]
 	}
 	return ""
 }
@@ -198,7 +206,7 @@ func TestLiveStaleAndCancel(t *testing.T) {
 // tenant first; enter saves it through EvConnect and starts the tenant.
 func TestLiveChooserFirstStart(t *testing.T) {
 	m := newLiveTest(t, 80, 24, testLive(steps.Connection{}))
-	if m.live.overlay != overlayChooser || !strings.Contains(view(m), "Where should the live checks run?") {
+	if !chooserOpen(m) || !strings.Contains(view(m), "Where should the live checks run?") {
 		t.Fatalf("no chooser:\n%s", view(m))
 	}
 	m = keys(t, m, "enter")
@@ -206,7 +214,7 @@ func TestLiveChooserFirstStart(t *testing.T) {
 		t.Fatalf("connection %+v, tenant %v", c, m.live.tenant)
 	}
 	m = keys(t, m, "c", "end")
-	for m.cursor < len(m.chooserEntries())-1 {
+	for m.onav.sel < len(m.chooserEntries())-1 {
 		m = keys(t, m, "down")
 	}
 	m = keys(t, m, "enter")
@@ -249,7 +257,7 @@ func TestRunDuringSaveEndsTheSave(t *testing.T) {
 	m.live.syncing = true
 	saveAttempt := m.live.attempt
 	nm, _ := m.Update(keyMsg("r")) // the commands are not run: no tenant here
-	m = nm.(Model)
+	m = nm.(*Model)
 	if m.live.syncing {
 		t.Fatal("r left the Save marked as running")
 	}
@@ -267,21 +275,21 @@ func TestWatchOneTickAtATime(t *testing.T) {
 	m.live.watch = true
 	m = startFakeRun(m, ids)
 	nm, cmd := m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd == nil {
 		t.Fatal("watching schedules no next run")
 	}
 	first := m.live.watchN
 	m = startFakeRun(m, ids) // r pressed meanwhile
 	nm, _ = m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
-	m = nm.(Model)
+	m = nm.(*Model)
 	nm, cmd = m.Update(watchTickMsg{n: first})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd != nil || m.live.running {
 		t.Fatal("the older watch tick started a second run")
 	}
 	nm, cmd = m.Update(watchTickMsg{n: m.live.watchN})
-	if cmd == nil || !nm.(Model).live.running {
+	if cmd == nil || !nm.(*Model).live.running {
 		t.Fatal("the current watch tick did not run the checks")
 	}
 }
@@ -315,12 +323,12 @@ func TestEveryPracticeTenantClosed(t *testing.T) {
 		}
 		return err == nil
 	}
-	choose := func(m Model) (Model, tea.Cmd) {
+	choose := func(m *Model) (*Model, tea.Cmd) {
 		var cmd tea.Cmd
 		for _, k := range []string{"c", "down", "enter"} { // the next scenario
 			var nm tea.Model
 			nm, cmd = m.Update(keyMsg(k))
-			m = nm.(Model)
+			m = nm.(*Model)
 		}
 		return m, cmd
 	}
@@ -399,8 +407,8 @@ func TestResetKeepsTheCommandLineConnection(t *testing.T) {
 			t.Fatal("the saved practice tenant did not start")
 		}
 		m = keys(t, m, "y")
-		if m.state.Connection.Kind != steps.ConnNone || m.live.tenant != nil || m.live.overlay != overlayChooser {
-			t.Fatalf("after reset: connection %+v, tenant %v, overlay %q", m.state.Connection, m.live.tenant, m.live.overlay)
+		if m.state.Connection.Kind != steps.ConnNone || m.live.tenant != nil || !chooserOpen(m) {
+			t.Fatalf("after reset: connection %+v, tenant %v, chooser %v", m.state.Connection, m.live.tenant, chooserOpen(m))
 		}
 	})
 }
@@ -410,7 +418,9 @@ func TestResetKeepsTheCommandLineConnection(t *testing.T) {
 func TestFieldCursorAlwaysShown(t *testing.T) {
 	long := strings.Repeat("abcdefghij", 10)
 	for _, pos := range []int{0, 1, 5, 18, 19, 20, 50, 99, 100} {
-		f := field{value: long, pos: pos}
+		f := newField()
+		f.set(long)
+		f.in.SetCursor(pos)
 		v := f.view(20, true)
 		if !strings.Contains(v, "█") || ansi.StringWidth(v) > 20 {
 			t.Errorf("pos %d: %q", pos, v)
@@ -419,7 +429,10 @@ func TestFieldCursorAlwaysShown(t *testing.T) {
 			t.Errorf("pos %d: the start was cut needlessly: %q", pos, v)
 		}
 	}
-	if v := (field{value: "short", pos: 0}).view(20, true); v != "█short" {
+	short := newField()
+	short.set("short")
+	short.in.SetCursor(0)
+	if v := short.view(20, true); v != "█short" {
 		t.Errorf("short value: %q", v)
 	}
 }
@@ -427,7 +440,9 @@ func TestFieldCursorAlwaysShown(t *testing.T) {
 // TestVaultFieldKeepsTheName: a vault's resource ID too long for the field
 // is cut at its start, so the vault's name stays readable.
 func TestVaultFieldKeepsTheName(t *testing.T) {
-	f := field{value: gVault, keepEnd: true}
+	f := newField()
+	f.keepEnd = true
+	f.set(gVault)
 	if v := f.view(30, false); !strings.HasSuffix(v, "/vaults/kv-prod") || ansi.StringWidth(v) != 30 || !strings.HasPrefix(v, "…") {
 		t.Fatalf("%q", v)
 	}
@@ -441,11 +456,11 @@ func TestCopyFixCommands(t *testing.T) {
 		t.Fatal("copy offered before anything failed")
 	}
 	next, cmd := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	if st := next.(Model).status; cmd != nil || !strings.Contains(st, "Nothing to copy") {
+	if st := next.(*Model).status; cmd != nil || !strings.Contains(st, "Nothing to copy") {
 		t.Fatalf("y with nothing failed: cmd %v, status %q", cmd != nil, st)
 	}
 	az := "az role assignment create --role \"Reader\" --assignee " + gClient + " --scope " + gVault
-	m = startFakeRun(next.(Model), []string{"arm.vaults"})
+	m = startFakeRun(next.(*Model), []string{"arm.vaults"})
 	m = inject(t, m, azure.Result{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Title: "empty",
 		Fix: &azure.Fix{Summary: "Assign Reader.", Az: []string{az}}})
 	if v := view(m); !strings.Contains(v, "y copy fix") {
@@ -458,7 +473,7 @@ func TestCopyFixCommands(t *testing.T) {
 	if got := fmt.Sprint(cmd()); got != az+"\n" {
 		t.Errorf("clipboard = %q, want the whole command", got)
 	}
-	if st := next.(Model).status; !strings.Contains(st, "Copied 1 az command") {
+	if st := next.(*Model).status; !strings.Contains(st, "Copied 1 az command") {
 		t.Errorf("status = %q", st)
 	}
 }
@@ -469,17 +484,22 @@ func TestSpinnerFramesAnimateWithoutRender(t *testing.T) {
 	m := liveGolden(t, 80, 24, "1/check")
 	m = startFakeRun(m, m.sectionIDs(screenOf(m).Section))
 	before := view(m)
-	body := strings.Join(m.lines, "\n")
+	body := m.laid()
 	next, _ := m.Update(m.live.spin.Tick())
-	m = next.(Model)
+	m = next.(*Model)
 	after := view(m)
 	if before == after {
 		t.Error("the spinner did not move")
 	}
-	if strings.Join(m.lines, "\n") != body {
+	if m.laid() != body {
 		t.Error("a spinner frame re-rendered the body")
 	}
 	if strings.Contains(before+after, spinSlot) {
 		t.Error("the spinner's slot reached the screen")
 	}
+}
+
+func chooserOpen(m *Model) bool {
+	_, ok := m.over.(*chooserPage)
+	return ok
 }

@@ -80,6 +80,9 @@ func (m *Model) endEdit() tea.Cmd {
 	lm := m.live
 	name := lm.edit
 	lm.edit = ""
+	if f := lm.fields[name]; f != nil {
+		f.blur()
+	}
 	switch name {
 	case fSecret:
 		v := lm.val(fSecret)
@@ -90,7 +93,7 @@ func (m *Model) endEdit() tea.Cmd {
 		}
 	case fTenant, fClient, fVault, fSecretName, fUsername:
 		f := lm.fields[name]
-		f.set(strings.TrimSpace(f.value))
+		f.set(strings.TrimSpace(f.value()))
 	case fExpiry:
 		v := strings.TrimSpace(lm.val(fExpiry))
 		if v == "" {
@@ -103,7 +106,7 @@ func (m *Model) endEdit() tea.Cmd {
 		}
 		return m.setExpiry(t, true)
 	case fFilter:
-		m.cursor = 0
+		m.nav.sel = 0
 		return nil
 	}
 	return m.commitForms()
@@ -195,7 +198,6 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 	lm.sync = &res
 	if !res.OK() {
 		m.status = "Delinea's sync would fail: " + res.Title
-		m.render()
 		return nil
 	}
 	m.status = "Saved. Verifying the synced secret…"
@@ -216,7 +218,7 @@ func (m *Model) exportReminder() tea.Cmd {
 		clientID = m.state.Connection.ClientID
 	}
 	stateDir := session.ReminderStateDir(m.sv.store)
-	at, now := *exp, m.now()
+	at, now := *exp, m.com.Now()
 	return func() tea.Msg {
 		p, err := session.WriteReminder(at, clientID, now, ".", stateDir)
 		return reminderMsg{path: p, err: err}
@@ -225,7 +227,7 @@ func (m *Model) exportReminder() tea.Cmd {
 
 // practiceMenu lists the actions, those the current screen asks for first.
 func (m *Model) practiceMenu() []session.PracticeAction {
-	cur, _ := m.mach.Current(m.state)
+	cur, _ := m.com.Mach.Current(m.state)
 	return session.PracticeMenuFor(cur.Key)
 }
 
@@ -263,7 +265,7 @@ func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
 		m.status = fmt.Sprintf("New client secret created (expires %s). Its Value is now in section 1's Client secret field (masked, never saved).",
 			ns.Expires.Format("2006-01-02"))
 	}
-	cur, _ := m.mach.Current(m.state)
+	cur, _ := m.com.Mach.Current(m.state)
 	if cur.Kind == steps.ScreenCheck {
 		return m.runChecks(m.sectionIDs(cur.Section))
 	}
@@ -271,7 +273,7 @@ func (m *Model) practiceDone(msg practiceDoneMsg) tea.Cmd {
 }
 
 func (m *Model) sectionIDs(sec int) []string {
-	return m.mach.Course.Sections[sec].Check.IDs
+	return m.com.Mach.Course.Sections[sec].Check.IDs
 }
 
 // chooserEntry is one line of the connection chooser.
@@ -333,7 +335,7 @@ func (m *Model) chooseConnection(i int) tea.Cmd {
 	case steps.ConnPractice:
 		c := keep(steps.Connection{Kind: steps.ConnPractice, Scenario: e.scenario.Name})
 		cmds = append(cmds, m.connect(c), m.startPracticeCmd(e.scenario.Name))
-		m.status = "Practice tenant, scenario " + e.scenario.Name + ": starting. Each section's live check runs against it; p offers the portal's actions."
+		m.status = practiceStarting + e.scenario.Name + ": starting. Each section's live check runs against it; p offers the portal's actions."
 	case steps.ConnTenant:
 		closeTenant()
 		in := lm.cfg.Initial
@@ -351,40 +353,5 @@ func (m *Model) chooseConnection(i int) tea.Cmd {
 		cmds = append(cmds, m.connect(steps.Connection{Kind: steps.ConnOffline}))
 		m.status = "Course only: no live checks. Press c to connect later."
 	}
-	m.render()
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) openOverlay(which string, cursor int) {
-	lm := m.live
-	if lm.overlay == overlayNone {
-		lm.overCursor = m.cursor
-	}
-	if lm.edit != "" {
-		lm.edit = ""
-	}
-	lm.overlay = which
-	m.cursor = cursor
-	m.vp.GotoTop()
-	m.render()
-}
-
-func (m *Model) closeOverlay() {
-	lm := m.live
-	lm.overlay = overlayNone
-	m.cursor = lm.overCursor
-	m.render()
-}
-
-func (m *Model) startEdit(name string) {
-	lm := m.live
-	lm.edit = name
-	f := lm.fields[name]
-	f.pos = len([]rune(f.value))
-	for i, it := range m.liveItems() {
-		if it == name {
-			m.cursor = i
-		}
-	}
-	m.render()
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,13 +27,6 @@ import (
 const (
 	// runTimeout bounds a whole run, on top of the engine's per-check timeouts.
 	runTimeout = 2 * time.Minute
-)
-
-// Overlays drawn instead of the screen.
-const (
-	overlayNone     = ""
-	overlayChooser  = "chooser"
-	overlayPractice = "practice"
 )
 
 // Names of the form fields (and other selectable rows) of the live screens.
@@ -89,8 +83,9 @@ type liveModel struct {
 	syncing bool
 	sync    *azure.SyncResult
 
-	overlay    string
-	overCursor int // the screen's cursor while an overlay is open
+	watchAt time.Time // when a watch runs next (the footer counts down to it)
+
+	check, trouble component // the live check page, the review page with the expiry
 }
 
 func newLiveModel(l *session.Live) *liveModel {
@@ -98,12 +93,12 @@ func newLiveModel(l *session.Live) *liveModel {
 		owned: &tenants{open: map[*sandbox.Tenant]bool{}},
 		spin:  spinner.New(spinner.WithSpinner(spinner.Line))}
 	lm.fields = map[string]*field{}
-	for _, n := range []string{fTenant, fClient, fVault, fFilter, fSecretName, fUsername, fExpiry} {
-		lm.fields[n] = &field{}
+	for _, n := range []string{fTenant, fClient, fVault, fFilter, fSecretName, fUsername, fExpiry, fSecret, fPassword} {
+		lm.fields[n] = newField()
 	}
-	lm.fields[fVault] = &field{keepEnd: true}
-	lm.fields[fSecret] = &field{masked: true}
-	lm.fields[fPassword] = &field{masked: true}
+	lm.fields[fVault].keepEnd = true
+	lm.fields[fSecret].masked = true
+	lm.fields[fPassword].masked = true
 	return lm
 }
 
@@ -124,8 +119,9 @@ type (
 		report  *azure.Report
 		err     error
 	}
-	watchTickMsg struct{ n int }
-	syncDoneMsg  struct {
+	watchTickMsg   struct{ n int }
+	watchSecondMsg struct{ n int } // redraws the countdown to the next watched run
+	syncDoneMsg    struct {
 		attempt int
 		res     azure.SyncResult
 	}
@@ -150,6 +146,7 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 	}
 	m.live = newLiveModel(opts.Live)
 	lm := m.live
+	lm.check, lm.trouble = &liveCheckPage{m: m}, &liveTroublePage{m: m}
 	var cmds []tea.Cmd
 	saved := m.state.Connection
 	if in := opts.Live.Initial; in.Kind != steps.ConnNone {
@@ -162,18 +159,14 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 			}
 		}
 		if !sameTenantConn(saved, next) || saved != next {
-			if st, _, err := m.mach.Apply(m.state, steps.Event{Type: steps.EvConnect, Connection: &next}, m.now()); err == nil {
-				m.state = st
-				cmds = append(cmds, m.saveCmd())
-			}
+			cmds = append(cmds, m.apply(steps.Event{Type: steps.EvConnect, Connection: &next}))
 		}
 	}
 	c := m.state.Connection
 	lm.prefill(c)
 	switch c.Kind {
 	case steps.ConnNone:
-		lm.overlay = overlayChooser
-		m.cursor = m.chooserDefault()
+		m.open(&chooserPage{m: m})
 	case steps.ConnPractice:
 		cmds = append(cmds, m.startPracticeCmd(c.Scenario))
 	case steps.ConnTenant:
@@ -203,13 +196,10 @@ func (m *Model) resetLive(prev steps.Connection) tea.Cmd {
 			lm.tenant, lm.info = nil, sandbox.Info{}
 			cmd = func() tea.Msg { owned.close(t); return nil }
 		}
-		lm.overlay, lm.overCursor = overlayChooser, 0
-		m.cursor = m.chooserDefault()
+		m.open(&chooserPage{m: m})
 		return cmd
 	}
-	if st, _, err := m.mach.Apply(m.state, steps.Event{Type: steps.EvConnect, Connection: &in}, m.now()); err == nil {
-		m.state = st
-	}
+	_ = m.apply(steps.Event{Type: steps.EvConnect, Connection: &in}) // saved with the reset
 	lm.prefill(m.state.Connection)
 	if in.Kind != steps.ConnPractice {
 		return nil
@@ -235,7 +225,7 @@ func (lm *liveModel) secret(s string) {
 	lm.trimmed = false
 }
 
-func (lm *liveModel) val(name string) string { return lm.fields[name].value }
+func (lm *liveModel) val(name string) string { return lm.fields[name].value() }
 
 // prefill fills the forms from a connection (and, for the tenant, the
 // command line's IDs).
@@ -278,7 +268,7 @@ func (m *Model) startPracticeCmd(scenario string) tea.Cmd {
 			return practiceStartedMsg{gen: gen, err: errors.New("this build has no practice tenant")}
 		}
 	}
-	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.st.Spinner))
+	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.com.Styles.Spinner))
 	return tea.Batch(func() tea.Msg {
 		owned.close(old)
 		if !owned.begin() {
@@ -294,6 +284,16 @@ func (m *Model) startPracticeCmd(scenario string) tea.Cmd {
 }
 
 var errWizardEnded = errors.New("the wizard has ended")
+
+// practiceStarting begins the message shown while a practice tenant starts.
+const practiceStarting = "Practice tenant, scenario "
+
+// watchCountdown redraws the check page once a second while a watch waits,
+// so "next run in N s" counts down.
+func (m *Model) watchCountdown() tea.Cmd {
+	n := m.live.watchN
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return watchSecondMsg{n: n} })
+}
 
 // tenants owns the practice tenants the wizard starts, so that every one of
 // them is closed when it ends: the current one, one still starting, and an
@@ -372,6 +372,10 @@ func (m *Model) practiceStarted(msg practiceStartedMsg) tea.Cmd {
 	}
 	lm.tenant, lm.info = msg.tenant, msg.tenant.Info()
 	in := lm.info
+	if strings.HasPrefix(m.status, practiceStarting) {
+		// The message said it was starting: say that it has.
+		m.status = "Practice tenant, scenario " + m.state.Connection.Scenario + ": running. Each section's live check runs against it; p offers the portal's actions."
+	}
 	lm.fields[fTenant].set(in.TenantID)
 	lm.fields[fClient].set(in.ClientID)
 	lm.secret(in.ClientSecret)
@@ -444,7 +448,11 @@ func (m *Model) checkConfig() azure.Config {
 	}
 	c.Vault = strings.TrimSpace(lm.val(fVault))
 	cfg := lm.cfg.Config(c, lm.val(fSecret), lm.tenant)
-	if lm.pwHash != nil {
+	// The compare uses what is typed when something is typed; else the
+	// password of the last Save.
+	if pw := lm.val(fPassword); pw != "" {
+		cfg.SetComparePasswordHash(sha256.Sum256([]byte(pw)))
+	} else if lm.pwHash != nil {
 		cfg.SetComparePasswordHash(*lm.pwHash)
 	}
 	if lm.sync != nil && lm.sync.OK() {
@@ -482,8 +490,7 @@ func (m *Model) runChecks(ids []string) tea.Cmd {
 		ch, report := s.Start(ctx, ids)
 		return nextResult(attempt, ch, report, cancel)()
 	}
-	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.st.Spinner))
-	m.render() // the spinners show at once, not at the first tick
+	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.com.Styles.Spinner))
 	return tea.Batch(run, lm.spin.Tick)
 }
 
@@ -509,14 +516,13 @@ func (m *Model) liveResult(msg liveResultMsg) tea.Cmd {
 	r := msg.res
 	lm.results[r.ID] = r
 	cmds := []tea.Cmd{msg.next}
-	if next, _, err := m.mach.Apply(m.state, steps.Event{Type: steps.EvCheckResult, ID: r.ID, Status: string(r.Status), Cause: r.Cause}, m.now()); err == nil {
-		m.state = next
-		cmds = append(cmds, m.saveCmd())
+	// Only the course's checks are kept in progress; the machine refuses others.
+	if next, _, err := m.com.Mach.Apply(m.state, steps.Event{Type: steps.EvCheckResult, ID: r.ID, Status: string(r.Status), Cause: r.Cause}, m.com.Now()); err == nil {
+		cmds = append(cmds, m.setState(next))
 	}
 	if exp, ok := session.ExpiryRead(r, m.state.Connection.SecretExpires); ok {
 		cmds = append(cmds, m.setExpiry(exp, false))
 	}
-	m.render()
 	return tea.Batch(cmds...)
 }
 
@@ -530,7 +536,6 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		lm.runErr = msg.err.Error()
 		lm.watch = false
-		m.render()
 		return nil
 	}
 	if msg.report != nil {
@@ -552,13 +557,13 @@ func (m *Model) liveDone(msg liveDoneMsg) tea.Cmd {
 		lm.watch = false
 		m.status = "Everything passes now: watching stopped."
 	case lm.watch:
-		m.status += fmt.Sprintf(" Watching: next run in %d s (w stops).", int(session.WatchInterval.Seconds()))
+		m.status += " Watching (w stops)."
 		// A generation per tick: after a run started by hand meanwhile, the
 		// older tick finds nothing to do.
 		lm.watchN++
 		n := lm.watchN
-		cmd = tea.Tick(session.WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} })
+		lm.watchAt = time.Now().Add(session.WatchInterval) // wall time: only the countdown reads it
+		cmd = tea.Batch(tea.Tick(session.WatchInterval, func(time.Time) tea.Msg { return watchTickMsg{n: n} }), m.watchCountdown())
 	}
-	m.render()
 	return cmd
 }

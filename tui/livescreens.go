@@ -2,11 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -19,7 +18,7 @@ import (
 // liveScreen reports whether the current screen has live content: a lesson's
 // check screen, or the review's troubleshooting page (the secret's expiry).
 func (m *Model) liveScreen() (steps.Screen, bool) {
-	cur, _ := m.mach.Current(m.state)
+	cur, _ := m.com.Mach.Current(m.state)
 	if m.live == nil {
 		return cur, false
 	}
@@ -31,12 +30,6 @@ func (m *Model) liveItems() []string {
 	lm := m.live
 	if lm == nil {
 		return nil
-	}
-	switch lm.overlay {
-	case overlayChooser:
-		return make([]string, len(m.chooserEntries()))
-	case overlayPractice:
-		return make([]string, len(m.practiceMenu()))
 	}
 	cur, ok := m.liveScreen()
 	if !ok {
@@ -92,203 +85,6 @@ func (m *Model) filteredVaults() []azure.VaultInfo {
 	return out
 }
 
-// liveKey handles the keys of the live part; handled=false passes the key on
-// to the course's keys.
-func (m *Model) liveKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	lm := m.live
-	k := m.keys
-	if lm.edit != "" {
-		switch {
-		case msg.String() == "enter":
-			name := lm.edit
-			cmd := m.endEdit()
-			if name == fPassword && m.state.Connection.Kind == steps.ConnPractice {
-				return true, tea.Batch(cmd, m.saveSecret())
-			}
-			if name == fFilter {
-				if its := m.liveItems(); len(its) > 2 {
-					m.cursor = 1 // the first match
-				}
-			}
-			m.render()
-			return true, cmd
-		case msg.String() == "esc", msg.String() == "up", msg.String() == "down":
-			cmd := m.endEdit()
-			if msg.String() != "esc" {
-				m.moveLiveCursor(map[string]int{"up": -1, "down": 1}[msg.String()])
-			}
-			m.render()
-			return true, cmd
-		case msg.String() == "tab", msg.String() == "shift+tab":
-			cmd := m.endEdit()
-			d := 1
-			if msg.String() == "shift+tab" {
-				d = -1
-			}
-			its := m.liveItems()
-			for i := m.cursor + d; i >= 0 && i < len(its); i += d {
-				if _, isField := lm.fields[its[i]]; isField {
-					m.startEdit(its[i])
-					break
-				}
-			}
-			m.render()
-			return true, cmd
-		}
-		if lm.fields[lm.edit].key(msg) {
-			if lm.edit == fFilter {
-				m.cursor = 0
-			}
-			m.render()
-		}
-		return true, nil
-	}
-	if lm.overlay != overlayNone {
-		switch {
-		case key.Matches(msg, k.Up):
-			m.moveLiveCursor(-1)
-		case key.Matches(msg, k.Down):
-			m.moveLiveCursor(1)
-		case key.Matches(msg, k.Choose):
-			if lm.overlay == overlayChooser {
-				return true, m.chooseConnection(m.cursor)
-			}
-			acts := m.practiceMenu()
-			if m.cursor < len(acts) {
-				a := acts[m.cursor]
-				m.closeOverlay()
-				return true, m.runPractice(a)
-			}
-		case msg.String() == "esc", key.Matches(msg, k.Connection) && lm.overlay == overlayChooser,
-			key.Matches(msg, k.Practice) && lm.overlay == overlayPractice:
-			m.closeOverlay()
-			if m.state.Connection.Kind == steps.ConnNone {
-				m.status = "No connection chosen: the course runs without live checks. Press c to choose."
-			}
-		case key.Matches(msg, k.Quit), key.Matches(msg, k.Help):
-			return false, nil
-		}
-		return true, nil
-	}
-	switch {
-	case key.Matches(msg, k.Connection):
-		m.openOverlay(overlayChooser, m.chooserDefault())
-		return true, nil
-	case key.Matches(msg, k.Practice) && m.state.Connection.Kind == steps.ConnPractice:
-		m.openOverlay(overlayPractice, 0)
-		return true, nil
-	}
-	cur, ok := m.liveScreen()
-	if !ok {
-		return false, nil
-	}
-	if cur.Kind == steps.ScreenTroubleshooting {
-		if key.Matches(msg, k.Export) {
-			return true, m.exportReminder()
-		}
-		if key.Matches(msg, k.Choose) {
-			return true, m.liveChoose()
-		}
-		return false, nil
-	}
-	if !m.state.Live() {
-		return false, nil
-	}
-	ids := m.sectionIDs(cur.Section)
-	switch {
-	case key.Matches(msg, k.Rerun):
-		return true, tea.Batch(m.commitForms(), m.runChecks(ids))
-	case key.Matches(msg, k.Watch):
-		return true, m.toggleWatch(ids)
-	case key.Matches(msg, k.Cancel):
-		if lm.running || lm.syncing || lm.watch {
-			m.stopRun()
-			m.status = "Stopped. Results so far are kept; r runs the checks again."
-			m.render()
-		}
-		return true, nil
-	case key.Matches(msg, k.Filter) && cur.Section == 1:
-		m.startEdit(fFilter)
-		return true, nil
-	case key.Matches(msg, k.Copy):
-		return true, m.copyFixes(ids)
-	case key.Matches(msg, k.Choose):
-		return true, m.liveChoose()
-	case key.Matches(msg, k.Up):
-		m.moveLiveCursor(-1)
-		return true, nil
-	case key.Matches(msg, k.Down):
-		m.moveLiveCursor(1)
-		return true, nil
-	}
-	return false, nil
-}
-
-func (m *Model) moveLiveCursor(d int) {
-	n := len(m.liveItems())
-	if n == 0 {
-		if d < 0 {
-			m.vp.ScrollUp(1)
-		} else {
-			m.vp.ScrollDown(1)
-		}
-		return
-	}
-	m.cursor = min(max(0, m.cursor+d), n-1)
-	m.render()
-}
-
-// liveChoose is space/enter on a live screen's row.
-func (m *Model) liveChoose() tea.Cmd {
-	lm := m.live
-	its := m.liveItems()
-	if m.cursor >= len(its) {
-		return nil
-	}
-	it := its[m.cursor]
-	cur, _ := m.mach.Current(m.state)
-	switch {
-	case it == fRun:
-		return tea.Batch(m.commitForms(), m.runChecks(m.sectionIDs(cur.Section)))
-	case it == fCloud:
-		for i, c := range clouds {
-			if c == lm.cloud {
-				lm.cloud = clouds[(i+1)%len(clouds)]
-				break
-			}
-		}
-		m.render()
-		return m.commitForms()
-	case it == fMapUser:
-		lm.mapUser = !lm.mapUser
-		m.render()
-		return m.commitForms()
-	case it == fSave:
-		return m.saveSecret()
-	case it == fExport:
-		return m.exportReminder()
-	case strings.HasPrefix(it, vaultRow):
-		var i int
-		fmt.Sscanf(strings.TrimPrefix(it, vaultRow), "%d", &i)
-		vs := m.filteredVaults()
-		if i < len(vs) {
-			lm.fields[fVault].set(vs[i].Name)
-			if m.state.Connection.Kind == steps.ConnPractice && strings.EqualFold(vs[i].Name, lm.info.VaultName) {
-				lm.fields[fVault].set(lm.info.VaultID)
-			}
-			m.status = "Picked " + vs[i].Name + ": the checks (and section 3's secret) use this vault now."
-			cmd := m.commitForms()
-			m.render()
-			return cmd
-		}
-	default:
-		if _, isField := lm.fields[it]; isField {
-			m.startEdit(it)
-		}
-	}
-	return nil
-}
-
 // ---- rendering ----
 
 // connLabel says where the checks run, for the check screens' headings.
@@ -309,23 +105,23 @@ const labelW = 16
 
 // fieldRow renders one form row: cursor, label, value and a short verdict,
 // with the verdict's detail wrapped under it when there is a problem.
-func (m *Model) fieldRow(b *lineBuf, items *[]span, idx int, name, label string, p azure.InputProblem, okWords, hint string, w int) {
+func (m *Model) fieldRow(b *lineBuf, items *[]span, sel, idx int, name, label string, p azure.InputProblem, okWords, hint string, w int) {
 	lm := m.live
 	start := b.n()
-	on := idx == m.cursor && lm.overlay == overlayNone
+	on := idx == sel
 	editing := lm.edit == name
-	verdict, vs := "", m.st.Dim
+	verdict, vs := "", m.com.Styles.Dim
 	switch {
-	case lm.fields[name].value == "" && !editing && hint != "":
+	case lm.fields[name].value() == "" && !editing && hint != "":
 		verdict = hint
 	case p.Cause == "" && okWords != "":
-		verdict, vs = "✓ "+okWords, m.st.Right
+		verdict, vs = "✓ "+okWords, m.com.Styles.Right
 	case p.Status == azure.StatusWarn:
-		verdict, vs = "! fixed up", m.st.Warn
+		verdict, vs = "! fixed up", m.com.Styles.Warn
 	case p.Cause != "":
-		verdict, vs = "✗ "+p.Cause, m.st.Wrong
+		verdict, vs = "✗ "+p.Cause, m.com.Styles.Wrong
 	}
-	prefix := m.cursorMark(on) + m.st.Emph.Render(padRight(label, labelW)) + " "
+	prefix := m.com.cursorMark(on) + m.com.Styles.Emph.Render(padRight(label, labelW)) + " "
 	pw := 2 + labelW + 1
 	vw := ansi.StringWidth(verdict)
 	valW := max(8, w-pw-vw-2)
@@ -333,9 +129,9 @@ func (m *Model) fieldRow(b *lineBuf, items *[]span, idx int, name, label string,
 		valW = w - pw
 	}
 	val := lm.fields[name].view(valW, editing)
-	vstyle := m.st.Text
+	vstyle := m.com.Styles.Text
 	if editing {
-		vstyle = m.st.Selected
+		vstyle = m.com.Styles.Selected
 	}
 	line := prefix + vstyle.Render(val)
 	if valW != w-pw {
@@ -347,57 +143,58 @@ func (m *Model) fieldRow(b *lineBuf, items *[]span, idx int, name, label string,
 			b.add(strings.Repeat(" ", pw) + vs.Render(truncate(verdict, w-pw)))
 		}
 	}
-	if p.Cause != "" && !(lm.fields[name].value == "" && !editing && hint != "") {
-		b.add(item(strings.Repeat(" ", pw), pw, p.Detail, w, m.st.Dim)...)
+	if p.Cause != "" && !(lm.fields[name].value() == "" && !editing && hint != "") {
+		b.add(item(strings.Repeat(" ", pw), pw, p.Detail, w, m.com.Styles.Dim)...)
 	}
 	*items = append(*items, span{start, b.n() - 1})
 }
 
 // button renders an action row.
-func (m *Model) button(b *lineBuf, items *[]span, idx int, text, right string, w int) {
-	on := idx == m.cursor && m.live.overlay == overlayNone
-	st := m.st.Text
+func (m *Model) button(b *lineBuf, items *[]span, sel, idx int, text, right string, w int) {
+	on := idx == sel
+	st := m.com.Styles.Text
 	if on {
-		st = m.st.Selected
+		st = m.com.Styles.Selected
 	}
 	start := b.n()
-	b.add(m.row(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", st.Render(text), right, w))
+	b.add(m.com.row(m.com.cursorMark(on)+m.com.Styles.StepID.Render("▶")+" ", st.Render(text), right, w))
 	*items = append(*items, span{start, b.n() - 1})
 }
 
-func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
+func (m *Model) liveCheckBody(sel int) body {
+	cur, sec, w := m.com.Current(), m.com.Section(), m.com.ContentWidth()
 	var b lineBuf
 	lm := m.live
 	ch := sec.Check
-	b.add(m.heading(ch.Title, m.connLabel(), w)...)
+	b.add(m.com.heading(ch.Title, m.connLabel(), w)...)
 	explains := ch.Explains
-	if m.height < 30 && m.state.Live() {
+	if m.com.Height < 30 && m.state.Live() {
 		// A short terminal keeps the form in sight: the first sentence only.
 		if i := strings.Index(explains, ". "); i > 0 {
 			explains = explains[:i+1]
 		}
 	}
-	b.add(styled(explains, w, m.st.Dim)...)
+	b.add(styled(explains, w, m.com.Styles.Dim)...)
 	b.blank()
 	if !m.state.Live() {
-		b.add(m.st.Warn.Render("◌ No tenant connected"))
-		b.add(styled("Press c to choose where the checks run: the built-in practice tenant (nothing leaves this machine) or your own Azure tenant. Until then, here is what will be checked.", w, m.st.Text)...)
+		b.add(m.com.Styles.Warn.Render("◌ No tenant connected"))
+		b.add(styled("Press c to choose where the checks run: the built-in practice tenant (nothing leaves this machine) or your own Azure tenant. Until then, here is what will be checked.", w, m.com.Styles.Text)...)
 		b.blank()
-		b.add(m.st.Emph.Render("What will be checked"))
+		b.add(m.com.Styles.Emph.Render("What will be checked"))
 		for _, id := range ch.IDs {
 			title := ""
 			if info, ok := azure.Lookup(id); ok {
 				title = info.Title
 			}
-			b.add(item("  · "+m.st.StepID.Render(id)+"  ", 6+ansi.StringWidth(id), title, w, m.st.Text)...)
+			b.add(item("  · "+m.com.Styles.StepID.Render(id)+"  ", 6+ansi.StringWidth(id), title, w, m.com.Styles.Text)...)
 		}
 		return body{lines: b.lines}
 	}
 	if lm.starting {
-		b.add(m.st.Warn.Render(spinSlot + " The practice tenant is starting…"))
+		b.add(m.com.Styles.Warn.Render(spinSlot + " The practice tenant is starting…"))
 		b.blank()
 	} else if lm.startErr != "" {
-		b.add(styled("✗ The practice tenant did not start: "+lm.startErr+" Press c to try again.", w, m.st.Wrong)...)
+		b.add(styled("✗ The practice tenant did not start: "+lm.startErr+" Press c to try again.", w, m.com.Styles.Wrong)...)
 		b.blank()
 	}
 	var items []span
@@ -412,31 +209,31 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 	}
 	switch cur.Section {
 	case 0:
-		b.add(m.st.Emph.Render("The app's credentials") + m.st.Dim.Render("  (1A, 1B; enter edits; the secret is never saved)"))
+		b.add(m.com.Styles.Emph.Render("The app's credentials") + m.com.Styles.Dim.Render("  (1A, 1B; enter edits; the secret is never saved)"))
 		secretP := azure.CheckClientSecret(lm.val(fSecret))
 		secretOK := "a Value, not an ID"
 		if lm.trimmed && secretP.Cause == "" {
 			secretOK = "spaces removed"
 		}
-		m.fieldRow(&b, &items, idx(fTenant), fTenant, "Tenant ID", azure.CheckTenantID(lm.val(fTenant)), "well formed", "Directory (tenant) ID", w)
-		m.fieldRow(&b, &items, idx(fClient), fClient, "Client ID", azure.CheckClientID(lm.val(fClient)), "a GUID", "Application (client) ID", w)
-		m.fieldRow(&b, &items, idx(fSecret), fSecret, "Client secret", secretP, secretOK, "the secret's Value", w)
+		m.fieldRow(&b, &items, sel, idx(fTenant), fTenant, "Tenant ID", azure.CheckTenantID(lm.val(fTenant)), "well formed", "Directory (tenant) ID", w)
+		m.fieldRow(&b, &items, sel, idx(fClient), fClient, "Client ID", azure.CheckClientID(lm.val(fClient)), "a GUID", "Application (client) ID", w)
+		m.fieldRow(&b, &items, sel, idx(fSecret), fSecret, "Client secret", secretP, secretOK, "the secret's Value", w)
 		if i := idx(fCloud); i >= 0 {
 			start := b.n()
-			on := i == m.cursor
-			b.add(m.row(m.cursorMark(on)+m.st.Emph.Render(padRight("Cloud", labelW))+" ", lm.cloud, "space changes", w))
+			on := i == sel
+			b.add(m.com.row(m.com.cursorMark(on)+m.com.Styles.Emph.Render(padRight("Cloud", labelW))+" ", lm.cloud, "space changes", w))
 			items = append(items, span{start, b.n() - 1})
 		}
 		b.blank()
-		b.add(m.st.Emph.Render("The vault") + m.st.Dim.Render("  (1C: name, URL or resource ID)"))
-		m.fieldRow(&b, &items, idx(fVault), fVault, "Vault", azure.CheckVault(lm.val(fVault)), "well formed", "none: list only", w)
+		b.add(m.com.Styles.Emph.Render("The vault") + m.com.Styles.Dim.Render("  (1C: name, URL or resource ID)"))
+		m.fieldRow(&b, &items, sel, idx(fVault), fVault, "Vault", azure.CheckVault(lm.val(fVault)), "well formed", "none: list only", w)
 	case 1:
-		m.vaultPicker(&b, &items, its, w)
+		m.vaultPicker(&b, &items, sel, w)
 	case 2:
-		m.mappingForm(&b, &items, idx, w)
+		m.mappingForm(&b, &items, sel, idx, w)
 	}
 	b.blank()
-	m.button(&b, &items, idx(fRun), "Run the checks", m.runHint(), w)
+	m.button(&b, &items, sel, idx(fRun), "Run the checks", m.runHint(), w)
 	b.blank()
 	m.resultsBlock(&b, ch.IDs, cur.Section == 1, w)
 	if cur.Section == 0 {
@@ -448,6 +245,9 @@ func (m *Model) liveCheckBody(cur steps.Screen, sec steps.Section, w int) body {
 func (m *Model) runHint() string {
 	lm := m.live
 	switch {
+	case lm.watch && !lm.running && !lm.watchAt.IsZero():
+		secs := int(math.Ceil(time.Until(lm.watchAt).Seconds()))
+		return fmt.Sprintf("watching · next run in %d s · w stops", max(0, secs))
 	case lm.watch:
 		return "watching · w stops"
 	case lm.running, lm.syncing:
@@ -459,35 +259,35 @@ func (m *Model) runHint() string {
 // vaultPicker is "the vaults ARM lists to the app", the nearest evidence of what
 // Delinea's dropdown can show (how Delinea lists vaults is not documented): the listed vaults, or
 // the empty dropdown's diagnosis.
-func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
+func (m *Model) vaultPicker(b *lineBuf, items *[]span, sel, w int) {
 	lm := m.live
 	target := m.state.Connection.Vault
 	if target == "" {
 		target = "(none named)"
 	}
-	b.add(m.heading("Vaults ARM lists to the app (what Delinea's dropdown most likely shows)", "target: "+target, w)...)
-	m.fieldRow(b, items, 0, fFilter, "Filter  /", azure.InputProblem{}, "", "type to narrow the list", w)
+	b.add(m.com.heading("Vaults ARM lists to the app (what Delinea's dropdown most likely shows)", "target: "+target, w)...)
+	m.fieldRow(b, items, sel, 0, fFilter, "Filter  /", azure.InputProblem{}, "", "type to narrow the list", w)
 	vaults := m.filteredVaults()
 	switch {
 	case !lm.listed && lm.running:
-		b.add("  " + spinSlot + m.st.Dim.Render(" listing the vaults as Delinea would…"))
+		b.add("  " + spinSlot + m.com.Styles.Dim.Render(" listing the vaults as Delinea would…"))
 	case !lm.listed:
-		b.add(styled("  Not listed yet: run the checks (r) to list the vaults ARM shows the app, subscription by subscription.", w, m.st.Dim)...)
+		b.add(styled("  Not listed yet: run the checks (r) to list the vaults ARM shows the app, subscription by subscription.", w, m.com.Styles.Dim)...)
 	case len(lm.vaults) == 0:
-		b.add(m.st.Wrong.Render("  ✗ (the dropdown is empty)"))
+		b.add(m.com.Styles.Wrong.Render("  ✗ (the dropdown is empty)"))
 	case len(vaults) == 0:
-		b.add(m.st.Dim.Render(fmt.Sprintf("  No vault matches the filter (%d listed).", len(lm.vaults))))
+		b.add(m.com.Styles.Dim.Render(fmt.Sprintf("  No vault matches the filter (%d listed).", len(lm.vaults))))
 	}
 	nameW := 0
 	for _, v := range vaults {
 		nameW = max(nameW, ansi.StringWidth(v.Name))
 	}
 	for i, v := range vaults {
-		on := i+1 == m.cursor && lm.overlay == overlayNone
+		on := i+1 == sel
 		picked := strings.EqualFold(v.Name, m.state.Connection.Vault) || strings.EqualFold(v.ID, m.state.Connection.Vault)
-		mark := m.st.Box.Render("( )")
+		mark := m.com.Styles.Box.Render("( )")
 		if picked {
-			mark = m.st.Checked.Render("(•)")
+			mark = m.com.Styles.Checked.Render("(•)")
 		}
 		model := "access policies"
 		if v.RBAC == nil || *v.RBAC {
@@ -498,11 +298,11 @@ func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
 			right = v.Location + " · " + right
 		}
 		start := b.n()
-		st := m.st.Text
+		st := m.com.Styles.Text
 		if on {
-			st = m.st.Selected
+			st = m.com.Styles.Selected
 		}
-		b.add(m.row(m.cursorMark(on)+mark+" ", st.Render(padRight(v.Name, nameW)), right, w))
+		b.add(m.com.row(m.com.cursorMark(on)+mark+" ", st.Render(padRight(v.Name, nameW)), right, w))
 		*items = append(*items, span{start, b.n() - 1})
 	}
 	if r, ok := lm.results["arm.vaults"]; ok && r.Status == azure.StatusFail {
@@ -511,55 +311,55 @@ func (m *Model) vaultPicker(b *lineBuf, items *[]span, its []string, w int) {
 		if r.Cause == "target-not-listed" {
 			head = "Why your vault is not in the dropdown"
 		}
-		b.add(m.st.Wrong.Render("✗ "+head) + m.st.Dim.Render("  (most likely cause first)"))
+		b.add(m.com.Styles.Wrong.Render("✗ "+head) + m.com.Styles.Dim.Render("  (most likely cause first)"))
 		m.resultDetail(b, r, 2, w)
 	}
 }
 
 // mappingForm is section 3's external secret: the name, the field mapping,
 // the password (to save in the practice tenant, or to compare).
-func (m *Model) mappingForm(b *lineBuf, items *[]span, idx func(string) int, w int) {
+func (m *Model) mappingForm(b *lineBuf, items *[]span, sel int, idx func(string) int, w int) {
 	lm := m.live
 	practice := m.state.Connection.Kind == steps.ConnPractice
 	vault := m.state.Connection.Vault
 	if vault == "" {
 		vault = "none picked: section 2 lists them"
 	}
-	b.add(m.heading("The external secret in Delinea", "vault: "+vault, w)...)
-	m.fieldRow(b, items, idx(fSecretName), fSecretName, "Secret name", azure.CheckSecretName(lm.val(fSecretName)), "Key Vault accepts it", "", w)
-	b.add("  " + m.st.Emph.Render(padRight("Password", labelW)) + " " + m.st.Text.Render("→ the secret's Value") + m.st.Dim.Render("  (always)"))
+	b.add(m.com.heading("The external secret in Delinea", "vault: "+vault, w)...)
+	m.fieldRow(b, items, sel, idx(fSecretName), fSecretName, "Secret name", azure.CheckSecretName(lm.val(fSecretName)), "Key Vault accepts it", "", w)
+	b.add("  " + m.com.Styles.Emph.Render(padRight("Password", labelW)) + " " + m.com.Styles.Text.Render("→ the secret's Value") + m.com.Styles.Dim.Render("  (always)"))
 	start := b.n()
-	on := idx(fMapUser) == m.cursor && lm.overlay == overlayNone
-	b.add(m.cursorMark(on) + m.st.Emph.Render(padRight("Username", labelW)) + " " + m.checkbox(lm.mapUser) + " " +
-		m.st.Text.Render("→ tag \"username\"") + m.st.Dim.Render("  (optional; space toggles)"))
+	on := idx(fMapUser) == sel
+	b.add(m.com.cursorMark(on) + m.com.Styles.Emph.Render(padRight("Username", labelW)) + " " + m.com.checkbox(lm.mapUser) + " " +
+		m.com.Styles.Text.Render("→ tag \"username\"") + m.com.Styles.Dim.Render("  (optional; space toggles)"))
 	*items = append(*items, span{start, b.n() - 1})
 	if i := idx(fUsername); i >= 0 {
-		m.fieldRow(b, items, i, fUsername, "  its value", azure.InputProblem{}, "", "the Delinea Username", w)
+		m.fieldRow(b, items, sel, i, fUsername, "  its value", azure.InputProblem{}, "", "the Delinea Username", w)
 	}
 	label, hint := "Compare with", "optional: the Delinea password"
 	if practice {
 		label, hint = "Password to save", "as Delinea holds it"
 	}
-	m.fieldRow(b, items, idx(fPassword), fPassword, label, azure.InputProblem{}, "", hint, w)
+	m.fieldRow(b, items, sel, idx(fPassword), fPassword, label, azure.InputProblem{}, "", hint, w)
 	if practice {
-		b.add(item("  ", 2, "Typed only to save (and compare); compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
-		m.button(b, items, idx(fSave), "Save (sync as Delinea would)", "writes a new version", w)
+		b.add(item("  ", 2, "Typed only to save (and compare); compared by SHA-256, never shown, never stored.", w, m.com.Styles.Dim)...)
+		m.button(b, items, sel, idx(fSave), "Save (sync as Delinea would)", "writes a new version", w)
 	} else {
-		b.add(item("  ", 2, "Save the secret in Delinea first, then run the checks. The password is compared by SHA-256, never shown, never stored.", w, m.st.Dim)...)
+		b.add(item("  ", 2, "Save the secret in Delinea first, then run the checks. The password is compared by SHA-256, never shown, never stored.", w, m.com.Styles.Dim)...)
 	}
 	switch {
 	case lm.syncing:
-		b.add("  " + spinSlot + m.st.Dim.Render(" saving as Delinea would…"))
+		b.add("  " + spinSlot + m.com.Styles.Dim.Render(" saving as Delinea would…"))
 	case lm.sync != nil:
 		r := lm.sync.Result
 		b.blank()
 		if lm.sync.OK() {
-			b.add(item(m.st.Right.Render("✓ Sync: "), 8, r.Title, w, m.st.Right)...)
+			b.add(item(m.com.Styles.Right.Render("✓ Sync: "), 8, r.Title, w, m.com.Styles.Right)...)
 			if r.Detail != "" {
-				b.add(item("  ", 2, r.Detail, w, m.st.Dim)...)
+				b.add(item("  ", 2, r.Detail, w, m.com.Styles.Dim)...)
 			}
 		} else {
-			b.add(item(m.st.Wrong.Render("✗ Sync refused: "), 16, r.Title, w, m.st.Wrong)...)
+			b.add(item(m.com.Styles.Wrong.Render("✗ Sync refused: "), 16, r.Title, w, m.com.Styles.Wrong)...)
 			m.resultDetail(b, r, 2, w)
 		}
 	}
@@ -585,9 +385,9 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 	case done > 0:
 		right = fmt.Sprintf("run %d · %d of %d passed", lm.attempt, passed, len(ids))
 	}
-	b.add(m.heading("Results", right, w)...)
+	b.add(m.com.heading("Results", right, w)...)
 	if lm.runErr != "" {
-		b.add(styled("✗ The checks could not start: "+lm.runErr, w, m.st.Wrong)...)
+		b.add(styled("✗ The checks could not start: "+lm.runErr, w, m.com.Styles.Wrong)...)
 	}
 	idw := 0
 	for _, id := range ids {
@@ -598,24 +398,24 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 		switch {
 		case ok:
 			sym, word, st := m.statusMark(string(r.Status))
-			prefix := "  " + st.Render(sym+" "+padRight(word, 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  "
+			prefix := "  " + st.Render(sym+" "+padRight(word, 4)) + "  " + m.com.Styles.StepID.Render(padRight(id, idw)) + "  "
 			pw := 2 + 2 + 4 + 2 + idw + 2
 			if w-pw < 24 {
 				b.add(prefix)
-				b.add(item("    ", 4, r.Title, w, m.st.Text)...)
+				b.add(item("    ", 4, r.Title, w, m.com.Styles.Text)...)
 			} else {
-				b.add(item(prefix, pw, r.Title, w, m.st.Text)...)
+				b.add(item(prefix, pw, r.Title, w, m.com.Styles.Text)...)
 			}
 			switch {
 			case diagnosed && id == "arm.vaults" && r.Status == azure.StatusFail:
-				b.add(item(strings.Repeat(" ", 10), 10, "The diagnosis above says why, and what to do.", w, m.st.Dim)...)
+				b.add(item(strings.Repeat(" ", 10), 10, "The diagnosis above says why, and what to do.", w, m.com.Styles.Dim)...)
 			case r.Status == azure.StatusFail || r.Status == azure.StatusWarn:
 				m.resultDetail(b, r, 10, w)
 			}
 		case lm.running:
-			b.add("  " + spinSlot + " " + m.st.Dim.Render(padRight("…", 4)) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render("checking"))
+			b.add("  " + spinSlot + " " + m.com.Styles.Dim.Render(padRight("…", 4)) + "  " + m.com.Styles.StepID.Render(padRight(id, idw)) + "  " + m.com.Styles.Dim.Render("checking"))
 		default:
-			word, st, sym := "not run yet", m.st.Dim, "·"
+			word, st, sym := "not run yet", m.com.Styles.Dim, "·"
 			if cm, ok := m.state.Checks[id]; ok {
 				s, wd, sst := m.statusMark(cm.Status)
 				sym, st = s, sst
@@ -624,7 +424,7 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 					word = wd + ": " + cm.Cause + " (earlier run)"
 				}
 			}
-			b.add("  " + st.Render(sym) + " " + padRight("", 4) + "  " + m.st.StepID.Render(padRight(id, idw)) + "  " + m.st.Dim.Render(truncate(word, max(4, w-12-idw))))
+			b.add("  " + st.Render(sym) + " " + padRight("", 4) + "  " + m.com.Styles.StepID.Render(padRight(id, idw)) + "  " + m.com.Styles.Dim.Render(truncate(word, max(4, w-12-idw))))
 		}
 	}
 }
@@ -632,13 +432,13 @@ func (m *Model) resultsBlock(b *lineBuf, ids []string, diagnosed bool, w int) {
 func (m *Model) statusMark(status string) (string, string, lipgloss.Style) {
 	switch status {
 	case steps.StatusPass:
-		return "✓", "pass", m.st.Right
+		return "✓", "pass", m.com.Styles.Right
 	case steps.StatusWarn:
-		return "!", "warn", m.st.Warn
+		return "!", "warn", m.com.Styles.Warn
 	case steps.StatusFail:
-		return "✗", "fail", m.st.Wrong
+		return "✗", "fail", m.com.Styles.Wrong
 	}
-	return "–", "skip", m.st.Dim
+	return "–", "skip", m.com.Styles.Dim
 }
 
 // resultDetail is what a failed or warned check says: the detail, the
@@ -646,24 +446,24 @@ func (m *Model) statusMark(status string) (string, string, lipgloss.Style) {
 func (m *Model) resultDetail(b *lineBuf, r azure.Result, indent, w int) {
 	pad := strings.Repeat(" ", indent)
 	if r.Detail != "" {
-		b.add(item(pad, indent, r.Detail, w, m.st.Text)...)
+		b.add(item(pad, indent, r.Detail, w, m.com.Styles.Text)...)
 	}
 	if ev := evidenceLine(r); ev != "" {
-		b.add(item(pad+m.st.Dim.Render("Evidence: "), indent+10, ev, w, m.st.Dim)...)
+		b.add(item(pad+m.com.Styles.Dim.Render("Evidence: "), indent+10, ev, w, m.com.Styles.Dim)...)
 	}
 	if f := r.Fix; f != nil {
-		b.add(item(pad+m.st.Emph.Render("Fix: "), indent+5, f.Summary, w, m.st.Text)...)
+		b.add(item(pad+m.com.Styles.Emph.Render("Fix: "), indent+5, f.Summary, w, m.com.Styles.Text)...)
 		if f.Portal != "" {
-			b.add(item(pad+m.st.Dim.Render("Portal: "), indent+8, f.Portal, w, m.st.Dim)...)
+			b.add(item(pad+m.com.Styles.Dim.Render("Portal: "), indent+8, f.Portal, w, m.com.Styles.Dim)...)
 		}
 		for _, c := range f.Az {
 			// Broken at spaces only, never inside an ID, so each piece copies whole.
 			for i, l := range wrapWords(c, max(10, w-indent-2)) {
-				lead := pad + m.st.StepID.Render("$ ")
+				lead := pad + m.com.Styles.StepID.Render("$ ")
 				if i > 0 {
 					lead = pad + "    "
 				}
-				b.add(lead + m.st.Text.Render(l))
+				b.add(lead + m.com.Styles.Text.Render(l))
 			}
 		}
 	}
@@ -708,10 +508,10 @@ func (m *Model) tokenBlock(b *lineBuf, w int) {
 	}
 	e := r.Evidence
 	b.blank()
-	b.add(m.st.Emph.Render("The token") + m.st.Dim.Render("  (what Entra ID issued; the token itself is never shown)"))
+	b.add(m.com.Styles.Emph.Render("The token") + m.com.Styles.Dim.Render("  (what Entra ID issued; the token itself is never shown)"))
 	row := func(k, v string) {
 		if v != "" {
-			b.add(item("  "+m.st.Dim.Render(padRight(k, 12)), 14, v, w, m.st.Text)...)
+			b.add(item("  "+m.com.Styles.Dim.Render(padRight(k, 12)), 14, v, w, m.com.Styles.Text)...)
 		}
 	}
 	row("Tenant", e.TokenTenant)
@@ -723,7 +523,7 @@ func (m *Model) tokenBlock(b *lineBuf, w int) {
 }
 
 // expiryBlock is section 4's client secret expiry and its reminder.
-func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
+func (m *Model) expiryBlock(b *lineBuf, items *[]span, sel, w int) {
 	lm := m.live
 	b.blank()
 	how := "type it as YYYY-MM-DD (Certificates & secrets › Expires)"
@@ -732,7 +532,7 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	} else if m.state.Connection.SecretExpires != nil {
 		how = "as you gave it"
 	}
-	b.add(m.st.Callout[steps.KindTip].Render(calloutLabels[steps.KindTip]) + "  " + m.st.Emph.Render("The client secret's expiry"))
+	b.add(m.com.Styles.Callout[steps.KindTip].Render(calloutLabels[steps.KindTip]) + "  " + m.com.Styles.Emph.Render("The client secret's expiry"))
 	p := azure.InputProblem{}
 	if v := strings.TrimSpace(lm.val(fExpiry)); v != "" {
 		if _, err := time.Parse("2006-01-02", v); err != nil {
@@ -743,21 +543,21 @@ func (m *Model) expiryBlock(b *lineBuf, items *[]span, w int) {
 	if exp := m.state.Connection.SecretExpires; exp != nil {
 		words = session.ExpiryWords(*exp, m.state.UpdatedAt) // the last change: a stable "now" for rendering
 	}
-	m.fieldRow(b, items, 0, fExpiry, "Expires on", p, words, "not known yet", w)
-	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.st.Dim)...)
+	m.fieldRow(b, items, sel, 0, fExpiry, "Expires on", p, words, "not known yet", w)
+	b.add(item("  "+strings.Repeat(" ", labelW+1), labelW+3, how+".", w, m.com.Styles.Dim)...)
 	right := "e"
 	if exp := m.state.Connection.SecretExpires; exp != nil {
 		right = "e · on " + steps.ReminderDay(*exp, m.state.UpdatedAt)
 	}
-	m.button(b, items, 1, "Export a calendar reminder (.ics), 30 days before", right, w)
+	m.button(b, items, sel, 1, "Export a calendar reminder (.ics), 30 days before", right, w)
 }
 
 // chooserBody asks where the live checks run.
-func (m *Model) chooserBody() body {
-	w := m.contentWidth()
+func (m *Model) chooserBody(sel int) body {
+	w := m.com.ContentWidth()
 	var b lineBuf
-	b.add(m.heading("Where should the live checks run?", "c changes it later", w)...)
-	b.add(styled("Each section ends with a live check of your work. Choose what it looks at: the built-in practice tenant (nothing leaves this machine), your own Azure tenant, or no checks at all.", w, m.st.Dim)...)
+	b.add(m.com.heading("Where should the live checks run?", "c changes it later", w)...)
+	b.add(styled("Each section ends with a live check of your work. Choose what it looks at: the built-in practice tenant (nothing leaves this machine), your own Azure tenant, or no checks at all.", w, m.com.Styles.Dim)...)
 	b.blank()
 	var items []span
 	es := m.chooserEntries()
@@ -765,23 +565,23 @@ func (m *Model) chooserBody() body {
 	headed := map[string]bool{}
 	for i, e := range es {
 		if !headed[e.kind] && e.kind == steps.ConnPractice {
-			b.add(m.st.Emph.Render("The practice tenant") + m.st.Dim.Render("  (built in; each scenario breaks one thing)"))
+			b.add(m.com.Styles.Emph.Render("The practice tenant") + m.com.Styles.Dim.Render("  (built in; each scenario breaks one thing)"))
 			headed[e.kind] = true
 		}
 		if e.kind != steps.ConnPractice && !headed["other"] {
 			b.blank()
-			b.add(m.st.Emph.Render("Or"))
+			b.add(m.com.Styles.Emph.Render("Or"))
 			headed["other"] = true
 		}
-		on := i == m.cursor
-		st := m.st.Text
+		on := i == sel
+		st := m.com.Styles.Text
 		if on {
-			st = m.st.Selected
+			st = m.com.Styles.Selected
 		}
 		isCur := cur.Kind == e.kind && (e.kind != steps.ConnPractice || cur.Scenario == e.scenario.Name)
-		mark := m.st.Box.Render("( )")
+		mark := m.com.Styles.Box.Render("( )")
 		if isCur {
-			mark = m.st.Checked.Render("(•)")
+			mark = m.com.Styles.Checked.Render("(•)")
 		}
 		start := b.n()
 		var title, more, right string
@@ -802,166 +602,61 @@ func (m *Model) chooserBody() body {
 		if isCur {
 			right = "current"
 		}
-		b.add(m.row(m.cursorMark(on)+mark+" ", st.Render(title), right, w))
+		prefix := m.com.cursorMark(on) + mark + " "
+		if ansi.StringWidth(title)+2+ansi.StringWidth(right) <= w-6 {
+			b.add(m.com.row(prefix, st.Render(title), right, w))
+		} else {
+			// Too long for one line: the title wraps under itself, never cut.
+			hang := 6
+			if e.kind == steps.ConnPractice {
+				prefix += st.Render(padRight(e.scenario.Name, 19)) + " "
+				hang, title = 6+20, e.scenario.Title
+			}
+			if right != "" {
+				title += " (" + right + ")"
+			}
+			b.add(item(prefix, hang, title, w, st)...)
+		}
 		if on {
-			b.add(item(strings.Repeat(" ", 6), 6, more, w, m.st.Dim)...)
+			b.add(item(strings.Repeat(" ", 6), 6, more, w, m.com.Styles.Dim)...)
 		}
 		items = append(items, span{start, b.n() - 1})
 	}
 	b.blank()
-	b.add(styled("enter chooses · esc closes", w, m.st.Dim)...)
+	b.add(styled("enter chooses · esc closes", w, m.com.Styles.Dim)...)
 	return body{lines: b.lines, items: items, choose: "choose"}
 }
 
 // practiceBody is the menu of the portal's actions on the practice tenant.
-func (m *Model) practiceBody() body {
-	w := m.contentWidth()
+func (m *Model) practiceBody(sel int) body {
+	w := m.com.ContentWidth()
 	var b lineBuf
-	b.add(m.heading("Practice actions", "practice tenant · "+m.state.Connection.Scenario, w)...)
-	b.add(styled("What you would do in the Azure portal, done on the practice tenant. Break things and fix them, then re-run the checks.", w, m.st.Dim)...)
+	b.add(m.com.heading("Practice actions", "practice tenant · "+m.state.Connection.Scenario, w)...)
+	b.add(styled("What you would do in the Azure portal, done on the practice tenant. Break things and fix them, then re-run the checks.", w, m.com.Styles.Dim)...)
 	b.blank()
 	var items []span
 	for i, a := range m.practiceMenu() {
-		on := i == m.cursor
-		st := m.st.Text
+		on := i == sel
+		st := m.com.Styles.Text
 		if on {
-			st = m.st.Selected
+			st = m.com.Styles.Selected
 		}
 		start := b.n()
-		b.add(item(m.cursorMark(on)+m.st.StepID.Render("▶")+" ", 4, a.Title, w, st)...)
+		b.add(item(m.com.cursorMark(on)+m.com.Styles.StepID.Render("▶")+" ", 4, a.Title, w, st)...)
 		if on {
-			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.Does, w, m.st.Dim)...)
+			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.Does, w, m.com.Styles.Dim)...)
 		}
 		items = append(items, span{start, b.n() - 1})
 	}
 	b.blank()
-	b.add(styled("enter does it · esc closes", w, m.st.Dim)...)
+	b.add(styled("enter does it · esc closes", w, m.com.Styles.Dim)...)
 	return body{lines: b.lines, items: items, choose: "do it"}
-}
-
-// liveMsg handles the live part's messages.
-func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
-	lm := m.live
-	switch msg := msg.(type) {
-	case practiceStartedMsg:
-		cmd := m.practiceStarted(msg)
-		m.render()
-		return cmd
-	case liveResultMsg:
-		return m.liveResult(msg)
-	case liveDoneMsg:
-		return m.liveDone(msg)
-	case watchTickMsg:
-		if msg.n == lm.watchN && lm.watch && !lm.running {
-			cur, _ := m.mach.Current(m.state)
-			ids := lm.runIDs
-			if len(ids) == 0 {
-				ids = m.sectionIDs(cur.Section)
-			}
-			return m.runChecks(ids)
-		}
-	case syncDoneMsg:
-		return m.syncDone(msg)
-	case practiceDoneMsg:
-		cmd := m.practiceDone(msg)
-		m.render()
-		return cmd
-	case reminderMsg:
-		if msg.err != nil {
-			m.status = "✗ " + msg.err.Error()
-		} else {
-			m.status = "Reminder saved to " + msg.path + " (import it into your calendar)."
-		}
-	case spinner.TickMsg:
-		if lm.running || lm.syncing || lm.starting {
-			// A new frame only changes what compose puts in the spinner's slot:
-			// the body is not rendered again.
-			var cmd tea.Cmd
-			lm.spin, cmd = lm.spin.Update(msg)
-			return cmd
-		}
-	case tea.PasteMsg:
-		if m.confirm {
-			return nil // the start-over question first: nothing behind it is edited
-		}
-		if lm.edit == "" {
-			its := m.liveItems()
-			if m.cursor < len(its) {
-				if _, isField := lm.fields[its[m.cursor]]; isField {
-					m.startEdit(its[m.cursor])
-				}
-			}
-		}
-		if lm.edit != "" {
-			lm.fields[lm.edit].insert(msg.Content)
-			m.render()
-		}
-	}
-	return nil
 }
 
 // spinSlot stands for the spinner in rendered bodies: one private-use rune,
 // one cell wide like every frame of the spinner. compose swaps in the current
 // frame, so a spinner tick costs a compose, not a render of the whole body.
 const spinSlot = "\uE000"
-
-// liveKeyMap is the help while a field is edited or an overlay is open.
-func (m *Model) liveKeyMap() (screenKeys, bool) {
-	lm := m.live
-	if lm == nil {
-		return screenKeys{}, false
-	}
-	b := func(keys, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
-	}
-	switch {
-	case lm.edit != "":
-		done := "done"
-		if lm.edit == fPassword && m.state.Connection.Kind == steps.ConnPractice {
-			done = "save"
-		}
-		s := []key.Binding{b("enter", done), b("tab", "next field"), b("esc", "stop editing"), b("ctrl+u", "clear"), m.keys.ForceQuit}
-		return screenKeys{short: s, full: [][]key.Binding{s[:3], s[3:]}}, true
-	case lm.overlay != overlayNone:
-		what := "choose"
-		if lm.overlay == overlayPractice {
-			what = "do it"
-		}
-		s := []key.Binding{b("↑↓", "move"), b("enter", what), b("esc", "close"), m.keys.Quit}
-		return screenKeys{short: s, full: [][]key.Binding{s[:2], s[2:]}}, true
-	}
-	return screenKeys{}, false
-}
-
-// liveExtraKeys are the live keys that work on the current screen.
-func (m *Model) liveExtraKeys() []key.Binding {
-	lm := m.live
-	if lm == nil {
-		return nil
-	}
-	k := m.keys
-	var out []key.Binding
-	cur, ok := m.liveScreen()
-	if ok && cur.Kind == steps.ScreenCheck && m.state.Live() {
-		out = append(out, k.Rerun, k.Watch)
-		if lm.running || lm.syncing || lm.watch {
-			out = append(out, k.Cancel)
-		}
-		if cur.Section == 1 {
-			out = append(out, k.Filter)
-		}
-		if len(m.fixCommands(m.sectionIDs(cur.Section))) > 0 {
-			out = append(out, k.Copy)
-		}
-	}
-	if ok && cur.Kind == steps.ScreenTroubleshooting {
-		out = append(out, k.Export)
-	}
-	if m.state.Connection.Kind == steps.ConnPractice {
-		out = append(out, k.Practice)
-	}
-	return append(out, k.Connection)
-}
 
 // wrapWords breaks s at spaces into lines of at most width cells; a word
 // longer than the width gets a line of its own (cut only if it must be).
@@ -982,21 +677,39 @@ func wrapWords(s string, width int) []string {
 	if line != "" {
 		out = append(out, line)
 	}
-	for i, l := range out {
-		if ansi.StringWidth(l) > width {
-			out[i] = ansi.Truncate(l, width, "")
-			// The rest of an over-long word follows on its own lines.
-			rest := []rune(l)[len([]rune(out[i])):]
-			var more []string
-			for len(rest) > 0 {
-				n := min(width-2, len(rest))
-				more = append(more, "  "+string(rest[:n]))
-				rest = rest[n:]
+	for i := 0; i < len(out); i++ {
+		if l := out[i]; ansi.StringWidth(l) > width {
+			// An over-long word (a resource ID) goes on at a path separator,
+			// so that names and GUIDs between the slashes stay whole.
+			pieces := splitPath(l, width)
+			more := make([]string, 0, len(pieces)-1)
+			for _, p := range pieces[1:] {
+				more = append(more, "  "+p)
 			}
-			out = append(out[:i+1], append(more, out[i+1:]...)...)
+			out = append(out[:i], append(append([]string{pieces[0]}, more...), out[i+1:]...)...)
+			i += len(more)
 		}
 	}
 	return out
+}
+
+// splitPath cuts s into pieces of at most width cells (the pieces after the
+// first at most width-2: they are indented), before a "/" where it can,
+// else at the width.
+func splitPath(s string, width int) []string {
+	var out []string
+	limit := width
+	for ansi.StringWidth(s) > limit && limit > 1 {
+		head := ansi.Truncate(s, limit, "")
+		cut := strings.LastIndex(head, "/")
+		if cut <= 0 {
+			cut = len(head)
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
+		limit = width - 2
+	}
+	return append(out, s)
 }
 
 // fixCommands are the az commands of the checks that failed or warned, in

@@ -13,12 +13,13 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-func savedState(t *testing.T, m Model) steps.State {
+func savedState(t *testing.T, m *Model) steps.State {
 	t.Helper()
 	data, err := os.ReadFile(m.sv.store.Path)
 	if err != nil {
@@ -33,7 +34,7 @@ func savedState(t *testing.T, m Model) steps.State {
 
 func TestNextAndPrevWalkEveryScreen(t *testing.T) {
 	m := newTest(t, 80, 24)
-	screens := m.mach.Screens()
+	screens := m.com.Mach.Screens()
 	nextKeys := []string{"right", "l", "tab"}
 	for i := 1; i < len(screens); i++ {
 		m = press(t, m, nextKeys[i%3])
@@ -74,8 +75,8 @@ func TestJumpKeys(t *testing.T) {
 func TestTickTasks(t *testing.T) {
 	m := gotoScreen(t, newTest(t, 80, 24), "1/step/1A")
 	m = press(t, m, "space") // ticks 1A.1, cursor moves to 1A.2
-	if !m.state.Tasks["1A.1"] || m.cursor != 1 {
-		t.Fatalf("space: tasks %v cursor %d", m.state.Tasks, m.cursor)
+	if !m.state.Tasks["1A.1"] || m.nav.sel != 1 {
+		t.Fatalf("space: tasks %v cursor %d", m.state.Tasks, m.nav.sel)
 	}
 	m = press(t, m, "enter") // ticks 1A.2
 	m = press(t, m, "k", "up", "space")
@@ -90,8 +91,8 @@ func TestTickTasks(t *testing.T) {
 		t.Errorf("saved tasks %v", s.Tasks)
 	}
 	m = press(t, m, "j", "down", "down", "down") // the cursor stops at the last task
-	if m.cursor != 2 {
-		t.Errorf("cursor %d, want 2", m.cursor)
+	if m.nav.sel != 2 {
+		t.Errorf("cursor %d, want 2", m.nav.sel)
 	}
 }
 
@@ -136,7 +137,7 @@ func TestQuizWrongThenRight(t *testing.T) {
 func TestAcks(t *testing.T) {
 	m := gotoScreen(t, newTest(t, 80, 24), "4/acks")
 	m = press(t, m, "space", "space", "space")
-	for _, a := range m.mach.Course.Sections[3].Acks {
+	for _, a := range m.com.Mach.Course.Sections[3].Acks {
 		if !m.state.Acks[a.ID] {
 			t.Errorf("ack %s not ticked", a.ID)
 		}
@@ -155,7 +156,7 @@ func TestWholeCourseByKeys(t *testing.T) {
 		sc := screenOf(m)
 		switch sc.Kind {
 		case steps.ScreenStep, steps.ScreenAcks:
-			for range len(m.body.items) {
+			for range len(m.laid().items) {
 				m = press(t, m, "space")
 			}
 		case steps.ScreenQuiz:
@@ -213,7 +214,7 @@ func TestConfirmReset(t *testing.T) {
 			t.Fatalf("no question:\n%s", view(m))
 		}
 		m = press(t, m, "y")
-		if len(m.state.Tasks) != 0 || screenOf(m).Key != "1/overview" || m.confirm {
+		if len(m.state.Tasks) != 0 || screenOf(m).Key != "1/overview" || asking(m) {
 			t.Errorf("after yes: %+v", m.state)
 		}
 		if s := savedState(t, m); len(s.Tasks) != 0 {
@@ -224,7 +225,7 @@ func TestConfirmReset(t *testing.T) {
 		t.Run("no-"+k, func(t *testing.T) {
 			m := newTest(t, 80, 24, progressed)
 			m = press(t, m, k)
-			if !m.state.Tasks["1A.1"] || screenOf(m).Key != "2/overview" || m.confirm {
+			if !m.state.Tasks["1A.1"] || screenOf(m).Key != "2/overview" || asking(m) {
 				t.Errorf("after %s: %+v", k, m.state)
 			}
 			if !strings.Contains(view(m), "Resuming") {
@@ -235,7 +236,7 @@ func TestConfirmReset(t *testing.T) {
 	t.Run("other keys wait", func(t *testing.T) {
 		m := newTest(t, 80, 24, progressed)
 		m = press(t, m, "right", "1", "space")
-		if !m.confirm || screenOf(m).Key != "2/overview" {
+		if !asking(m) || screenOf(m).Key != "2/overview" {
 			t.Errorf("keys acted behind the question: %s", screenOf(m).Key)
 		}
 	})
@@ -280,20 +281,20 @@ func TestBeforeFirstWindowSize(t *testing.T) {
 
 func TestUpDownScrollWithoutItems(t *testing.T) {
 	m := newTest(t, 80, 24) // the overview is taller than 17 rows
-	if len(m.body.items) != 0 {
+	if len(m.laid().items) != 0 {
 		t.Fatal("overview has selectable items")
 	}
 	m = press(t, m, "down", "j")
-	if m.vp.YOffset() != 2 {
-		t.Errorf("down twice: offset %d", m.vp.YOffset())
+	if m.nav.top != 2 {
+		t.Errorf("down twice: offset %d", m.nav.top)
 	}
 	m = press(t, m, "end")
-	if !m.vp.AtBottom() || !strings.Contains(view(m), "more above") {
+	if m.nav.top+m.bodyHeight() != len(m.laid().lines) || !strings.Contains(view(m), "more above") {
 		t.Errorf("end: %s", view(m))
 	}
 	m = press(t, m, "home", "pgdown", "pgup")
-	if m.vp.YOffset() != 0 {
-		t.Errorf("home pgdown pgup: offset %d", m.vp.YOffset())
+	if m.nav.top != 0 {
+		t.Errorf("home pgdown pgup: offset %d", m.nav.top)
 	}
 }
 
@@ -313,10 +314,29 @@ func TestHelpToggle(t *testing.T) {
 		t.Errorf("short help:\n%s", v)
 	}
 	m = press(t, m, "?")
-	if v := view(m); !strings.Contains(v, "ctrl+c") || !strings.Contains(v, "fewer keys") {
+	if v := view(m); !strings.Contains(v, "ctrl+c") || !strings.Contains(v, "All keys") {
 		t.Errorf("full help:\n%s", v)
 	}
 	checkFrame(t, m)
+	// Every key is listed, at 80 columns and at 60, none cut off.
+	for _, w := range []int{80, 60} {
+		m = update(t, m, tea.WindowSizeMsg{Width: w, Height: 24})
+		all := ansi.Strip(strings.Join(m.laid().lines, "\n"))
+		for _, g := range m.keys.allKeys() {
+			for _, kb := range g.keys {
+				h := kb.Help()
+				if !strings.Contains(all, h.Key+" ") || !strings.Contains(all, h.Desc) {
+					t.Errorf("at %d columns the key list lacks %q %q:\n%s", w, h.Key, h.Desc, all)
+				}
+			}
+		}
+		for _, want := range []string{"esc", "pgup", "pgdn", "home", "end", "e "} {
+			if !strings.Contains(all, want) {
+				t.Errorf("at %d columns the key list lacks %q", w, want)
+			}
+		}
+	}
+	m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = press(t, m, "?")
 	if strings.Contains(view(m), "ctrl+c") {
 		t.Error("? does not close the full help")
@@ -388,11 +408,11 @@ func TestCompleteScreenGoesToWhatIsMissing(t *testing.T) {
 
 func TestBackgroundColour(t *testing.T) {
 	m := newTest(t, 80, 24)
-	if !m.st.isDark {
+	if !m.com.Styles.isDark {
 		t.Error("default palette should be dark")
 	}
 	m = update(t, m, tea.BackgroundColorMsg{Color: color.White})
-	if m.st.isDark {
+	if m.com.Styles.isDark {
 		t.Error("a white background should switch to the light palette")
 	}
 	checkFrame(t, m)
@@ -433,14 +453,17 @@ func TestOverviewCountsLiveChecks(t *testing.T) {
 		t.Fatalf("offline overview:\n%s", v)
 	}
 	m.apply(steps.Event{Type: steps.EvConnect, Connection: &steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}})
-	ids := m.mach.Course.Sections[0].Check.IDs
+	ids := m.com.Mach.Course.Sections[0].Check.IDs
 	for _, id := range ids[:2] {
 		m.apply(steps.Event{Type: steps.EvCheckResult, ID: id, Status: steps.StatusPass})
 	}
-	m.render()
-	m.compose()
 	want := fmt.Sprintf("2/%d passed", len(ids))
 	if v := view(m); !strings.Contains(v, want) || strings.Contains(v, "offline") {
 		t.Fatalf("live overview lacks %q:\n%s", want, v)
 	}
+}
+
+func asking(m *Model) bool {
+	_, ok := m.over.(*confirmPage)
+	return ok
 }

@@ -40,7 +40,7 @@ func Run(ctx context.Context, opts session.Options) (steps.State, error) {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	final, runErr := tea.NewProgram(m, popts...).Run()
-	if fm, ok := final.(Model); ok {
+	if fm, ok := final.(*Model); ok {
 		m = fm
 	}
 	// The practice tenant (if any) and a run still going end with the wizard.

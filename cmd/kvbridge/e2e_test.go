@@ -235,10 +235,13 @@ func TestE2ESandboxCourse(t *testing.T) {
 			case 0, 1:
 				tm.press("r")
 			case 2:
-				// Secret name, username mapping, then the password: enter saves.
+				// Secret name, username mapping, then the password: enter
+				// ends the edit; Save, the row below, syncs.
 				tm.press("down", "down", "enter")
 				tm.waitFor("stop editing")
 				tm.press(password, "enter")
+				tm.waitFor("r run")
+				tm.press("down", "enter")
 				tm.waitFor("Sync: ")
 			}
 			tm.waitFor(fmt.Sprintf("Checks done: %d of %d passed.", n, n))

@@ -9,8 +9,8 @@ import (
 )
 
 // Text breaks plain text into lines of at most width cells, at spaces where
-// it can and inside a word only when the word alone is too long (then at its
-// hyphens first). Hyphens do not break a word that fits (ansi.Wrap would):
+// it can and inside a word only when the word alone is too long (then after
+// a slash first, else at a hyphen). Hyphens do not break a word that fits (ansi.Wrap would):
 // GUIDs and secret names such as Prod-VM-Admin-Pass stay whole, so they read
 // and copy as one.
 func Text(s string, width int) []string {
@@ -21,18 +21,33 @@ func Text(s string, width int) []string {
 	for _, para := range strings.Split(s, "\n") {
 		words := strings.Split(para, " ")
 		for i, word := range words {
-			if ansi.StringWidth(word) <= width { // a longer one breaks best at its hyphens
-				words[i] = strings.ReplaceAll(word, "-", nbHyphen)
+			if ansi.StringWidth(word) <= width {
+				words[i] = strings.NewReplacer("-", nbHyphen, "/", nbSlash).Replace(word)
+				continue
 			}
+			// A longer one (a path, a resource ID) breaks best after a slash,
+			// so that the names and GUIDs between slashes stay whole; a
+			// piece still too long breaks at its hyphens.
+			parts := strings.SplitAfter(word, "/")
+			for j, p := range parts {
+				if ansi.StringWidth(p) <= width {
+					parts[j] = strings.ReplaceAll(p, "-", nbHyphen)
+				}
+			}
+			words[i] = strings.Join(parts, "")
 		}
-		w := ansi.Wrap(strings.Join(words, " "), width, "")
+		w := ansi.Wrap(strings.Join(words, " "), width, "/")
 		out = append(out, strings.Split(w, "\n")...)
 	}
 	for i, l := range out {
-		out[i] = strings.ReplaceAll(strings.TrimRight(l, " "), nbHyphen, "-")
+		out[i] = strings.NewReplacer(nbHyphen, "-", nbSlash, "/").Replace(strings.TrimRight(l, " "))
 	}
 	return out
 }
 
-// nbHyphen (U+2011, one cell wide like "-") stands in for "-" while wrapping.
-const nbHyphen = "\u2011"
+// nbHyphen (U+2011) and nbSlash (U+2215), one cell wide like "-" and "/",
+// stand in for them while wrapping where no break is wanted.
+const (
+	nbHyphen = "\u2011"
+	nbSlash  = "\u2215"
+)
