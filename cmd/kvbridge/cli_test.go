@@ -150,3 +150,14 @@ func TestValueMessages(t *testing.T) {
 		}
 	}
 }
+
+// The wizard takes --graph-endpoint too and keeps it with the connection.
+func TestWizardGraphEndpoint(t *testing.T) {
+	f, err := parseWizardFlags(t, []string{"--tenant", "t", "--client-id", "c", "--graph-endpoint", "https://127.0.0.1:9/"}, func(string) string { return "" })
+	if err != nil || f.connection().GraphEndpoint != "https://127.0.0.1:9/" {
+		t.Fatalf("%+v, %v", f.connection(), err)
+	}
+	if _, err := parseWizardFlags(t, []string{"--sandbox", "--graph-endpoint", "https://127.0.0.1:9/"}, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "--graph-endpoint") {
+		t.Errorf("--sandbox with --graph-endpoint: %v", err)
+	}
+}

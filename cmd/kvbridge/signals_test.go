@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,5 +68,56 @@ func TestSignalExitCodes(t *testing.T) {
 				t.Errorf("exit code %d, want %d", got, tc.code)
 			}
 		})
+	}
+}
+
+// Through the built binary: help and usage errors exit as documented, and
+// bash loads the completion script and completes from it.
+func TestBinaryUsageAndCompletion(t *testing.T) {
+	bin := binary(t)
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"XDG_STATE_HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}
+		out, _ := cmd.CombinedOutput()
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"sandbox", "save", "--help"}, 0, "--force"},
+		{[]string{"sandbox", "list", "--help"}, 0, "kvbridge sandbox list"},
+		{[]string{"report", "--help"}, 0, "--name NAME"},
+		{[]string{"--help"}, 0, "kvbridge sandbox save"},
+		{[]string{"report", "--bogus"}, 2, "kvbridge: report: unknown flag: --bogus\nRun 'kvbridge report --help' for usage.\n"},
+		{[]string{"help", "extra"}, 2, `no command "extra"`},
+		{[]string{"version", "extra"}, 2, "takes no arguments"},
+		{[]string{"doctor", "--sandbox", "healthy", "--sandbox", "wrong-tenant"}, 2, "given more than once"},
+	} {
+		code, out := run(tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.want) || strings.Count(out, "unknown flag") > 1 {
+			t.Errorf("%q: exit %d, want %d and %q:\n%s", tc.args, code, tc.code, tc.want, out)
+		}
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	// Load the script as a user would, then ask it for doctor's --sandbox values.
+	// The script relies on the bash-completion package; where it is missing, a
+	// stand-in for its one function the script calls.
+	script := `if [ -r /usr/share/bash-completion/bash_completion ]; then . /usr/share/bash-completion/bash_completion; else
+_get_comp_words_by_ref() { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+fi
+source <("$KVB" completion bash)
+COMP_WORDS=(kvbridge doctor --sandbox no-); COMP_CWORD=3; COMP_LINE="kvbridge doctor --sandbox no-"; COMP_POINT=${#COMP_LINE}
+__start_kvbridge kvbridge no- --sandbox
+printf '%s\n' "${COMPREPLY[@]}"`
+	cmd := exec.Command(bash, "-c", script)
+	cmd.Env = []string{"KVB=" + bin, "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin"}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "no-vault-read") || !strings.Contains(string(out), "no-role") {
+		t.Errorf("bash completion of --sandbox no-: %v\n%s", err, out)
 	}
 }
