@@ -3,6 +3,8 @@ package quiz
 import (
 	"strings"
 	"testing"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 func loadBank(t *testing.T) *Bank {
@@ -114,6 +116,22 @@ func TestBankText(t *testing.T) {
 		for _, r := range line {
 			if r > 0x7e {
 				t.Errorf("questions.toml line %d: non-ASCII rune %q", i+1, r)
+			}
+		}
+	}
+}
+
+// What the quiz shows, facts filled in, is free of the wordings that contradict
+// the shared facts.
+func TestBankAgreesWithFacts(t *testing.T) {
+	for _, q := range loadBank(t).Questions {
+		texts := []string{q.Prompt}
+		for _, o := range q.Options {
+			texts = append(texts, o.Text, o.Explain)
+		}
+		for _, s := range texts {
+			for _, c := range facts.Contradictions(s) {
+				t.Errorf("%s: %s\n  in %q", q.ID, c, s)
 			}
 		}
 	}

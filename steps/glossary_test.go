@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 // TestGlossaryNamedTerms: the jargon the course leans on most must be
@@ -177,4 +179,19 @@ func TestCourseDefinesJargonAtFirstUse(t *testing.T) {
 func clipText(s string, at int) string {
 	from, to := max(0, at-40), min(len(s), at+80)
 	return s[from:to]
+}
+
+// What the course and the glossary show, facts filled in, is free of the wordings
+// that contradict the shared facts.
+func TestCourseAndGlossaryAgreeWithFacts(t *testing.T) {
+	for _, s := range courseReading(loadCourse(t)) {
+		for _, c := range facts.Contradictions(s) {
+			t.Errorf("course: %s\n  in %q", c, s)
+		}
+	}
+	for _, term := range Glossary() {
+		for _, c := range facts.Contradictions(term.Definition) {
+			t.Errorf("glossary %q: %s", term.Word, c)
+		}
+	}
 }

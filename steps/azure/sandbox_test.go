@@ -362,3 +362,44 @@ func TestSecretAndTenantFixesSayWhatTheyDo(t *testing.T) {
 		t.Errorf("input.tenant-id fix does not warn about the CLI's tenant: %+v", r.Fix)
 	}
 }
+
+// What doctor shows agrees with the shared facts: every title, detail, fix, portal
+// path, command and way, in every scenario (and with an incomplete access policy),
+// is free of the wordings that contradict them.
+func TestFindingsAgreeWithFacts(t *testing.T) {
+	check := func(t *testing.T, rep *azure.Report) {
+		for _, r := range rep.Results {
+			texts := []string{r.Title, r.Detail}
+			if f := r.Fix; f != nil {
+				texts = append(texts, f.Summary, f.Portal)
+				texts = append(texts, f.Az...)
+				for _, w := range f.Ways {
+					texts = append(texts, w.Text, w.Cost)
+				}
+			}
+			for _, s := range texts {
+				for _, c := range facts.Contradictions(s) {
+					t.Errorf("%s (%s): %s\n  in %q", r.ID, r.Cause, c, s)
+				}
+			}
+		}
+	}
+	for _, sc := range sandbox.Scenarios() {
+		if sc.Name == "mystery" {
+			continue
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			ten := startTenant(t, sandbox.Options{Scenario: sc.Name})
+			rep, _ := run(t, sandboxConfig(ten))
+			check(t, rep)
+			if sc.Name == "access-policy-vault" {
+				if err := ten.AddAccessPolicy(ten.Info().VaultName, ten.Info().ClientID, []string{"get"}); err != nil {
+					t.Fatal(err)
+				}
+				rep, _ = run(t, sandboxConfig(ten))
+				check(t, rep)
+			}
+		})
+	}
+}

@@ -33,7 +33,9 @@ func sources(t *testing.T) []source {
 		if strings.HasSuffix(p, "_test.go") || (!strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, ".toml")) {
 			return nil
 		}
-		if filepath.ToSlash(p) == "../../steps/facts/facts.toml" {
+		// The facts themselves, and the list of wordings that contradict them.
+		switch filepath.ToSlash(p) {
+		case "../../steps/facts/facts.toml", "../../steps/facts/contradictions.go":
 			return nil
 		}
 		b, err := os.ReadFile(p)
@@ -133,65 +135,34 @@ func TestNoFactIsRestated(t *testing.T) {
 	}
 }
 
-// contradictions are wordings found in earlier versions of the course, the quiz,
-// doctor and the practice tenant that contradict a shared fact. Each names the fact
-// that says it right.
-var contradictions = []struct {
-	re   *regexp.Regexp
-	fact string
-	why  string
-}{
-	{regexp.MustCompile(`(?i)\(or Key Vault Reader\)|\bor Key Vault Reader\b|Key Vault Reader\)? (?:to|so) (?:ARM )?lists?`), "vault-list-read",
-		"Key Vault Reader has the same control-plane actions as Secrets Officer, so it is no fix for listing vaults"},
-	{regexp.MustCompile(`(?i)does not cover`), "vault-list-read",
-		"whether vaults/*/read covers vaults/read is not documented: do not state it as fact"},
-	{regexp.MustCompile(`--years 1\b`), "secret-lifetime",
-		"a 12-month secret is outside Microsoft's advice: give --end-date"},
-	{regexp.MustCompile(`(?i)Networking\s*(?:›|->|>)\s*(?:Public access|Allow public access)`), "",
-		"the documented portal path is Networking › Firewalls and virtual networks"},
-	{regexp.MustCompile(`set-attributes[^"\n]*--tags`), "tags-from-mapping",
-		"tags set by hand are replaced at the next sync: the fix is in Delinea's mapping"},
-	{regexp.MustCompile(`(?i)\bor (?:a )?higher(?: role)?\b`), "portal-value-roles",
-		"Owner and Contributor are not higher for data: name the roles"},
-	{regexp.MustCompile(`(?i)Delinea lists only|Delinea finds vaults|Does what the dropdown does|dropdown will (?:list|show|not show|be empty)|will be empty|What Delinea's vault dropdown shows|as Delinea does\b|dropdown shows it|drops out of Delinea's dropdown`), "delinea-listing",
-		"how Delinea lists vaults is undocumented: say what ARM shows the app"},
-	{regexp.MustCompile(`(?i)updated by the sync`), "updated-not-author",
-		"a timestamp does not say who wrote the secret"},
-	{regexp.MustCompile(`(?i)6 recommended|at its edge`), "secret-lifetime",
-		"Microsoft recommends less than 12 months; '6 recommended' is not Microsoft's wording"},
-	{regexp.MustCompile(`(?i)access polic(?:y|ies) (?:alone )?gives? no right to list`), "listing-control-plane",
-		"the permission model plays no part in listing vaults"},
-	{regexp.MustCompile(`(?i)holds no Azure role anywhere`), "subscriptions-visible",
-		"whether a role below subscription scope makes a subscription visible is not documented"},
-	{regexp.MustCompile(`(?i)gather (?:these|them|the three values)[^."]*overview`), "overview-two-values",
-		"the Value is not on the Overview page"},
-	{regexp.MustCompile(`(?i)Save the secret in Delinea to sync|as Delinea does when|External Secrets › Sync\b`), "delinea-sync",
-		"Delinea's sync behaviour and menu paths are undocumented: hedge them"},
-}
-
 func TestNoKnownContradiction(t *testing.T) {
 	for _, s := range sources(t) {
 		for i, line := range strings.Split(s.text, "\n") {
-			for _, c := range contradictions {
-				if m := c.re.FindString(line); m != "" {
-					t.Errorf("%s:%d: %q contradicts %s: %s", s.path, i+1, m, orFact(c.fact), c.why)
-				}
-			}
-			// Said without the portal, "24 months" reads as a limit Graph does not have.
-			if strings.Contains(line, "24 months") && !strings.Contains(strings.ToLower(line), "portal") {
-				t.Errorf("%s:%d: \"24 months\" without \"portal\": the limit is the portal's (fact secret-lifetime)", s.path, i+1)
-			}
-			// An access-policy refusal has two codes; naming one alone misleads.
-			if strings.Contains(line, "ForbiddenByPolicy") && !strings.Contains(line, "AccessDenied") {
-				t.Errorf("%s:%d: ForbiddenByPolicy without AccessDenied (fact access-policy-403)", s.path, i+1)
+			for _, c := range Contradictions(line) {
+				t.Errorf("%s:%d: %s", s.path, i+1, c)
 			}
 		}
 	}
 }
 
-func orFact(id string) string {
-	if id == "" {
-		return "Microsoft's docs"
+// The checker itself: each known wording is caught, and the corrected wording is not.
+func TestContradictionsCatchesTheKnownWordings(t *testing.T) {
+	for _, bad := range []string{
+		"add Reader (or Key Vault Reader) on the vault", "its vaults/*/read does not cover vaults/read",
+		"az ad app credential reset --id x --years 1", "Networking › Public access", "Networking -> Allow public access from specific networks",
+		"az keyvault secret set-attributes --vault-name v --name s --tags username=u", "Key Vault Secrets User or higher",
+		"Delinea's vault dropdown will be empty", "Delinea lists only vaults in the app's tenant", "was updated by the sync",
+		"24 months at most, 6 recommended", "a client secret can live 24 months at most", "calls fail with ForbiddenByPolicy",
+		"Save the secret in Delinea to sync it again", "it holds no Azure role anywhere",
+	} {
+		if len(Contradictions(bad)) == 0 {
+			t.Errorf("not caught: %q", bad)
+		}
 	}
-	return "fact " + id
+	for _, good := range []string{Text("vault-list-read"), Text("secret-lifetime"), Text("access-policy-403"),
+		"Give the app Reader on the vault.", "Networking › Firewalls and virtual networks"} {
+		if c := Contradictions(good); len(c) > 0 {
+			t.Errorf("%q flagged: %v", good, c)
+		}
+	}
 }

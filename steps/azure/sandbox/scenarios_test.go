@@ -9,6 +9,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+
+	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
 const setSecretAction = "Microsoft.KeyVault/vaults/secrets/setSecret/action"
@@ -275,5 +277,23 @@ func TestMysteryIsSeededAndBroken(t *testing.T) {
 	e0 := startOpts(t, Options{Scenario: "mystery"})
 	if k := e0.ten.AnswerKey(); k.Seed == 0 || k.Scenario != mysteryPick(k.Seed).Name {
 		t.Fatalf("seed 0 should draw a seed and record it: %+v", k)
+	}
+}
+
+// What sandbox list shows (each scenario's title and lesson) and the practice
+// actions' results are free of the wordings that contradict the shared facts.
+func TestScenarioTextsAgreeWithFacts(t *testing.T) {
+	for _, sc := range Scenarios() {
+		for _, s := range []string{sc.Title, sc.Teaches} {
+			for _, c := range facts.Contradictions(s) {
+				t.Errorf("%s: %s\n  in %q", sc.Name, c, s)
+			}
+		}
+	}
+	if !strings.Contains(findScenario("no-vault-read").Teaches, facts.Text("vault-list-read")) {
+		t.Error("no-vault-read does not tell the shared vault-list-read fact")
+	}
+	if !strings.Contains(findScenario("expired-secret").Teaches, facts.Text("secret-lifetime")) {
+		t.Error("expired-secret does not tell the shared secret-lifetime fact")
 	}
 }
