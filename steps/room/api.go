@@ -1,7 +1,6 @@
 package room
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
 // The room API's paths.
@@ -22,6 +24,8 @@ const (
 	pathJoin      = apiPrefix + "join"
 	pathSeat      = apiPrefix + "seat"
 	pathProgress  = apiPrefix + "progress"
+	pathLook      = apiPrefix + "seat/look"
+	pathPractice  = apiPrefix + "seat/practice"
 	trainerPrefix = apiPrefix + "trainer/"
 )
 
@@ -101,6 +105,10 @@ func (r *Room) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.serveSeat(w, req)
 	case req.URL.Path == pathProgress:
 		r.serveProgress(w, req)
+	case req.URL.Path == pathLook:
+		r.serveLook(w, req)
+	case req.URL.Path == pathPractice:
+		r.servePractice(w, req)
 	case strings.HasPrefix(req.URL.Path, trainerPrefix):
 		r.serveTrainer(w, req)
 	default:
@@ -344,46 +352,19 @@ func (r *Room) serveSeatTraffic(w http.ResponseWriter, req *http.Request) {
 		s.mu.Unlock()
 		req.Header.Set("X-Sandbox-Admin-Key", key)
 	}
-	var capture *bytes.Buffer
-	ww := w
-	if admin && strings.Trim(strings.TrimPrefix(req.URL.Path, "/_sandbox/"), "/") == "add-client-secret" {
-		capture = &bytes.Buffer{}
-		ww = teeWriter{w, capture}
-	}
 	s.mu.Lock()
 	h := s.handler // a reset replaces it
 	s.mu.Unlock()
-	h.ServeHTTP(ww, req)
+	h.ServeHTTP(w, req)
 	if !admin && (req.Method == http.MethodGet || strings.HasPrefix(host(req), "login.")) {
 		return // reads and sign-ins change nothing worth a save
 	}
 	s.mu.Lock()
 	s.dirty = true
 	s.st.LastActivity = r.now().UTC()
-	if capture != nil {
-		var out struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(capture.Bytes(), &out) == nil && out.ID != "" && len(s.st.SecretIDs) < 100 {
-			s.st.SecretIDs = append(s.st.SecretIDs, out.ID)
-		}
-	}
 	gen := r.bump(s)
 	s.mu.Unlock()
 	_ = r.saver.changed(gen, admin)
-}
-
-// teeWriter keeps a copy of a response body (a new client secret's answer, for its ID).
-type teeWriter struct {
-	http.ResponseWriter
-	buf *bytes.Buffer
-}
-
-func (t teeWriter) Write(b []byte) (int, error) {
-	if t.buf.Len() < 8<<10 {
-		t.buf.Write(b)
-	}
-	return t.ResponseWriter.Write(b)
 }
 
 // trainerRequest is the body of the trainer's actions.
@@ -450,4 +431,74 @@ func (r *Room) serveTrainer(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// PracticeRequest is a practice action a seat asks of its own tenant: one of the live
+// session's actions (live.Actions' IDs), for the app and vault the trainee works on.
+type PracticeRequest struct {
+	Action   string `json:"action"`
+	ClientID string `json:"client_id"`
+	Vault    string `json:"vault"`
+}
+
+// PracticeAnswer is what the action did. NewSecret carries a new client secret's value
+// to the seat that made it (its own practice tenant's, over the room's TLS), once.
+type PracticeAnswer struct {
+	Text      string          `json:"text"`
+	NewSecret *live.NewSecret `json:"new_secret,omitempty"`
+	Refused   string          `json:"refused,omitempty"` // as the portal would say it
+}
+
+// servePractice runs a practice action on the seat's tenant with the live session's
+// own actions, so a seat's menu does what the in-process practice tenant does.
+func (r *Room) servePractice(w http.ResponseWriter, req *http.Request) {
+	s := r.seatFor(w, req, bearer(req))
+	if s == nil {
+		return
+	}
+	var pr PracticeRequest
+	if !decodeBody(w, req, maxJoinBytes, &pr) {
+		return
+	}
+	s.mu.Lock()
+	out, err := live.Local(s.tenant).Do(pr.Action, pr.ClientID, pr.Vault)
+	var ans PracticeAnswer
+	if err != nil {
+		ans.Refused = strings.TrimPrefix(err.Error(), "sandbox: ")
+		var ref *sandbox.Refusal
+		if errors.As(err, &ref) {
+			ans.Refused = ref.Reason
+		}
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, ans)
+		return
+	}
+	ans.Text, ans.NewSecret = out.Text, out.NewSecret
+	s.dirty = true
+	s.st.LastActivity = r.now().UTC()
+	gen := r.bump(s)
+	s.mu.Unlock()
+	if err := r.saver.changed(gen, true); err != nil {
+		writeErr(w, http.StatusInternalServerError, "StateNotSaved", "The room could not save its state; tell the trainer.")
+		return
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// serveLook reads the seat's tenant as the practice menu shows it (roles on the vault,
+// its settings).
+func (r *Room) serveLook(w http.ResponseWriter, req *http.Request) {
+	s := r.seatFor(w, req, bearer(req))
+	if s == nil {
+		return
+	}
+	q := req.URL.Query()
+	s.mu.Lock()
+	l, err := s.tenant.Look(q.Get("client_id"), q.Get("vault"))
+	s.mu.Unlock()
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "LookRefused", strings.TrimPrefix(err.Error(), "sandbox: "))
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
 }

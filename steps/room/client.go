@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -317,3 +318,23 @@ var (
 	_ Trainer = Local{}
 	_ Trainer = (*TrainerClient)(nil)
 )
+
+// Look reads the seat's tenant as the practice menu shows it.
+func (s *Seat) Look(ctx context.Context, clientID, vault string) (sandbox.Look, error) {
+	var l sandbox.Look
+	q := url.Values{"client_id": {clientID}, "vault": {vault}}
+	return l, s.c.do(ctx, http.MethodGet, pathLook+"?"+q.Encode(), nil, &l)
+}
+
+// Do runs a practice action (a live.Actions ID) on the seat's tenant. A refusal, as the
+// portal would word it, is a *sandbox.Refusal.
+func (s *Seat) Do(ctx context.Context, action, clientID, vault string) (PracticeAnswer, error) {
+	var a PracticeAnswer
+	if err := s.c.do(ctx, http.MethodPost, pathPractice, PracticeRequest{Action: action, ClientID: clientID, Vault: vault}, &a); err != nil {
+		return a, err
+	}
+	if a.Refused != "" {
+		return a, &sandbox.Refusal{Reason: a.Refused}
+	}
+	return a, nil
+}

@@ -213,9 +213,7 @@ func (r *Room) buildTenants(mk func(*seatRT) (*sandbox.Tenant, error)) error {
 			s.tenant, s.handler = t, t.Handler()
 			if len(s.st.Tenant) == 0 {
 				s.dirty = true
-				in := t.Info()
 				s.st.Answer = t.AnswerKey()
-				s.st.SecretIDs = []string{in.ClientSecretID}
 			}
 		}()
 	}

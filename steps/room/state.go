@@ -41,7 +41,6 @@ type seatState struct {
 	Answer       sandbox.AnswerKey `json:"answer"`
 	Revealed     bool              `json:"revealed,omitempty"`
 	Generation   int               `json:"generation"`
-	SecretIDs    []string          `json:"secret_ids,omitempty"` // the app's client secret IDs known to the room (IDs, not values)
 	Breaks       []BreakRecord     `json:"breaks,omitempty"`
 	Tenant       json.RawMessage   `json:"tenant,omitempty"` // the sandbox's saved state
 	Progress     seatProgress      `json:"progress"`

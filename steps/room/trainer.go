@@ -87,7 +87,11 @@ var breaks = []Break{
 	{"expire-secret", "Expire the app's client secrets", "auth.token", "secret-expired",
 		func(t *sandbox.Tenant, in sandbox.Info, st *seatState) error {
 			n := 0
-			for _, id := range st.SecretIDs {
+			ids, err := t.ClientSecretIDs(in.ClientID)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
 				if t.ExpireClientSecret(in.ClientID, id) == nil {
 					n++
 				}
@@ -224,7 +228,6 @@ func (r *Room) Reset(seat int) error {
 	old := s.tenant
 	s.tenant, s.handler, s.dirty = t, t.Handler(), true
 	s.st.Answer = t.AnswerKey()
-	s.st.SecretIDs = []string{t.Info().ClientSecretID}
 	s.st.Progress, s.st.Breaks = seatProgress{}, nil
 	s.st.Generation++
 	gen := r.bump(s)

@@ -13,3 +13,20 @@ func (t *Tenant) Handler() http.Handler {
 	}
 	return t.byHost()
 }
+
+// ClientSecretIDs lists the IDs (never the values) of an app's client secrets, those a
+// trainee made through practice actions included: the trainer's room expires them all
+// when it breaks a seat's credential.
+func (t *Tenant) ClientSecretIDs(clientID string) ([]string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, a, err := t.appLocked(clientID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(a.Secrets))
+	for _, s := range a.Secrets {
+		ids = append(ids, s.KeyID)
+	}
+	return ids, nil
+}
