@@ -22,6 +22,7 @@ import (
 // it comes from AZURE_CLIENT_SECRET, --client-secret-stdin or a masked prompt.
 type doctorFlags struct {
 	connFlags
+	room                          roomDoctorFlags
 	delinea                       delineaFlags
 	secretName, username, sandbox string
 	secretStdin, json             bool
@@ -49,6 +50,9 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Annotations: map[string]string{"notes": doctorNotes + "\n\n" + delineaNotes},
 		Args:        noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if f.room.join != "" {
+				return runRoomDoctor(a.ctx, c, f, a.io, a.getenv)
+			}
 			if err := f.check(c, a.getenv); err != nil {
 				return err
 			}
@@ -64,6 +68,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	f.delinea.register(fl)
 	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, `SCENARIO` ('kvbridge sandbox list')")
+	f.room.register(fl)
 	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
 	_ = c.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]cobra.Completion{"public", "china", "usgov"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
