@@ -4,33 +4,24 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// A trainee's kvbridge keeps the seat tokens it holds in one file of its state
-// directory (mode 0600), so a doctor run or a wizard started again rejoins its seat
-// instead of taking another. A seat token opens one practice seat of one room and
-// nothing else, like the practice tenant's own values; it is keyed by a hash of the
-// room, its code and the name, so the file names no room.
+// A trainee's kvbridge keeps the seat tokens it holds in its state directory, one file
+// per seat (mode 0600, so two kvbridge runs never overwrite each other's), so a doctor
+// run or a wizard started again rejoins its seat instead of taking another. A seat token
+// opens one practice seat of one room and nothing else, like the practice tenant's own
+// values; the file is named by a hash of the room, its code and the name, so it names
+// no room.
 
-const seatFile = "room-seats.json"
+const seatDir = "room-seats"
 
-func seatKey(j Join, name string) string {
+func seatPath(dir string, j Join, name string) string {
 	h := sha256.Sum256([]byte(j.Addr + "\x00" + j.Code + "\x00" + strings.ToLower(strings.TrimSpace(name))))
-	return hex.EncodeToString(h[:12])
-}
-
-func readSeats(dir string) map[string]string {
-	m := map[string]string{}
-	b, err := os.ReadFile(filepath.Join(dir, seatFile))
-	if err == nil && len(b) < 1<<20 {
-		_ = json.Unmarshal(b, &m)
-	}
-	return m
+	return filepath.Join(dir, seatDir, hex.EncodeToString(h[:12]))
 }
 
 // SavedToken is the token this machine holds for a name in a room, "" when none.
@@ -38,22 +29,27 @@ func SavedToken(dir string, j Join, name string) string {
 	if dir == "" {
 		return ""
 	}
-	return readSeats(dir)[seatKey(j, name)]
+	b, err := os.ReadFile(seatPath(dir, j, name))
+	if err != nil || len(b) > 256 {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // SaveToken keeps a seat's token for a name in a room ("" forgets it).
 func SaveToken(dir string, j Join, name, token string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	p := seatPath(dir, j, name)
+	if token == "" {
+		err := os.Remove(p)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
 		return err
 	}
-	m := readSeats(dir)
-	if token == "" {
-		delete(m, seatKey(j, name))
-	} else {
-		m[seatKey(j, name)] = token
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
 	}
-	b, _ := json.Marshal(m)
-	return writeFileAtomic(filepath.Join(dir, seatFile), b, 0o600, true)
+	return writeFileAtomic(p, []byte(token+"\n"), 0o600, true)
 }
 
 // JoinOrRejoin takes the seat this machine holds for name in the room (rejoining with
