@@ -214,9 +214,9 @@ func newHelpCmd(root *cobra.Command) *cobra.Command {
 func writeHelp(w io.Writer, c *cobra.Command) {
 	var b strings.Builder
 	if c.Long != "" {
-		b.WriteString(strings.TrimSpace(c.Long) + "\n\n")
+		b.WriteString(fill(c.Long, helpWidth) + "\n\n")
 	} else if c.Short != "" {
-		b.WriteString(c.CommandPath() + ": " + c.Short + "\n\n")
+		b.WriteString(fill(c.CommandPath()+": "+c.Short, helpWidth) + "\n\n")
 	}
 	b.WriteString("Usage:\n")
 	if c.Runnable() && (!c.HasAvailableSubCommands() || !c.HasParent()) {
@@ -235,19 +235,57 @@ func writeHelp(w io.Writer, c *cobra.Command) {
 			width = max(width, len(s.CommandPath()))
 		}
 		for _, s := range subs {
-			fmt.Fprintf(&b, "  %-*s  %s\n", width, s.CommandPath(), s.Short)
+			lines := strings.Split(fill(s.Short, helpWidth-width-4), "\n")
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, s.CommandPath(), lines[0])
+			for _, l := range lines[1:] {
+				fmt.Fprintf(&b, "  %-*s  %s\n", width, "", l)
+			}
 		}
 	}
 	if c.HasAvailableLocalFlags() {
-		b.WriteString("\nFlags:\n" + c.LocalFlags().FlagUsagesWrapped(100))
+		b.WriteString("\nFlags:\n" + c.LocalFlags().FlagUsagesWrapped(helpWidth))
 	}
 	if notes := c.Annotations["notes"]; notes != "" {
-		b.WriteString("\n" + strings.TrimRight(notes, "\n") + "\n")
+		// Prose is re-wrapped; a paragraph with indented lines (a table) is kept as written.
+		var paras []string
+		for _, p := range strings.Split(strings.TrimSpace(notes), "\n\n") {
+			if !strings.Contains(p, "\n ") {
+				p = fill(p, helpWidth)
+			}
+			paras = append(paras, p)
+		}
+		b.WriteString("\n" + strings.Join(paras, "\n\n") + "\n")
 	}
 	if c.HasAvailableSubCommands() {
 		fmt.Fprintf(&b, "\nRun '%s COMMAND --help' for a command's flags.\n", c.CommandPath())
 	}
 	io.WriteString(w, b.String())
+}
+
+// helpWidth is the width help is written for: an 80-column terminal.
+const helpWidth = 80
+
+// fill re-wraps text to width columns, paragraph by paragraph (paragraphs
+// are separated by a blank line); a word longer than width stands alone.
+func fill(text string, width int) string {
+	var paras []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		var lines []string
+		line := ""
+		for _, w := range strings.Fields(p) {
+			switch {
+			case line == "":
+				line = w
+			case len([]rune(line))+1+len([]rune(w)) <= width:
+				line += " " + w
+			default:
+				lines = append(lines, line)
+				line = w
+			}
+		}
+		paras = append(paras, strings.Join(append(lines, line), "\n"))
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 // listed are the commands a help page lists: the top level lists every

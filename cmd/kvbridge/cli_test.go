@@ -19,6 +19,11 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			if code != 0 || errOut != "" || !strings.Contains(out, "Usage:\n  "+strings.TrimSpace(want)) {
 				t.Errorf("%q: exit %d, stderr %q, stdout:\n%s", form, code, errOut, out)
 			}
+			for _, l := range strings.Split(out, "\n") {
+				if n := len([]rune(l)); n > 80 {
+					t.Errorf("%q: a help line of %d columns, over an 80-column terminal: %q", form, n, l)
+				}
+			}
 		}
 	}
 	// The top level lists every command, nested ones too.

@@ -16,10 +16,14 @@ func newCompletionCmd(a *app) *cobra.Command {
 		Use:       "completion bash|zsh|fish|powershell",
 		Short:     "print the shell completion script for bash, zsh, fish or PowerShell",
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
-		Example: `  source <(kvbridge completion bash)           # bash, this shell; add it to ~/.bashrc to keep it
-  kvbridge completion zsh > "${fpath[1]}/_kvbridge"   # zsh, then start a new shell
-  kvbridge completion fish > ~/.config/fish/completions/kvbridge.fish
-  kvbridge completion powershell | Out-String | Invoke-Expression   # PowerShell, add to $PROFILE`,
+		Example: `  bash (needs the bash-completion package; add the line to ~/.bashrc):
+    source <(kvbridge completion bash)
+  zsh (then start a new shell):
+    kvbridge completion zsh > "${fpath[1]}/_kvbridge"
+  fish:
+    kvbridge completion fish > ~/.config/fish/completions/kvbridge.fish
+  PowerShell (add the line to $PROFILE):
+    kvbridge completion powershell | Out-String | Invoke-Expression`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("completion needs one shell: bash, zsh, fish or powershell")

@@ -45,7 +45,8 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Use:   "doctor [flags]",
 		Short: "diagnose the integration (why is Delinea's vault dropdown empty?)",
 		Long:  doctorLong,
-		Example: `  AZURE_CLIENT_SECRET=... kvbridge doctor --tenant contoso.onmicrosoft.com --client-id APP-ID --vault kv-delinea
+		Example: `  AZURE_CLIENT_SECRET=... kvbridge doctor --tenant contoso.onmicrosoft.com \
+      --client-id APP-ID --vault kv-delinea
   kvbridge doctor --sandbox no-vault-read`,
 		Annotations: map[string]string{"notes": doctorNotes + "\n\n" + delineaNotes},
 		Args:        noArgs,

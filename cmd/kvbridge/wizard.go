@@ -46,8 +46,8 @@ Keys in the wizard:
   right, l, tab      next screen     left, h, shift+tab   previous screen
   1-4                jump to section ?             all keys
   q                  quit (progress is saved)      ctrl+c  quit at once
-  r                  run the live checks           w       watch: re-run every 15 s
-  esc                stop a run                    c       choose where checks run
+  r                  run the live checks           w       watch (every 15 s)
+  esc                stop a run                    c       choose where to check
   p                  practice actions (practice)   /       filter the vault list
   e                  export the expiry reminder (.ics, section 4)
   y                  copy the failed checks' az commands to the clipboard
@@ -56,7 +56,7 @@ Keys in the wizard:
 Environment:
   NO_COLOR        any value turns colour off
   ACCESSIBLE      any value other than 0/false turns on line-by-line prompts
-  XDG_STATE_HOME  where progress is saved (default ~/.local/state), in kvbridge/progress.json
+  XDG_STATE_HOME  where kvbridge/progress.json is saved (default ~/.local/state)
 
 Exit status: 0 done, 1 failure, 2 bad usage or input ended early, 130 interrupted (ctrl+c).`
 
