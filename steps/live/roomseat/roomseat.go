@@ -218,6 +218,12 @@ func (r *Reporter) send() bool {
 	return err == nil || !errors.Is(err, room.ErrUnreachable)
 }
 
+// Flush sends what is pending now and returns the outcome (nil: the room has it all).
+func (r *Reporter) Flush() error {
+	r.send()
+	return r.Err()
+}
+
 // Close sends what is pending (waiting at most for one call to the room) and stops.
 func (r *Reporter) Close() {
 	select {
