@@ -15,6 +15,8 @@ type Field struct {
 	Name  string // steps.Field* name
 	Label string // "Tenant ID"
 	Hint  string // what goes in it, shown when empty
+	// Question is how a line-by-line front end asks for it.
+	Question string
 	// Value is what the field holds; a secret's is masked (its first 3
 	// characters, as Entra's hint shows them).
 	Value  string
@@ -31,6 +33,7 @@ type Field struct {
 // a practice tenant's typed IDs) only in the session's memory.
 type fieldSpec struct {
 	name, label, hint string
+	question          string
 	secret            bool
 	choices           []string
 	// shows reports whether the field applies to the connection at hand.
@@ -49,7 +52,7 @@ func always(*Session) bool { return true }
 // inputs of its own (Delinea's URL and user, say) adds entries here and the
 // names to steps.KnownFields.
 var fieldTable = map[string]fieldSpec{
-	steps.FieldTenantID: {label: "Tenant ID", hint: "Directory (tenant) ID", shows: always,
+	steps.FieldTenantID: {label: "Tenant ID", hint: "Directory (tenant) ID", question: "Tenant ID (Directory ID, or a verified domain)", shows: always,
 		get: func(s *Session) string { return s.ids().TenantID },
 		set: func(s *Session, c *steps.Connection, v string) error {
 			if c.Kind == steps.ConnPractice {
@@ -59,7 +62,7 @@ var fieldTable = map[string]fieldSpec{
 			}
 			return nil
 		}, check: azure.CheckTenantID},
-	steps.FieldClientID: {label: "Client ID", hint: "Application (client) ID", shows: always,
+	steps.FieldClientID: {label: "Client ID", hint: "Application (client) ID", question: "Client ID (Application ID)", shows: always,
 		get: func(s *Session) string { return s.ids().ClientID },
 		set: func(s *Session, c *steps.Connection, v string) error {
 			if c.Kind == steps.ConnPractice {
@@ -69,14 +72,14 @@ var fieldTable = map[string]fieldSpec{
 			}
 			return nil
 		}, check: azure.CheckClientID},
-	steps.FieldClientSecret: {label: "Client secret", hint: "the secret's Value", secret: true, shows: always,
+	steps.FieldClientSecret: {label: "Client secret", hint: "the secret's Value", question: "Client secret (the Value; not shown, never saved)", secret: true, shows: always,
 		get: func(s *Session) string { return s.secret },
 		set: func(s *Session, _ *steps.Connection, v string) error {
 			s.secretTrimmed = strings.TrimSpace(v) != v
 			s.secret = strings.TrimSpace(v)
 			return nil
 		}, check: azure.CheckClientSecret},
-	steps.FieldCloud: {label: "Cloud", choices: []string{"public", "china", "usgov"},
+	steps.FieldCloud: {label: "Cloud", question: "Cloud: public, china or usgov", choices: []string{"public", "china", "usgov"},
 		shows: func(s *Session) bool { return s.st.Connection.Kind == steps.ConnTenant },
 		get: func(s *Session) string {
 			if c := s.st.Connection.Cloud; c != "" {
@@ -92,7 +95,7 @@ var fieldTable = map[string]fieldSpec{
 			c.Cloud = string(cl)
 			return nil
 		}},
-	steps.FieldVault: {label: "Vault", hint: "name, URL or resource ID; none: list only", shows: always,
+	steps.FieldVault: {label: "Vault", hint: "name, URL or resource ID; none: list only", question: "Vault to check (name, URL or resource ID)", shows: always,
 		get: func(s *Session) string {
 			if v := s.st.Connection.Vault; v != "" || s.practice == nil {
 				return v
@@ -101,7 +104,7 @@ var fieldTable = map[string]fieldSpec{
 		},
 		set:   func(_ *Session, c *steps.Connection, v string) error { c.Vault = v; return nil },
 		check: azure.CheckVault},
-	steps.FieldSecretName: {label: "Secret name", hint: "the Azure secret name mapped in Delinea", shows: always,
+	steps.FieldSecretName: {label: "Secret name", hint: "the Azure secret name mapped in Delinea", question: "Azure secret name mapped in Delinea", shows: always,
 		get: func(s *Session) string {
 			if n := s.st.Connection.SecretName; n != "" {
 				return n
@@ -110,7 +113,7 @@ var fieldTable = map[string]fieldSpec{
 		},
 		set:   func(_ *Session, c *steps.Connection, v string) error { c.SecretName = v; return nil },
 		check: azure.CheckSecretName},
-	steps.FieldMapUsername: {label: "Username mapped to the tag", choices: yesNo, shows: always,
+	steps.FieldMapUsername: {label: "Username mapped to the tag", question: `Is the Delinea Username mapped to the secret's tag "username"?`, choices: yesNo, shows: always,
 		get: func(s *Session) string {
 			if s.st.Connection.MapUsername {
 				return "yes"
@@ -131,14 +134,14 @@ var fieldTable = map[string]fieldSpec{
 			}
 			return nil
 		}},
-	steps.FieldUsername: {label: "Username", hint: "the value the tag should hold; none: any",
+	steps.FieldUsername: {label: "Username", hint: "the value the tag should hold; none: any", question: "Username the tag should hold (Enter: any)",
 		shows: func(s *Session) bool { return s.st.Connection.MapUsername },
 		get:   func(s *Session) string { return s.st.Connection.Username },
 		set:   func(_ *Session, c *steps.Connection, v string) error { c.Username = v; return nil }},
-	steps.FieldPassword: {label: "Password", hint: "the Delinea password, compared by SHA-256; none: skip", secret: true, shows: always,
+	steps.FieldPassword: {label: "Password", hint: "the Delinea password, compared by SHA-256; none: skip", question: "Delinea password to compare with the secret's value (optional, Enter skips; not shown, never saved)", secret: true, shows: always,
 		get: func(s *Session) string { return s.password },
 		set: func(s *Session, _ *steps.Connection, v string) error { s.password = v; return nil }},
-	steps.FieldSecretExpiry: {label: "Client secret expires", hint: "YYYY-MM-DD", shows: always,
+	steps.FieldSecretExpiry: {label: "Client secret expires", hint: "YYYY-MM-DD", question: "When does the client secret expire? (YYYY-MM-DD, Enter to skip)", shows: always,
 		get: func(s *Session) string {
 			if e := s.st.Connection.SecretExpires; e != nil {
 				return e.Format(ExpiryLayout)

@@ -348,7 +348,11 @@ func TestSetFieldRefusesAndKeepsSecretsInMemory(t *testing.T) {
 	s.Begin()
 	err := s.SetField(steps.FieldVault, "kv\x1b[2Jprod")
 	var fe *live.FieldError
-	if !errors.As(err, &fe) || fe.Field != steps.FieldVault || !strings.Contains(live.Words(err), "control characters") {
+	if !errors.As(err, &fe) || fe.Field != steps.FieldVault {
+		t.Fatalf("a bad vault: %v", err)
+	}
+	_ = s.SetField(steps.FieldMapUsername, "yes")
+	if err := s.SetField(steps.FieldUsername, "bob\x1b[2J"); !errors.As(err, &fe) || !strings.Contains(live.Words(err), "control characters") {
 		t.Fatalf("control characters: %v", err)
 	}
 	if v := s.State().Connection.Vault; v != "" {

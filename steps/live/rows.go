@@ -56,6 +56,22 @@ func Mark(status string, ascii bool) (symbol, word string) {
 	return x.sym, x.word
 }
 
+// StatusWords says a status in a sentence: "passed", "passed with a
+// warning", "failed", "skipped", "not run".
+func StatusWords(status string) string {
+	switch status {
+	case steps.StatusPass:
+		return "passed"
+	case steps.StatusWarn:
+		return "passed with a warning"
+	case steps.StatusFail:
+		return "failed"
+	case steps.StatusSkip:
+		return "skipped"
+	}
+	return "not run"
+}
+
 // RowOf builds the row of a result.
 func RowOf(r azure.Result) Row {
 	row := Row{ID: r.ID, Status: string(r.Status), Cause: r.Cause, Title: r.Title, Detail: r.Detail,

@@ -567,7 +567,7 @@ func (s *Session) Fields(p Page) []Field {
 			continue
 		}
 		v := spec.get(s)
-		f := Field{Name: name, Label: spec.label, Hint: spec.hint, Value: v, Secret: spec.secret, Choices: spec.choices}
+		f := Field{Name: name, Label: spec.label, Hint: spec.hint, Question: spec.question, Value: v, Secret: spec.secret, Choices: spec.choices}
 		if spec.check != nil && v != "" {
 			f.Problem = spec.check(v)
 		} else if spec.check != nil && name != steps.FieldVault && name != steps.FieldPassword {
@@ -607,6 +607,13 @@ func (s *Session) SetField(name, v string) error {
 	}
 	if !spec.secret {
 		v = strings.TrimSpace(v)
+		// A saved field never keeps a value its check refuses: it would be
+		// saved, and a secret typed into the wrong field must not be.
+		if spec.check != nil && v != "" {
+			if p := spec.check(v); p.Status == azure.StatusFail {
+				return &FieldError{Field: name, Reason: p.Detail}
+			}
+		}
 	}
 	c := s.st.Connection
 	if err := spec.set(s, &c, v); err != nil {
@@ -1086,6 +1093,18 @@ func (s *Session) SyncRow() (Row, bool) {
 
 // ---- practice actions ----
 
+// CanAct says why practice actions are not offered, nil when they are.
+func (s *Session) CanAct() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.practice == nil {
+		return errNoPractice
+	}
+	return nil
+}
+
+var errNoPractice = &NotReadyError{Why: "practice actions work in the practice tenant only (kvbridge --sandbox, or choose it when asked where to check)"}
+
 // Actions are the practice tenant's actions, those the current page asks
 // for first, each with the tenant's state now. None without a practice tenant.
 func (s *Session) Actions() []Action {
@@ -1134,7 +1153,7 @@ func (s *Session) Act(id string) (Job, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.practice == nil {
-		return nil, &NotReadyError{Why: "practice actions work in the practice tenant only (kvbridge --sandbox, or choose it when asked where to check)"}
+		return nil, errNoPractice
 	}
 	if _, ok := actionSpec(id); !ok {
 		return nil, &RefusedError{Action: id, Reason: "there is no such practice action"}
