@@ -154,7 +154,7 @@ func TestE2EPlainPiped(t *testing.T) {
 		t.Fatalf("plain run failed: %v\n%s", err, tail(out))
 	}
 	text := string(out)
-	for _, want := range []string{"Section 1 of 4 - 0%", "Section 2 of 4 -", "Not quite.", "Correct.", "14 of 15"} {
+	for _, want := range []string{"Section 1 of 4 - 0%", "Section 2 of 4 -", "Not quite: ", "Correct, on try 2.", "14 of 15"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("plain output lacks %q", want)
 		}

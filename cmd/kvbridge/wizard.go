@@ -16,6 +16,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui"
 	"github.com/kvbridge/kvbridge/tui/plain"
 	"github.com/kvbridge/kvbridge/tui/session"
@@ -148,6 +149,7 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*session.Live, erro
 		Config: func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config {
 			return checksConfig(c, secret, practice, extraCA)
 		},
+		Wiring: live.Wiring{StartPractice: live.StartLocal, ExtraCA: extraCA},
 	}, nil
 }
 

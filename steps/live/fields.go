@@ -134,7 +134,7 @@ var fieldTable = map[string]fieldSpec{
 			}
 			return nil
 		}},
-	steps.FieldUsername: {label: "Username", hint: "the value the tag should hold; none: any", question: "Username the tag should hold (Enter: any)",
+	steps.FieldUsername: {label: "Username", hint: "the value the tag should hold; none: any", question: "Username the tag should hold",
 		shows: func(s *Session) bool { return s.st.Connection.MapUsername },
 		get:   func(s *Session) string { return s.st.Connection.Username },
 		set:   func(_ *Session, c *steps.Connection, v string) error { c.Username = v; return nil }},

@@ -176,6 +176,20 @@ var Actions = []ActionSpec{
 		}},
 }
 
+// Menu is the practice actions in the order a menu on page p lists them:
+// those the page names first (in the course's order of Actions), then the rest.
+func Menu(p Page) []ActionSpec {
+	var near, rest []ActionSpec
+	for _, a := range Actions {
+		if slices.Contains(p.Practice, a.ID) {
+			near = append(near, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(near, rest...)
+}
+
 // actionSpec finds an action by ID.
 func actionSpec(id string) (ActionSpec, bool) {
 	for _, a := range Actions {

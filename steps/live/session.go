@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -137,14 +138,15 @@ type Acted struct {
 	Err    error
 }
 
-type watchTick struct{ n int }
+// Tick: a watch's wait ended and the page's checks run again.
+type Tick struct{ n int }
 
 func (*Started) liveMsg()  {}
 func (*Arrived) liveMsg()  {}
 func (*Finished) liveMsg() {}
 func (*Synced) liveMsg()   {}
 func (*Acted) liveMsg()    {}
-func (watchTick) liveMsg() {}
+func (*Tick) liveMsg()     {}
 
 // Session is the live part of one run of kvbridge. See the package doc.
 type Session struct {
@@ -480,7 +482,7 @@ func (s *Session) take(m Msg) (Job, bool) {
 		return s.takeArrived(m)
 	case *Finished:
 		return s.takeFinished(m)
-	case watchTick:
+	case *Tick:
 		if m.n != s.watchN || !s.watching {
 			return nil, false
 		}
@@ -672,9 +674,6 @@ func (s *Session) configLocked() azure.Config {
 	}
 	if s.sync != nil && s.sync.OK() {
 		cfg.StaleAfter = max(time.Minute, s.opts.Now().Sub(s.sync.Updated)+time.Minute)
-	}
-	if s.opts.Now != nil {
-		cfg.Now = s.opts.Now
 	}
 	if f := s.opts.Wiring.Configure; f != nil {
 		f(&cfg)
@@ -876,7 +875,7 @@ func (s *Session) waitLocked() Job {
 		case <-after(WatchInterval):
 		case <-stop:
 		}
-		return watchTick{n: n}
+		return &Tick{n: n}
 	}
 }
 
@@ -1116,24 +1115,15 @@ func (s *Session) Actions() []Action {
 	p, _ := s.pageLocked()
 	client, vault := s.targetLocked()
 	look, lookErr := s.practice.Look(client, vault)
-	var near, rest []Action
-	for _, spec := range Actions {
-		a := Action{ID: spec.ID, Title: spec.Title, Does: spec.Does}
+	var out []Action
+	for _, spec := range Menu(p) {
+		a := Action{ID: spec.ID, Title: spec.Title, Does: spec.Does, Near: slices.Contains(p.Practice, spec.ID)}
 		if lookErr == nil {
 			a.State = spec.state(look, s.handout)
 		}
-		for _, n := range p.Practice {
-			if n == spec.ID {
-				a.Near = true
-			}
-		}
-		if a.Near {
-			near = append(near, a)
-		} else {
-			rest = append(rest, a)
-		}
+		out = append(out, a)
 	}
-	return append(near, rest...)
+	return out
 }
 
 // targetLocked is the app and vault a practice action works on: the client

@@ -14,13 +14,15 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
-	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
@@ -69,11 +71,15 @@ type plainRunner struct {
 
 	saveErr string // the last save failure already reported, so it is said once
 
-	rawIn io.Reader  // the input itself, for hidden prompts on a terminal
-	lv    *plainLive // live checks; nil runs the course offline
+	rawIn io.Reader // the input itself, for hidden prompts on a terminal
+	// s is the live session: it holds the state and every live rule. The
+	// runner reads st back from it after each change.
+	s  *live.Session
+	lv plainLiveState
 	// liveOn: the run was given live checks (even if it then ran offline), so
 	// section 4 asks for the client secret's expiry, as the wizard does.
 	liveOn bool
+	saveMu sync.Mutex
 	dir    string                               // where the reminder goes first
 	after  func(time.Duration) <-chan time.Time // the watch's timer
 }
@@ -115,11 +121,7 @@ func runPlain(ctx context.Context, opts session.Options, env plainEnv) (steps.St
 		after: env.after,
 	}
 	defer r.in.stop()
-	if opts.Live != nil {
-		r.liveOn = true
-		r.lv = &plainLive{live: opts.Live}
-		defer func() { r.lv.close() }()
-	}
+	r.lv.asked = map[string]bool{}
 	if r.st.Screen == "" && r.st.Version == 0 {
 		r.st = r.m.Start(r.now())
 	}
@@ -133,8 +135,19 @@ func runPlain(ctx context.Context, opts session.Options, env plainEnv) (steps.St
 			return r.finish(err)
 		}
 	}
+	lo := live.Options{Machine: r.m, State: r.st, Save: r.saveState, Now: r.now, After: env.after}
+	if opts.Live != nil {
+		r.liveOn = true
+		lo.Given, lo.Secret, lo.Wiring = opts.Live.Initial, opts.Live.Secret, opts.Live.Wiring
+	}
+	s, err := live.New(lo)
+	if err != nil {
+		return r.st, err
+	}
+	r.s = s
+	defer s.Close()
 	r.intro()
-	if r.lv != nil {
+	if r.liveOn {
 		if err := r.connect(); err != nil {
 			return r.finish(err)
 		}
@@ -236,7 +249,9 @@ func (r *plainRunner) help() {
 	if r.liveOn {
 		rows = append(rows,
 			[2]string{"r", "on a live check page: run the checks again"},
-			[2]string{"w", fmt.Sprintf("on a live check page: watch, running the checks every %d s until all pass (Enter stops)", int(session.WatchInterval.Seconds()))},
+			[2]string{"w", fmt.Sprintf("on a live check page: watch, running the checks every %d s until all pass (Enter stops)", int(live.WatchInterval.Seconds()))},
+			[2]string{"e", "on a live check page: change the values the checks use"},
+			[2]string{"s", "on the synced secret's page, in the practice tenant: sync the password to the vault, as Delinea's Save does"},
 			[2]string{"p", "practice actions, in the practice tenant: what you would do in the Azure portal (assign or remove a role, create a client secret, firewall, permission model)"})
 	}
 	rows = append(rows,
@@ -453,42 +468,25 @@ func (r *plainRunner) step(cur steps.Screen) error {
 }
 
 func (r *plainRunner) check(cur steps.Screen) error {
-	chk := r.section(cur).Check
-	r.para("", "", chk.Explains)
+	p, _ := live.PageOf(r.m, cur)
+	r.para("", "", p.Explains)
 	r.blank()
 	r.line("What it checks:")
-	for _, id := range chk.IDs {
-		title := id
-		if info, ok := azure.Lookup(id); ok {
-			title = info.Title
-		}
-		if mark, ok := r.st.Checks[id]; ok {
-			title += " - last result: " + plainCheckWord(mark.Status)
+	for _, row := range r.s.Rows(p.IDs) {
+		title := row.Title
+		if row.Status != live.NotRun {
+			title += " - last result: " + live.StatusWords(row.Status)
 		}
 		r.para("  - ", "    ", title)
 	}
 	r.blank()
-	if r.lv != nil && r.st.Live() {
-		return r.liveCheck(chk)
+	if r.liveOn && r.st.Live() {
+		return r.liveCheck(p)
 	}
-	r.para("", "", "Live checks do not run in this version of kvbridge, so nothing is contacted here. "+
-		"You can confirm these points by hand in the Azure portal.")
+	r.para("", "", "No tenant is connected, so these checks do not run here: confirm these points by hand in the Azure portal. "+
+		"To run them, start kvbridge with --sandbox (the practice tenant, no Azure needed) or with --tenant and --client-id (your own tenant).")
 	r.blank()
 	return r.pause()
-}
-
-func plainCheckWord(status string) string {
-	switch status {
-	case steps.StatusPass:
-		return "passed"
-	case steps.StatusWarn:
-		return "passed with a warning"
-	case steps.StatusFail:
-		return "failed"
-	case steps.StatusSkip:
-		return "skipped"
-	}
-	return status
 }
 
 func (r *plainRunner) quiz(cur steps.Screen) error {
@@ -508,7 +506,7 @@ func (r *plainRunner) quiz(cur steps.Screen) error {
 	if rec := r.st.Quiz[q.ID]; rec.Solved {
 		right := q.Right()
 		r.para("", "  ", fmt.Sprintf("You have answered this correctly: %d) %s", right+1, q.Options[right].Text))
-		r.para("", "", plainExplain(q.Options[right].Explain))
+		r.para("", "", q.Options[right].Explain)
 		r.blank()
 		return r.pause()
 	}
@@ -528,12 +526,15 @@ func (r *plainRunner) quiz(cur steps.Screen) error {
 			r.line(fmt.Sprintf("That answer could not be taken (%v). Type a number from 1 to %d.", err, len(q.Options)))
 			continue
 		}
+		verdict := quiz.Verdict(*eff.Feedback, r.st.Quiz[q.ID], false, strconv.Itoa(n))
 		if eff.Feedback.Correct {
-			r.para("", "", r.sty.render(r.sty.good, "Correct.")+" "+plainExplain(eff.Feedback.Explain))
+			r.para("", "", r.sty.render(r.sty.good, verdict))
+			r.para("", "", eff.Feedback.Explain)
 			return r.advance()
 		}
-		r.para("", "", r.sty.render(r.sty.bad, "Not quite.")+" "+plainExplain(eff.Feedback.Explain))
-		r.line("Try again.")
+		r.para("", "", r.sty.render(r.sty.bad, verdict))
+		r.para("", "", eff.Feedback.Explain)
+		r.line(quiz.NextHint(false))
 	}
 }
 
@@ -562,7 +563,7 @@ func (r *plainRunner) troubleshooting(cur steps.Screen) error {
 	r.line("Maintenance:")
 	r.callout("  ", sec.Maintenance)
 	r.blank()
-	if r.liveOn {
+	if p, ok := live.PageOf(r.m, cur); ok && r.liveOn && p.Has(steps.FieldSecretExpiry) {
 		if err := r.expiry(); err != nil {
 			return err
 		}
@@ -647,43 +648,9 @@ func (r *plainRunner) complete(cur steps.Screen) error {
 		sc := r.m.Bank.Score(r.st.Quiz)
 		r.line(fmt.Sprintf("Quiz score: %d of %d right on the first try (%d%%).", sc.FirstTry, sc.Total, sc.Percent()))
 	}
-	r.line("Time taken: " + plainDuration(r.st.Elapsed()) + ".")
+	r.line("Time taken: " + steps.DurationWords(r.st.Elapsed()) + ".")
 	r.line("Progress: 100%. Your progress is saved; kvbridge report prints it.")
 	return errPlainFinished
-}
-
-// plainExplain drops a verdict word the explanation may open with ("Right.",
-// "No."), since the runner says "Correct." or "Not quite." itself.
-func plainExplain(s string) string {
-	s = strings.TrimSpace(s)
-	for _, w := range []string{"Right.", "Correct.", "Yes.", "No.", "Wrong.", "Incorrect.", "Not quite."} {
-		if rest, ok := strings.CutPrefix(s, w+" "); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	return s
-}
-
-// plainDuration says a duration in words a screen reader reads well.
-func plainDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "less than a minute"
-	}
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	unit := func(n int, w string) string {
-		if n == 1 {
-			return "1 " + w
-		}
-		return fmt.Sprintf("%d %ss", n, w)
-	}
-	switch {
-	case h == 0:
-		return unit(m, "minute")
-	case m == 0:
-		return unit(h, "hour")
-	}
-	return unit(h, "hour") + " " + unit(m, "minute")
 }
 
 func plainYesNo(ans string) (yes, ok bool) {
@@ -823,28 +790,30 @@ func (r *plainRunner) pause() error {
 	}
 }
 
-// apply runs one event through the machine and saves the new state.
+// apply runs one event through the session (which saves) and reads the
+// state back.
 func (r *plainRunner) apply(ev steps.Event) (steps.Effect, error) {
-	next, eff, err := r.m.Apply(r.st, ev, r.now())
-	if err != nil {
-		return eff, err
-	}
-	r.st = next
-	r.save()
-	return eff, nil
+	eff, err := r.s.Apply(ev)
+	r.refresh()
+	return eff, err
 }
 
-// save writes the state; a failure is reported once and the course goes on,
-// since the next save may well work.
-func (r *plainRunner) save() {
-	if err := r.store.Save(r.st); err != nil {
+// saveState is the session's Save: a failure is reported once and the course
+// goes on, since the next save may well work. A watch saves from its own
+// goroutine, hence the lock.
+func (r *plainRunner) saveState(st steps.State) error {
+	err := r.store.Save(st)
+	r.saveMu.Lock()
+	defer r.saveMu.Unlock()
+	if err != nil {
 		if msg := err.Error(); msg != r.saveErr {
 			r.saveErr = msg
 			r.line(r.sty.render(r.sty.warningNote, "Warning: progress could not be saved: "+msg))
 		}
-		return
+		return err
 	}
 	r.saveErr = ""
+	return nil
 }
 
 func (r *plainRunner) write(s string) { _, _ = io.WriteString(r.out, s) }

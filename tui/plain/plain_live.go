@@ -1,100 +1,186 @@
 package plain
 
 import (
-	"crypto/sha256"
+	"context"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/term"
 
 	"github.com/kvbridge/kvbridge/steps"
-	"github.com/kvbridge/kvbridge/steps/azure"
-	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
-	"github.com/kvbridge/kvbridge/tui/session"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
-// This file holds the plain runner's live checks: where to check (practice
-// tenant, own tenant or none), the inputs each lesson's check page needs, the
-// runs of the engine's checks and the practice tenant's sync. The client
-// secret and any Delinea password live in plainLive only (memory); the state
-// and its saved file hold identifiers.
+// This file draws the live session (steps/live) line by line: where to check,
+// the inputs a check page declares, runs, watches, practice actions and the
+// sync. Every rule (what a page asks, what is saved, how results count, what
+// a practice action does) is the session's; this file only asks and prints.
+// Secrets stay in the session's memory; nothing here keeps one.
 
-// plainLive is the live-check side of a plain run.
-type plainLive struct {
-	live     *session.Live
-	practice *sandbox.Tenant // started by this run, closed at its end
-	secret   string          // the client secret: memory only
-	pwHash   *[32]byte       // SHA-256 of the Delinea password, for mapping.value
-	sess     *azure.Session
-	sessKey  string
-	// expiryRes is the last credential.expiry result (expiryOK: there is one),
-	// saying whether the expiry was read in Microsoft Graph.
-	expiryRes azure.Result
-	expiryOK  bool
+// plainLiveState is what the runner remembers of the live part in this run.
+type plainLiveState struct {
+	asked map[string]bool // fields asked (or handed out) in this run
+	// prev is a watch's last results by ID (status|cause), so a run says only
+	// what changed; nil outside a watch.
+	prev    map[string]string
+	same    int  // results not said again in the run under way
+	watched bool // "Watching" was said in this watch
+	// firstRun is closed when a watch's first run ends: input is read only
+	// then, as a line typed ahead belongs to the prompt after the run.
+	firstRun chan struct{}
+	mu       sync.Mutex
 }
 
-func (l *plainLive) close() {
-	if l != nil && l.practice != nil {
-		_ = l.practice.Close()
-		l.practice = nil
+// drive runs a job of the session and every job after it, printing what
+// arrives. A cancelled context stops it promptly.
+func (r *plainRunner) drive(j live.Job) {
+	if j == nil {
+		r.refresh()
+		return
+	}
+	stop := context.AfterFunc(r.ctx, r.s.Cancel)
+	defer stop()
+	r.s.Drive(j, r.see)
+	r.refresh()
+}
+
+// see prints one thing the session accepted.
+func (r *plainRunner) see(m live.Msg) {
+	switch m := m.(type) {
+	case *live.Started:
+		if m.Err != nil {
+			r.line(r.sty.render(r.sty.warningNote, "The practice tenant could not start: "+live.Words(m.Err)))
+			return
+		}
+		r.practiceStarted(m.Scenario)
+	case *live.Arrived:
+		r.seeRow(m.Row, m.OnPage)
+	case *live.Finished:
+		r.finished(m)
+		r.lv.mu.Lock()
+		if r.lv.firstRun != nil {
+			close(r.lv.firstRun)
+			r.lv.firstRun = nil
+		}
+		r.lv.mu.Unlock()
+	case *live.Tick:
+		r.line("Running the page's checks again; only what changed is said.")
+	case *live.Synced:
+		r.printRow(m.Row, "")
+		if m.OK {
+			r.line("Synced. The checks compare the vault's value with this password (by SHA-256).")
+		} else {
+			r.line("The sync failed as it would in Delinea; the fix above says what to change.")
+		}
+		r.blank()
+	case *live.Acted:
+		if m.Err != nil {
+			r.para("", "  ", live.Words(m.Err))
+			return
+		}
+		r.para("", "  ", m.Text)
+		r.blank()
+		if p, ok := r.s.Page(); ok && p.Check {
+			r.line("Running the page's checks again.")
+		}
 	}
 }
 
-// connect decides where the live checks run: the command line's choice, the
-// saved one, or the trainee's answer. It applies EvConnect when that changes
-// the state's connection.
-func (r *plainRunner) connect() error {
-	l := r.lv.live
-	conn, init := r.st.Connection, l.Initial
-	askAll := false
-	switch {
-	case init.Kind != "":
-		if init.Kind != conn.Kind || init.Scenario != "" && init.Scenario != conn.Scenario {
-			conn = init
-		} else {
-			conn = plainMergeConnection(conn, init)
+// seeRow prints a result as it arrives: the page's own, and a prerequisite
+// that did not pass (it explains the skips). In a watch, a result that did
+// not change is not said again.
+func (r *plainRunner) seeRow(row live.Row, onPage bool) {
+	lv := &r.lv
+	if !onPage && !row.Problem() {
+		return
+	}
+	lv.mu.Lock()
+	if lv.prev != nil && lv.prev[row.ID] == row.Status+"|"+row.Cause {
+		lv.same++
+		lv.mu.Unlock()
+		return
+	}
+	lv.mu.Unlock()
+	note := ""
+	if !onPage {
+		note = " (needed first)"
+	}
+	r.printRow(row, note)
+}
+
+// finished ends a run: the count, and on a page with the vault picker what
+// the vaults ARM lists to the app.
+func (r *plainRunner) finished(f *live.Finished) {
+	lv := &r.lv
+	if f.Err != nil {
+		r.line("The checks could not run: " + live.Words(f.Err))
+		return
+	}
+	r.blank()
+	words := f.Tally.Words()
+	lv.mu.Lock()
+	same, prev := lv.same, lv.prev
+	lv.same = 0
+	lv.mu.Unlock()
+	if same > 0 {
+		words += fmt.Sprintf(" %d unchanged, not said again.", same)
+	}
+	r.line(words)
+	r.blank()
+	p, _ := r.s.Page()
+	if p.VaultPicker {
+		rows := r.s.Rows([]string{"arm.vaults"})
+		if len(rows) == 1 && rows[0].Status != live.NotRun && (prev == nil || prev["arm.vaults"] != rows[0].Status+"|"+rows[0].Cause) {
+			r.showVaults(rows[0])
 		}
-	case conn.Kind == steps.ConnNone:
+	}
+	if f.Watching {
+		lv.mu.Lock()
+		lv.prev = map[string]string{}
+		for _, row := range r.s.Rows(p.IDs) {
+			lv.prev[row.ID] = row.Status + "|" + row.Cause
+		}
+		said := lv.watched
+		lv.watched = true
+		lv.mu.Unlock()
+		if !said {
+			r.line(fmt.Sprintf("Watching: next run in %d s; Enter stops.", int(live.WatchInterval.Seconds())))
+		}
+	}
+}
+
+// refresh reads the state back from the session after a change.
+func (r *plainRunner) refresh() { r.st = r.s.State() }
+
+// connect decides where the live checks run: the command line's choice, the
+// saved one, or the trainee's answer.
+func (r *plainRunner) connect() error {
+	r.drive(r.s.Begin())
+	askAll := false
+	if r.s.NeedsChoice() {
 		kind, err := r.askWhere()
 		if err != nil {
 			return err
 		}
-		conn = init
-		conn.Kind = kind
+		r.drive(r.s.Choose(kind, ""))
 		askAll = true
 	}
-	switch conn.Kind {
+	switch r.st.Connection.Kind {
 	case steps.ConnPractice:
-		return r.connectPractice(conn)
-	case steps.ConnTenant:
-		return r.connectTenant(conn, askAll)
-	}
-	r.lv.close()
-	r.lv = nil
-	conn.Kind = steps.ConnOffline
-	r.line("The course runs without live checks; the check pages say what to confirm in the portal.")
-	return r.connectTo(conn)
-}
-
-// plainMergeConnection fills what the command line gave over the saved connection.
-func plainMergeConnection(saved, given steps.Connection) steps.Connection {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
+		if st := r.s.Status(); st.StartErr != nil {
+			r.line("The course goes on without live checks.")
+			r.drive(r.s.Choose(steps.ConnOffline, ""))
 		}
+		return nil
+	case steps.ConnTenant:
+		return r.connectTenant(askAll)
 	}
-	c := saved
-	set(&c.Scenario, given.Scenario)
-	set(&c.TenantID, given.TenantID)
-	set(&c.ClientID, given.ClientID)
-	set(&c.Cloud, given.Cloud)
-	set(&c.AuthorityHost, given.AuthorityHost)
-	set(&c.ARMEndpoint, given.ARMEndpoint)
-	set(&c.Vault, given.Vault)
-	set(&c.SecretName, given.SecretName)
-	return c
+	r.line("The course runs without live checks; the check pages say what to confirm in the portal.")
+	return nil
 }
 
 func (r *plainRunner) askWhere() (string, error) {
@@ -120,172 +206,137 @@ func (r *plainRunner) askWhere() (string, error) {
 	}
 }
 
-func (r *plainRunner) connectPractice(conn steps.Connection) error {
-	l := r.lv
-	scenario := conn.Scenario
-	if scenario == "" {
-		scenario = "healthy"
+// practiceStarted shows what the practice tenant handed out: the values a
+// trainee would type, the secret masked.
+func (r *plainRunner) practiceStarted(scenario string) {
+	h, ok := r.s.Handout()
+	if !ok {
+		return
 	}
-	var ten *sandbox.Tenant
-	err := fmt.Errorf("this build cannot start a practice tenant")
-	if l.live.StartPractice != nil {
-		ten, err = l.live.StartPractice(scenario)
+	for _, f := range []string{steps.FieldTenantID, steps.FieldClientID, steps.FieldClientSecret, steps.FieldCloud} {
+		r.lv.asked[f] = true // handed out: the practice tenant's own values
 	}
-	if err != nil {
-		r.line(r.sty.render(r.sty.warningNote, "The practice tenant could not start: "+err.Error()))
-		r.line("The course goes on without live checks.")
-		r.lv = nil
-		conn = steps.Connection{Kind: steps.ConnOffline}
-		return r.connectTo(conn)
-	}
-	l.practice = ten
-	in := ten.Info()
-	// The handed-out credentials are what the trainee would type; they change
-	// with every start, so the connection keeps the scenario, not the IDs.
-	conn.Kind, conn.Scenario, conn.TenantID, conn.ClientID = steps.ConnPractice, scenario, "", ""
-	conn.Cloud, conn.AuthorityHost, conn.ARMEndpoint = "", "", ""
-	l.secret = in.ClientSecret
 	r.blank()
 	shown := scenario
-	if scenario == "mystery" {
-		shown = "mystery (a hidden problem: find it)"
+	if h.Mystery {
+		shown = scenario + " (a hidden problem: find it)"
 	}
 	r.para("", "  ", "Practice tenant started: scenario "+shown+". It runs inside kvbridge; nothing leaves this machine.")
 	r.line("These are the values you would type into Delinea and the Azure forms:")
 	for _, row := range [][2]string{
-		{"Tenant ID", in.TenantID},
-		{"Client ID", in.ClientID},
-		{"Client secret", plainMask(in.ClientSecret) + " (a practice value, masked here)"},
-		{"Vault", in.VaultName + ", resource ID " + in.VaultID},
+		{"Tenant ID", h.TenantID},
+		{"Client ID", h.ClientID},
+		{"Client secret", live.Mask(h.ClientSecret) + " (a practice value, masked here)"},
+		{"Vault", h.VaultName + ", resource ID " + h.VaultID},
 	} {
 		r.para(fmt.Sprintf("  %-14s ", row[0]+":"), strings.Repeat(" ", 17), row[1])
 	}
-	return r.connectTo(conn)
 }
 
-// plainMask keeps the first 3 characters of a secret.
-func plainMask(s string) string {
-	if len(s) <= 3 {
-		return strings.Repeat("*", len(s))
-	}
-	return s[:3] + strings.Repeat("*", min(len(s)-3, 12))
-}
-
-func (r *plainRunner) connectTenant(conn steps.Connection, askAll bool) error {
-	l := r.lv
-	conn.Kind, conn.Scenario = steps.ConnTenant, ""
+// connectTenant asks what the own tenant needs that was not given: the IDs
+// (when chosen here, or not well formed), the cloud (when chosen here) and
+// the client secret.
+func (r *plainRunner) connectTenant(askAll bool) error {
 	r.blank()
 	r.line("Your own tenant: the checks sign in as the app, read-only. Nothing here is written to Azure.")
-	var err error
-	if askAll || azure.CheckTenantID(conn.TenantID).Status == azure.StatusFail {
-		if conn.TenantID, err = r.askValidated("Tenant ID (Directory ID, or a verified domain)", conn.TenantID, azure.CheckTenantID); err != nil {
-			return err
-		}
-	}
-	if askAll || azure.CheckClientID(conn.ClientID).Status == azure.StatusFail {
-		if conn.ClientID, err = r.askValidated("Client ID (Application ID)", conn.ClientID, azure.CheckClientID); err != nil {
-			return err
-		}
-	}
-	if askAll {
-		for {
-			def := conn.Cloud
-			if def == "" {
-				def = "public"
-			}
-			ans, err := r.askLine("Cloud: public, china or usgov [" + def + "]: ")
-			if err != nil {
+	for _, name := range []string{steps.FieldTenantID, steps.FieldClientID, steps.FieldCloud} {
+		if askAll || r.fieldFails(name) {
+			if err := r.askField(name); err != nil {
 				return err
 			}
-			if ans == "" {
-				ans = def
-			}
-			c, perr := azure.ParseCloud(ans)
-			if perr != nil {
-				r.line(perr.Error() + ".")
-				continue
-			}
-			conn.Cloud = string(c)
-			break
 		}
+		r.lv.asked[name] = true
 	}
-	if l.live.Secret != "" {
-		l.secret = l.live.Secret
+	if r.s.Value(steps.FieldClientSecret) != "" {
 		r.line("Client secret: from AZURE_CLIENT_SECRET (not shown, never saved).")
-	} else {
-		for {
-			s, err := r.askHidden("Client secret (the Value; not shown, never saved): ")
-			if err != nil {
-				return err
-			}
-			p := azure.CheckClientSecret(s)
-			if p.Status == azure.StatusFail {
-				r.para("", "  ", p.Detail)
-				continue
-			}
-			if p.Status == azure.StatusWarn {
-				r.para("", "  ", p.Detail)
-			}
-			l.secret = strings.TrimSpace(s)
-			break
-		}
+		r.lv.asked[steps.FieldClientSecret] = true
+	} else if err := r.askField(steps.FieldClientSecret); err != nil {
+		return err
 	}
-	r.para("", "  ", fmt.Sprintf("Checking as app %s in tenant %s (%s cloud).", conn.ClientID, conn.TenantID, plainOrDefault(conn.Cloud, "public")))
-	return r.connectTo(conn)
-}
-
-func plainOrDefault(v, def string) string {
-	if v == "" {
-		return def
+	c := r.st.Connection
+	cloud := c.Cloud
+	if cloud == "" {
+		cloud = "public"
 	}
-	return v
-}
-
-// connectTo applies EvConnect when the connection changed.
-func (r *plainRunner) connectTo(conn steps.Connection) error {
-	if conn == r.st.Connection || plainSameConnection(conn, r.st.Connection) {
-		return nil
-	}
-	c := conn
-	if _, err := r.apply(steps.Event{Type: steps.EvConnect, Connection: &c}); err != nil {
-		r.line("The connection could not be kept: " + err.Error())
-	}
+	r.para("", "  ", fmt.Sprintf("Checking as app %s in tenant %s (%s cloud).", r.s.Value(steps.FieldClientID), r.s.Value(steps.FieldTenantID), cloud))
 	return nil
 }
 
-func plainSameConnection(a, b steps.Connection) bool {
-	if (a.SecretExpires == nil) != (b.SecretExpires == nil) || (a.SecretExpires != nil && !a.SecretExpires.Equal(*b.SecretExpires)) {
-		return false
+// field is one field as it stands, ok false when it does not apply now.
+func (r *plainRunner) field(name string) (live.Field, bool) {
+	fs := r.s.Fields(live.Page{Fields: []string{name}})
+	if len(fs) == 0 {
+		return live.Field{}, false
 	}
-	a.SecretExpires, b.SecretExpires = nil, nil
-	return a == b
+	return fs[0], true
 }
 
-// askValidated asks for a value, checked as typed with the engine's input
-// check; a failing value is asked again with the check's words.
-func (r *plainRunner) askValidated(what, def string, check func(string) azure.InputProblem) (string, error) {
-	prompt := what + ": "
-	if def != "" {
-		prompt = what + " [" + def + "]: "
-	}
+func (r *plainRunner) fieldFails(name string) bool {
+	f, ok := r.field(name)
+	return ok && f.Problem.Status == "fail"
+}
+
+// askField asks one field with its question, the current value as the
+// default (Enter keeps it), until the session takes the answer. A secret is
+// read without echo; a value its check refuses is asked again with the
+// check's words.
+func (r *plainRunner) askField(name string) error {
 	for {
-		ans, err := r.askLine(prompt)
+		f, ok := r.field(name)
+		if !ok {
+			return nil
+		}
+		var ans string
+		var err error
+		switch {
+		case f.Secret:
+			ans, err = r.askHidden(f.Question + ": ")
+		case len(f.Choices) == 2 && f.Choices[0] == "yes":
+			def := "y/N"
+			if f.Value == "yes" {
+				def = "Y/n"
+			}
+			ans, err = r.askLine(f.Question + " [" + def + "] ")
+			if yes, ok := plainYesNo(strings.ToLower(ans)); ok {
+				ans = map[bool]string{true: "yes", false: "no"}[yes]
+			} else if ans != "" {
+				r.line("Please type y or n.")
+				continue
+			}
+		case len(f.Choices) > 0:
+			ans, err = r.askLine(f.Question + " [" + f.Value + "]: ")
+		default:
+			ans, err = r.askLine(plainPromptWithDefault(f.Question, f.Value))
+		}
 		if err != nil {
-			return "", err
+			return err
 		}
-		if ans == "" {
-			ans = def
+		if ans == "" && !f.Secret {
+			ans = r.s.Value(name)
 		}
-		p := check(ans)
-		if p.Status == azure.StatusFail {
-			r.para("", "  ", p.Detail+" Please type it again.")
+		if err := r.s.SetField(name, ans); err != nil {
+			r.para("", "  ", live.Words(err)+" Please type it again.")
 			continue
 		}
-		if p.Status == azure.StatusWarn {
-			r.para("", "  ", p.Detail)
+		r.refresh()
+		f, _ = r.field(name)
+		switch {
+		case f.Problem.Status == "fail" && name != steps.FieldPassword:
+			r.para("", "  ", f.Problem.Detail+" Please type it again.")
+			continue
+		case f.Problem.Status == "warn":
+			r.para("", "  ", f.Problem.Detail)
 		}
-		return strings.TrimSpace(ans), nil
+		r.lv.asked[name] = true
+		return nil
 	}
+}
+
+func plainPromptWithDefault(what, def string) string {
+	if def == "" {
+		return what + ": "
+	}
+	return what + " [" + def + "]: "
 }
 
 // askLine reads one answer as typed (trimmed, case kept): names and IDs. Only
@@ -358,43 +409,22 @@ func (r *plainRunner) askHidden(prompt string) (string, error) {
 
 // ---- the check page ----
 
-func plainHasCheck(ids []string, want ...string) bool {
-	for _, id := range ids {
-		for _, w := range want {
-			if id == w || strings.HasSuffix(w, ".") && strings.HasPrefix(id, w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// liveCheck runs a lesson's checks: it asks what they need, runs them with
-// the engine (each result a line, recorded into the state), and offers to run
-// them again.
-func (r *plainRunner) liveCheck(chk steps.Check) error {
-	ids := chk.IDs
+// liveCheck runs a lesson's check page: it asks the inputs the page declares
+// (those not asked yet in this run, or refused), runs the checks, and offers
+// the page's commands.
+func (r *plainRunner) liveCheck(p live.Page) error {
 	r.para("", "", "These checks run now against "+r.target()+". Ctrl+C stops a run.")
 	r.blank()
-	conn := r.st.Connection
-	if plainHasCheck(ids, "rbac.secrets-write", "vault.permission-model") || conn.Vault == "" && plainHasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
-		if err := r.askVault(); err != nil {
-			return err
-		}
-	}
-	mapping := plainHasCheck(ids, "mapping.")
-	if mapping {
-		if err := r.askMapping(); err != nil {
-			return err
-		}
+	if err := r.askPageFields(p, false); err != nil {
+		return err
 	}
 	for {
-		if _, err := r.runPage(ids, nil); err != nil {
+		if err := r.runPage(); err != nil {
 			return err
 		}
 	prompt:
 		for {
-			ans, moved, err := r.ask(askLive, r.livePrompt())
+			ans, moved, err := r.ask(askLive, r.livePrompt(p))
 			if err != nil || moved {
 				return err
 			}
@@ -402,123 +432,182 @@ func (r *plainRunner) liveCheck(chk steps.Check) error {
 			case "r":
 				break prompt
 			case "w":
-				if err := r.watch(ids); err != nil {
+				if err := r.watch(); err != nil {
 					return err
 				}
 			case "p":
-				did, err := r.practice()
-				if err != nil {
+				if _, err := r.practice(); err != nil {
 					return err
 				}
-				if did {
-					break prompt // the page's checks again, after the change
+			case "s":
+				if !r.syncOn(p) {
+					r.line(fmt.Sprintf("%q is not a command here. %s", ans, r.livePromptWords(p)))
+					continue
 				}
+				if err := r.sync(); err != nil {
+					return err
+				}
+			case "e":
+				if err := r.askPageFields(p, true); err != nil {
+					return err
+				}
+				break prompt
 			default:
-				r.line(fmt.Sprintf("%q is not a command here. %s", ans, r.livePromptWords()))
+				r.line(fmt.Sprintf("%q is not a command here. %s", ans, r.livePromptWords(p)))
 			}
 		}
 	}
 }
 
-// livePrompt is the check page's question: its commands.
-func (r *plainRunner) livePrompt() string {
-	if r.practiceOn() {
-		return "r) run again, w) watch, p) practice actions, Enter) continue: "
+// askPageFields asks the page's fields: all of them (again), or those not
+// asked yet in this run. A value handed out wrong (a practice scenario's
+// Secret ID) is not asked again: the checks say what is wrong with it, and
+// e changes it.
+func (r *plainRunner) askPageFields(p live.Page, all bool) error {
+	for _, name := range p.Fields {
+		if !all && r.lv.asked[name] {
+			continue
+		}
+		if err := r.askField(name); err != nil {
+			return err
+		}
 	}
-	return "r) run again, w) watch, Enter) continue: "
+	return nil
+}
+
+func (r *plainRunner) syncOn(p live.Page) bool {
+	return p.Sync && r.s.CanAct() == nil
+}
+
+// livePrompt is the check page's question: its commands.
+func (r *plainRunner) livePrompt(p live.Page) string {
+	var b strings.Builder
+	b.WriteString("r) run again, w) watch, ")
+	if r.s.CanAct() == nil {
+		b.WriteString("p) practice actions, ")
+	}
+	if r.syncOn(p) {
+		b.WriteString("s) sync, ")
+	}
+	if len(p.Fields) > 0 {
+		b.WriteString("e) edit values, ")
+	}
+	b.WriteString("Enter) continue: ")
+	return b.String()
 }
 
 // livePromptWords says the check page's commands in a sentence.
-func (r *plainRunner) livePromptWords() string {
-	p := ""
-	if r.practiceOn() {
-		p = ", p for the practice actions"
+func (r *plainRunner) livePromptWords(p live.Page) string {
+	var more []string
+	if r.s.CanAct() == nil {
+		more = append(more, "p for the practice actions")
 	}
-	return "Type r to run the checks again, w to watch them" + p + ", or press Enter to continue."
+	if r.syncOn(p) {
+		more = append(more, "s to sync the password to the vault as Delinea's Save would")
+	}
+	if len(p.Fields) > 0 {
+		more = append(more, "e to change the values")
+	}
+	extra := ""
+	if len(more) > 0 {
+		extra = ", " + strings.Join(more, ", ")
+	}
+	return "Type r to run the checks again, w to watch them" + extra + ", or press Enter to continue."
 }
 
-func (r *plainRunner) practiceOn() bool { return r.lv != nil && r.lv.practice != nil }
-
-// runPage runs a page's checks and, where the page lists vaults, says what
-// Delinea's dropdown shows. prev is as for runChecks.
-func (r *plainRunner) runPage(ids []string, prev map[string]string) (*azure.Report, error) {
-	rep, err := r.runChecks(ids, prev)
+// runPage runs the page's checks once, each result a line as it arrives.
+func (r *plainRunner) runPage() error {
+	j, err := r.s.Run()
 	if err != nil {
-		return rep, err
+		r.line("The checks cannot run: " + live.Words(err))
+		return nil
 	}
-	if rep != nil && plainHasCheck(ids, "arm.vaults") {
-		if res, ok := rep.Result("arm.vaults"); !ok || prev == nil || prev["arm.vaults"] != plainResultKey(res) {
-			r.showVaults(rep)
-		}
+	p, _ := r.s.Page()
+	r.line(fmt.Sprintf("Running %d live checks...", len(p.IDs)))
+	r.drive(j)
+	if err := r.ctx.Err(); err != nil {
+		r.line("Checks stopped.")
+		return err
 	}
-	return rep, nil
+	return nil
 }
 
-// plainResultKey is what a watch compares between runs: a result that keeps
-// its status and cause is not said again.
-func plainResultKey(res azure.Result) string { return string(res.Status) + "|" + res.Cause }
-
-// watch runs the page's checks now and then every session.WatchInterval, until they
-// all pass or a line comes (Enter stops; q quits). Input is read while it
-// waits. "Watching" is said once, and a run says only what changed, so a
+// watch runs the page's checks now and then every live.WatchInterval, until
+// they all pass or a line comes (Enter stops; q quits). Input is read while
+// it waits. "Watching" is said once, and a run says only what changed, so a
 // screen reader is not flooded.
-func (r *plainRunner) watch(ids []string) error {
-	var prev map[string]string
-	said := false
-	for {
-		rep, err := r.runPage(ids, prev)
-		if err != nil {
-			return err
+func (r *plainRunner) watch() error {
+	j, err := r.s.Watch()
+	if err != nil {
+		r.line("The checks cannot run: " + live.Words(err))
+		return nil
+	}
+	p, _ := r.s.Page()
+	r.line(fmt.Sprintf("Running %d live checks...", len(p.IDs)))
+	first := make(chan struct{})
+	r.lv.mu.Lock()
+	r.lv.prev, r.lv.same, r.lv.watched, r.lv.firstRun = nil, 0, false, first
+	r.lv.mu.Unlock()
+	done := make(chan time.Time)
+	go func() {
+		r.s.Drive(j, r.see)
+		close(done)
+	}()
+	stop := context.AfterFunc(r.ctx, r.s.Cancel)
+	defer stop()
+	select {
+	case <-first:
+	case <-done:
+	}
+	defer func() {
+		r.lv.mu.Lock()
+		r.lv.prev = nil
+		r.lv.mu.Unlock()
+		r.refresh()
+	}()
+	line, ended, err := r.in.nextOr(r.ctx, done)
+	if err != nil {
+		r.s.Cancel()
+		<-done
+		r.write("\n")
+		if r.ctx.Err() != nil {
+			r.line("Checks stopped.")
 		}
-		if rep == nil {
-			r.line("Watching stopped: the checks cannot run.")
-			return nil
-		}
-		if _, _, all := session.RunTally(ids, rep.Result); all {
+		return err
+	}
+	if ended {
+		st := r.s.Status()
+		if st.Last != nil && st.Last.Tally.AllPassed() {
 			r.line("Everything passes now: watching stopped.")
-			r.blank()
-			return nil
+		} else {
+			r.line("Watching stopped: the checks cannot run.")
 		}
-		prev = map[string]string{}
-		for _, res := range rep.Results {
-			prev[res.ID] = plainResultKey(res)
-		}
-		if !said {
-			r.line(fmt.Sprintf("Watching: next run in %d s; Enter stops.", int(session.WatchInterval.Seconds())))
-			said = true
-		}
-		line, ticked, err := r.in.nextOr(r.ctx, r.after(session.WatchInterval))
-		if err != nil {
-			r.write("\n")
-			return err
-		}
-		if ticked {
-			continue
-		}
-		if r.echo {
-			r.write(line + "\n")
-		}
-		switch strings.ToLower(strings.TrimSpace(line)) {
-		case "q", "quit", "exit":
-			return errPlainQuit
-		}
-		r.line("Watching stopped.")
 		r.blank()
 		return nil
 	}
+	r.s.Cancel()
+	<-done
+	if r.echo {
+		r.write(line + "\n")
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "q", "quit", "exit":
+		return errPlainQuit
+	}
+	r.line("Watching stopped.")
+	r.blank()
+	return nil
 }
 
-// practice offers the practice actions (the wizard's list, those of this
-// page first), each with what it will do, and does the one chosen. did says
-// an action was done, so a check page runs its checks again.
+// practice offers the practice actions (this page's first), each with the
+// tenant's state now and what it will do, and does the one chosen. On a
+// check page the page's checks then run again.
 func (r *plainRunner) practice() (did bool, err error) {
-	if !r.practiceOn() {
-		r.line("Practice actions work in the practice tenant only (kvbridge --sandbox, or choose it when asked where to check).")
+	if err := r.s.CanAct(); err != nil {
+		r.line(live.Words(err))
 		return false, nil
 	}
-	ten := r.lv.practice
-	cur, _ := r.m.Current(r.st)
-	acts := session.PracticeMenuFor(cur.Key)
+	acts := r.s.Actions()
 	r.blank()
 	r.para("", "", "Practice actions: what you would do in the Azure portal, done on the practice tenant (scenario "+
 		r.st.Connection.Scenario+"). Break things and fix them, then run the checks again.")
@@ -526,10 +615,14 @@ func (r *plainRunner) practice() (did bool, err error) {
 	for i, a := range acts {
 		first := fmt.Sprintf("  %*d) ", w, i+1)
 		pad := strings.Repeat(" ", len(first))
-		r.para(first, pad, a.Title)
+		title := a.Title
+		if a.State != "" {
+			title += " (now: " + a.State + ")"
+		}
+		r.para(first, pad, title)
 		r.para(pad+"Will do: ", pad+"  ", a.Does)
 	}
-	var a session.PracticeAction
+	var a live.Action
 	for {
 		ans, err := r.askLine(fmt.Sprintf("Which action? [1-%d] (Enter: none) ", len(acts)))
 		if err != nil {
@@ -547,23 +640,39 @@ func (r *plainRunner) practice() (did bool, err error) {
 		a = acts[n-1]
 		break
 	}
-	clientID, vault := session.PracticeTarget(ten.Info(), "")
-	text, ns, err := a.Run(ten, clientID, vault)
+	j, err := r.s.Act(a.ID)
 	if err != nil {
-		r.para("", "  ", session.PracticeRefusal(err))
+		r.para("", "  ", live.Words(err))
 		return false, nil
 	}
-	if ns != nil {
-		// The Value goes into the secret the checks use, and never whole onto
-		// the screen: its first 3 characters, as Entra's hint shows them.
-		r.lv.secret = ns.Value
-		text = fmt.Sprintf("New client secret created (expires %s). Its Value, %s, is now the client secret the checks use (in memory only, never saved).",
-			ns.Expires.Format(session.ExpiryLayout), plainMask(ns.Value))
+	r.drive(j)
+	return true, r.ctx.Err()
+}
+
+// sync does Delinea's Save in the practice tenant: the password typed on the
+// page is written to the mapped secret. It happens only on this command.
+func (r *plainRunner) sync() error {
+	if r.s.Value(steps.FieldPassword) == "" {
+		if err := r.askField(steps.FieldPassword); err != nil {
+			return err
+		}
 	}
-	r.lv.sess = nil // a new session: new credentials, or a changed tenant
-	r.para("", "  ", text)
-	r.blank()
-	return true, nil
+	j, err := r.s.Sync()
+	if err != nil {
+		r.para("", "  ", live.Words(err))
+		return nil
+	}
+	c := r.st.Connection
+	name := c.SecretName
+	if name == "" {
+		name = live.DefaultSecretName
+	}
+	r.para("", "", "Saving in Delinea writes the password to Azure as "+name+" (a new version), with the app's own credentials. kvbridge does that write now in the practice vault.")
+	r.drive(j)
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	return r.runPage()
 }
 
 func (r *plainRunner) target() string {
@@ -571,330 +680,108 @@ func (r *plainRunner) target() string {
 	if c.Kind == steps.ConnPractice {
 		return "the practice tenant"
 	}
-	return "your tenant " + c.TenantID
+	return "your tenant " + r.s.Value(steps.FieldTenantID)
 }
 
-func (r *plainRunner) askVault() error {
-	conn := r.st.Connection
-	def := conn.Vault
-	if def == "" && r.lv.practice != nil {
-		def = r.lv.practice.Info().VaultID
-	}
-	what := "Vault to check (name, URL or resource ID)"
-	if def == "" {
-		what += ", Enter for none"
-	}
-	for {
-		ans, err := r.askLine(plainPromptWithDefault(what, def))
-		if err != nil {
-			return err
-		}
-		if ans == "" {
-			ans = def
-		}
-		if _, verr := azure.NewSession(azure.Config{Vault: ans}); verr != nil {
-			r.para("", "  ", verr.Error()+". Please type it again.")
-			continue
-		}
-		conn.Vault = ans
-		return r.connectTo(conn)
-	}
-}
-
-func plainPromptWithDefault(what, def string) string {
-	if def == "" {
-		return what + ": "
-	}
-	return what + " [" + def + "]: "
-}
-
-func (r *plainRunner) askMapping() error {
-	conn := r.st.Connection
-	def := conn.SecretName
-	if def == "" {
-		def = session.DefaultSecretName
-	}
-	name, err := r.askValidated("Azure secret name mapped in Delinea", def, azure.CheckSecretName)
-	if err != nil {
-		return err
-	}
-	conn.SecretName = name
-	for {
-		ans, err := r.askLine(`Is the Delinea Username mapped to the secret's tag "username"? [Y/n] `)
-		if err != nil {
-			return err
-		}
-		yes, ok := plainYesNo(strings.ToLower(ans))
-		if ans == "" {
-			yes, ok = true, true
-		}
-		if !ok {
-			r.line("Please type y or n.")
-			continue
-		}
-		conn.MapUsername, conn.Username = yes, ""
-		if yes && r.lv.practice != nil {
-			conn.Username = r.lv.practice.Info().SecretUsername
-		}
-		break
-	}
-	if err := r.connectTo(conn); err != nil {
-		return err
-	}
-	if r.lv.practice != nil {
-		return r.offerSync()
-	}
-	pw, err := r.askHidden("Delinea password to compare with the secret's value (optional, Enter skips; not shown, never saved): ")
-	if err != nil {
-		return err
-	}
-	r.setComparePassword(pw)
-	return nil
-}
-
-func (r *plainRunner) setComparePassword(pw string) {
-	if pw == "" {
-		r.lv.pwHash = nil
-		return
-	}
-	h := sha256.Sum256([]byte(pw))
-	r.lv.pwHash = &h
-}
-
-// offerSync does Delinea's "Save" in the practice tenant, when asked: a
-// SetSecret with the app's own credentials. Only the password's SHA-256 is
-// kept, for mapping.value.
-func (r *plainRunner) offerSync() error {
-	conn := r.st.Connection
-	r.blank()
-	r.para("", "", "In Delinea, saving the external secret writes its password to Azure as "+conn.SecretName+
-		" (a new version), with the app's own credentials. kvbridge can do that write now in the practice vault.")
-	for {
-		ans, err := r.askLine("Sync now as Delinea would? [y/n] ")
-		if err != nil {
-			return err
-		}
-		yes, ok := plainYesNo(strings.ToLower(ans))
-		if !ok {
-			r.line("Please type y to sync, or n to skip.")
-			continue
-		}
-		if !yes {
-			r.line("Not synced.")
-			return nil
-		}
-		break
-	}
-	var pw string
-	for pw == "" {
-		var err error
-		if pw, err = r.askHidden("The Delinea password of the secret (any practice value; not shown, never saved): "); err != nil {
-			return err
-		}
-		if pw == "" {
-			r.line("The password is empty; type one (Delinea does not sync an empty password).")
-		}
-	}
-	sess, err := r.session()
-	if err != nil {
-		r.line("The sync cannot run: " + err.Error())
-		return nil
-	}
-	var tags map[string]string
-	if conn.MapUsername && conn.Username != "" {
-		tags = map[string]string{"username": conn.Username}
-	}
-	res := sess.SyncSecret(r.ctx, conn.SecretName, pw, tags)
-	r.setComparePassword(pw) // what Delinea holds, synced or not; only its hash is kept
-	pw = ""
-	if r.ctx.Err() != nil {
-		return r.ctx.Err()
-	}
-	r.printResult(res.Result, "")
-	if res.OK() {
-		r.line("Synced. The checks below compare the vault's value with this password (by SHA-256).")
-	} else {
-		r.line("The sync failed as it would in Delinea; the fix above says what to change.")
-	}
-	r.blank()
-	return nil
-}
-
-// session returns the engine's session for the current connection, made
-// again only when the connection or the compare password changed.
-func (r *plainRunner) session() (*azure.Session, error) {
-	l := r.lv
-	if l.live.Config == nil {
-		return nil, fmt.Errorf("this build cannot configure live checks")
-	}
-	conn := r.st.Connection
-	key := fmt.Sprintf("%+v|%v", conn, l.pwHash != nil)
-	if l.pwHash != nil {
-		key += fmt.Sprintf("%x", *l.pwHash)
-	}
-	if l.sess != nil && key == l.sessKey {
-		return l.sess, nil
-	}
-	cfg := l.live.Config(conn, l.secret, l.practice)
-	if l.pwHash != nil {
-		cfg.SetComparePasswordHash(*l.pwHash)
-	} else {
-		cfg.SetComparePassword("")
-	}
-	s, err := azure.NewSession(cfg)
-	if err != nil {
-		return nil, err
-	}
-	l.sess, l.sessKey = s, key
-	return s, nil
-}
-
-// runChecks runs ids (and what they depend on) and prints each result of the
-// page as it arrives, recording it into the state. A failed prerequisite is
-// shown too, since it explains the skips. With prev (a watch's earlier run,
-// by plainResultKey), results that did not change are recorded but not said
-// again. Cancelling ends the run promptly; the results of a cancelled run are
-// not recorded.
-func (r *plainRunner) runChecks(ids []string, prev map[string]string) (*azure.Report, error) {
-	sess, err := r.session()
-	if err != nil {
-		r.line("The checks cannot run: " + err.Error())
-		return nil, nil
-	}
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	if prev == nil {
-		r.line(fmt.Sprintf("Running %d live checks...", len(ids)))
-	} else {
-		r.line("Running the page's checks again; only what changed is said.")
-	}
-	passed, same := 0, 0
-	say := func(res azure.Result, note string) {
-		if prev != nil && prev[res.ID] == plainResultKey(res) {
-			same++
-			return
-		}
-		r.printResult(res, note)
-	}
-	rep := sess.Run(r.ctx, ids, func(res azure.Result) {
-		if r.ctx.Err() != nil {
-			return
-		}
-		if !want[res.ID] {
-			if res.Status == azure.StatusFail || res.Status == azure.StatusWarn {
-				say(res, " (needed first)")
-			}
-			return
-		}
-		say(res, "")
-		mark := steps.CheckMark{Status: string(res.Status), Cause: res.Cause}
-		if mark.Passed() {
-			passed++
-		}
-		if _, err := r.apply(steps.Event{Type: steps.EvCheckResult, ID: res.ID, Status: mark.Status, Cause: mark.Cause}); err != nil {
-			r.line("  (not recorded: " + err.Error() + ")")
-		}
-		if res.ID == "credential.expiry" {
-			r.lv.expiryRes, r.lv.expiryOK = res, true
-		}
-		if exp, ok := session.ExpiryRead(res, r.st.Connection.SecretExpires); ok {
-			_ = r.connectTo(session.WithExpiry(r.st.Connection, exp))
-		}
-	})
-	if err := r.ctx.Err(); err != nil {
-		r.line("Checks stopped.")
-		return rep, err
-	}
-	r.blank()
-	done := fmt.Sprintf("%d of %d checks done (passed, or nothing to compare).", passed, len(ids))
-	if same > 0 {
-		done += fmt.Sprintf(" %d unchanged, not said again.", same)
-	}
-	r.line(done)
-	r.blank()
-	return rep, nil
-}
-
-// printResult writes one result: status, ID and title on a line, then the
-// detail and, for failures and warnings, the fix, indented.
-func (r *plainRunner) printResult(res azure.Result, note string) {
-	word := string(res.Status)
+// printRow writes one result: status, ID and title on a line, then, for a
+// result that did not pass, the cause and detail, the evidence and the fix,
+// indented.
+func (r *plainRunner) printRow(row live.Row, note string) {
+	_, word := live.Mark(row.Status, false)
 	styled := word
-	switch res.Status {
-	case azure.StatusPass:
+	switch row.Status {
+	case steps.StatusPass:
 		styled = r.sty.render(r.sty.good, word)
-	case azure.StatusFail:
+	case steps.StatusFail:
 		styled = r.sty.render(r.sty.bad, word)
-	case azure.StatusWarn:
+	case steps.StatusWarn:
 		styled = r.sty.render(r.sty.warningNote, word)
 	}
-	lines := plainWrap(res.Title, r.width, fmt.Sprintf("%-4s  %s%s  ", word, res.ID, note), "      ")
+	lines := plainWrap(row.Title, r.width, fmt.Sprintf("%-4s  %s%s  ", word, row.ID, note), "      ")
 	if len(lines) > 0 {
 		lines[0] = strings.Replace(lines[0], word, styled, 1)
 	}
 	for _, l := range lines {
 		r.write(l + "\n")
 	}
-	detail := res.Detail
-	if res.Cause != "" && res.Status != azure.StatusPass {
-		detail = res.Cause + ": " + detail
+	if d := row.CauseDetail(); strings.TrimSpace(d) != "" {
+		r.para("      ", "      ", d)
 	}
-	if strings.TrimSpace(detail) != "" {
-		r.para("      ", "      ", detail)
+	if !row.Problem() {
+		return
 	}
-	if res.Fix != nil && (res.Status == azure.StatusFail || res.Status == azure.StatusWarn) {
-		r.para("      Fix: ", "        ", res.Fix.Summary)
-		if res.Fix.Portal != "" {
-			r.para("      Portal: ", "        ", res.Fix.Portal)
-		}
-		for _, c := range res.Fix.Az {
-			r.write("      $ " + c + "\n")
+	if row.Evidence != "" {
+		r.para("      Evidence: ", "        ", row.Evidence)
+	}
+	r.printFix(row.FixLines(), "      ")
+}
+
+// printFix writes a fix's lines: commands whole, on lines of their own, so
+// they copy; alternatives marked "Or".
+func (r *plainRunner) printFix(lines []live.FixLine, ind string) {
+	for _, l := range lines {
+		switch l.Kind {
+		case "do":
+			r.para(ind+"Fix: ", ind+"  ", l.Text)
+		case "portal":
+			r.para(ind+"Portal: ", ind+"  ", l.Text)
+		case "way":
+			lead := "Either: "
+			if l.Alternative {
+				lead = "Or: "
+			}
+			text := l.Text
+			if l.Cost != "" {
+				text += " (cost: " + l.Cost + ")"
+			}
+			if strings.TrimSpace(text) != "" {
+				r.para(ind+lead, ind+"  ", text)
+			}
+		case "az":
+			r.write(ind + "$ " + l.Text + "\n")
 		}
 	}
 }
 
-// showVaults says which vaults ARM lists to the app (the nearest evidence of what
-// Delinea's dropdown shows): the list, or why it is
-// empty or lacks the vault.
-func (r *plainRunner) showVaults(rep *azure.Report) {
-	res, ok := rep.Result("arm.vaults")
-	if !ok {
+// showVaults says which vaults ARM lists to the app (the nearest evidence of
+// what Delinea's dropdown shows): the list, or why it is empty or lacks the
+// vault.
+func (r *plainRunner) showVaults(row live.Row) {
+	vaults, listed := r.s.Vaults()
+	if !listed {
 		return
 	}
-	if len(rep.Vaults) == 0 {
+	if len(vaults) == 0 {
 		r.line("Vaults ARM lists to the app (what Delinea's dropdown most likely shows): none.")
 	} else {
-		r.line(fmt.Sprintf("Vaults ARM lists to the app (what Delinea's dropdown most likely shows): %d:", len(rep.Vaults)))
-		for _, v := range rep.Vaults {
+		r.line(fmt.Sprintf("Vaults ARM lists to the app (what Delinea's dropdown most likely shows): %d:", len(vaults)))
+		for _, v := range vaults {
 			r.para("  - ", "    ", fmt.Sprintf("%s (resource group %s, %s)", v.Name, v.ResourceGroup, v.URL))
 		}
 	}
-	if res.Status == azure.StatusFail || res.Status == azure.StatusSkip {
-		what := res.Title
-		if res.Cause != "" {
-			what = res.Cause + ": " + what
+	if row.Status == steps.StatusFail || row.Status == steps.StatusSkip {
+		what := row.Title
+		if row.Cause != "" {
+			what = row.Cause + ": " + what
 		}
 		r.para("Diagnosis: ", "  ", what+". See arm.vaults above for the evidence and the fix.")
 	}
 	r.blank()
 }
 
-// ---- section 4: the client secret's expiry ----
+// ---- the review: the client secret's expiry ----
 
-// expiry is section 4's client secret expiry, as the wizard's troubleshooting
-// page has it: the date the credential.expiry check read in Microsoft Graph
-// (kept in the connection), else asked; then the .ics reminder, 30 days
-// before, written where the wizard writes it.
+// expiry is the troubleshooting page's client secret expiry: the date known
+// (read by credential.expiry, or given), else asked; then the .ics reminder,
+// 30 days before.
 func (r *plainRunner) expiry() error {
 	r.line("The client secret's expiry:")
-	if exp := r.st.Connection.SecretExpires; exp != nil {
+	if exp, words, read := r.s.Expiry(); exp != nil {
 		how := "as you gave it"
-		if r.lv != nil && session.ExpiryReadByCheck(r.lv.expiryRes, r.lv.expiryOK) {
+		if read {
 			how = "read by the credential.expiry check"
 		}
-		r.para("  ", "    ", fmt.Sprintf("It expires on %s (%s), %s.", exp.Format(session.ExpiryLayout), session.ExpiryWords(*exp, r.now()), how))
+		r.para("  ", "    ", fmt.Sprintf("It expires on %s (%s), %s.", exp.Format(live.ExpiryLayout), words, how))
 	} else {
 		r.para("  ", "    ", "Not known yet. The portal shows it under App registrations, your app, Certificates & secrets, Expires.")
 		for {
@@ -906,16 +793,13 @@ func (r *plainRunner) expiry() error {
 				r.line("Skipped; without a date there is no reminder.")
 				return nil
 			}
-			t, perr := session.ParseExpiry(ans)
-			if perr != nil {
-				r.line(session.ExpiryFormatHelp + " Please type it again, or press Enter to skip.")
+			if err := r.s.SetField(steps.FieldSecretExpiry, ans); err != nil {
+				r.line(live.Words(err) + " Please type it again, or press Enter to skip.")
 				continue
 			}
-			_ = r.connectTo(session.WithExpiry(r.st.Connection, t))
-			if r.st.Connection.SecretExpires == nil {
-				return nil // not kept; connectTo said why
-			}
-			r.line(fmt.Sprintf("Expiry saved: %s (%s).", t.Format(session.ExpiryLayout), session.ExpiryWords(t, r.now())))
+			r.refresh()
+			exp, words, _ := r.s.Expiry()
+			r.line(fmt.Sprintf("Expiry saved: %s (%s).", exp.Format(live.ExpiryLayout), words))
 			break
 		}
 	}
@@ -935,22 +819,13 @@ func (r *plainRunner) expiry() error {
 		}
 		break
 	}
-	exp, now := *r.st.Connection.SecretExpires, r.now()
-	path, err := session.WriteReminder(exp, r.reminderClientID(), now, r.dir, session.ReminderStateDir(r.store))
+	path, err := r.s.ExportReminder(r.dir, live.ReminderStateDir(r.store))
 	if err != nil {
-		r.line(r.sty.render(r.sty.warningNote, "The reminder could not be written: "+err.Error()))
+		r.line(r.sty.render(r.sty.warningNote, "The reminder could not be written: "+live.Words(err)))
 		return nil
 	}
-	r.line(fmt.Sprintf("Reminder for %s saved (import it into your calendar) to:", steps.ReminderDay(exp, now)))
+	exp, _, _ := r.s.Expiry()
+	r.line(fmt.Sprintf("Reminder for %s saved (import it into your calendar) to:", steps.ReminderDay(*exp, r.now())))
 	r.write("  " + path + "\n") // whole on its own line, to copy
 	return nil
-}
-
-// reminderClientID is the app the reminder names: the practice tenant's app,
-// else the connection's.
-func (r *plainRunner) reminderClientID() string {
-	if r.lv != nil && r.lv.practice != nil {
-		return r.lv.practice.Info().ClientID
-	}
-	return r.st.Connection.ClientID
 }

@@ -7,85 +7,50 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/creack/pty"
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
-	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
+	"github.com/kvbridge/kvbridge/steps/live/livetest"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-// plainTestLive is the Live cmd/kvbridge builds, for tests: the in-process
-// practice tenant (hostnames wiring) reached through its transport, short
-// retries and timeouts. started receives each tenant it starts.
-func plainTestLive(t *testing.T, initial steps.Connection, opts sandbox.Options, started *[]*sandbox.Tenant) *session.Live {
-	var mu sync.Mutex
-	return &session.Live{
-		Initial: initial,
-		StartPractice: func(scenario string) (*sandbox.Tenant, error) {
-			o := opts
-			o.Scenario, o.Wiring = scenario, sandbox.Hostnames
-			ten, err := sandbox.Start(o)
-			if err != nil {
-				return nil, err
-			}
-			t.Cleanup(func() { ten.Close() })
-			mu.Lock()
-			if started != nil {
-				*started = append(*started, ten)
-			}
-			mu.Unlock()
-			return ten, nil
-		},
-		Config: func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config {
-			cfg := azure.Config{
-				TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret,
-				AuthorityHost: c.AuthorityHost, ARMEndpoint: c.ARMEndpoint,
-				Vault: c.Vault, SecretName: c.SecretName, ExpectUsernameTag: c.MapUsername, Username: c.Username,
-				Retry:        policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond, MaxRetryDelay: 20 * time.Millisecond},
-				CheckTimeout: 10 * time.Second,
-			}
-			cfg.Cloud, _ = azure.ParseCloud(c.Cloud)
-			if practice != nil {
-				in := practice.Info()
-				cfg.Transport = practice.HTTPClient()
-				cfg.Cloud, cfg.AuthorityHost, cfg.ARMEndpoint = azure.CloudPublic, "", ""
-				if cfg.TenantID == "" {
-					cfg.TenantID = in.TenantID
-				}
-				if cfg.ClientID == "" {
-					cfg.ClientID = in.ClientID
-				}
-				if v := strings.TrimSpace(cfg.Vault); v == "" || strings.EqualFold(v, in.VaultName) {
-					cfg.Vault = in.VaultID
-				}
-			}
-			return cfg
-		},
+// plainTestLive is the Live cmd/kvbridge builds, with the test wiring of
+// steps/live/livetest: the production configuration, in-process practice
+// tenants started through ts (nil: a fresh set), short retries.
+func plainTestLive(t *testing.T, initial steps.Connection, ts *livetest.Tenants) *session.Live {
+	t.Helper()
+	if ts == nil {
+		ts = &livetest.Tenants{}
 	}
+	return &session.Live{Initial: initial, Wiring: ts.Wiring()}
 }
 
 const plainPracticePassword = "Practice-Pa55word!x"
 
-// plainLiveAnswers answers every screen of m from the first, with the live
-// inputs on the check pages: the vault (Enter: the default), and on the
-// mapping page the secret name (Enter), the username mapping (y), the sync (y)
-// and the password. On section 4's troubleshooting page, a course that checks
-// credential.expiry knows the expiry and is asked for the reminder (n); one
-// that does not is asked for the date (Enter skips).
+// plainLiveAnswers answers every screen of m from the first, in the
+// practice tenant: on a check page each field the page declares and this run
+// has not asked yet (Enter keeps the default; the username mapping y; the
+// password), then s on a page with the sync, then Enter. On section 4's
+// troubleshooting page, a course that checks credential.expiry knows the
+// expiry and is asked for the reminder (n); one that does not is asked for
+// the date (Enter skips).
 func plainLiveAnswers(m *steps.Machine) []string {
 	var answers []string
-	vaultAsked, expiryChecked := false, false
+	// The practice tenant hands these out.
+	asked := map[string]bool{steps.FieldTenantID: true, steps.FieldClientID: true, steps.FieldClientSecret: true, steps.FieldCloud: true}
+	expiryChecked := false
 	for _, sec := range m.Course.Sections {
-		expiryChecked = expiryChecked || plainHasCheck(sec.Check.IDs, "credential.expiry")
+		expiryChecked = expiryChecked || slices.Contains(sec.Check.IDs, "credential.expiry")
 	}
 	for _, sc := range m.Screens() {
 		sec := m.Course.Sections[sc.Section]
@@ -95,13 +60,23 @@ func plainLiveAnswers(m *steps.Machine) []string {
 				answers = append(answers, "y")
 			}
 		case steps.ScreenCheck:
-			ids := sec.Check.IDs
-			if plainHasCheck(ids, "rbac.secrets-write", "vault.permission-model") || !vaultAsked && plainHasCheck(ids, "vault.", "rbac.", "data.", "arm.vaults", "mapping.secret") {
-				answers = append(answers, "")
-				vaultAsked = true
+			p, _ := live.PageOf(m, sc)
+			for _, f := range p.Fields {
+				if asked[f] {
+					continue
+				}
+				asked[f] = true
+				switch f {
+				case steps.FieldMapUsername:
+					answers = append(answers, "y")
+				case steps.FieldPassword:
+					answers = append(answers, plainPracticePassword)
+				default:
+					answers = append(answers, "")
+				}
 			}
-			if plainHasCheck(ids, "mapping.") {
-				answers = append(answers, "", "y", "y", plainPracticePassword)
+			if p.Sync {
+				answers = append(answers, "s")
 			}
 			answers = append(answers, "")
 		case steps.ScreenQuiz:
@@ -151,17 +126,18 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				m = plainRealMachine(t)
 			}
 			store := plainStore(t)
-			var tenants []*sandbox.Tenant
-			live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, &tenants)
+			ts := &livetest.Tenants{}
+			lv := plainTestLive(t, steps.Connection{}, ts)
 			input := plainLines(append([]string{""}, plainLiveAnswers(m)...)...)
-			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *session.Options) { o.Live = live; o.NoColor = true })
+			res := runPlainFixture(t, m, store, m.Start(time.Now()), input, plainEnvNoTTY, func(o *session.Options) { o.Live = lv; o.NoColor = true })
 			if res.err != nil {
 				t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 			}
+			tenants := ts.Started()
 			if len(tenants) != 1 {
 				t.Fatalf("%d practice tenants started", len(tenants))
 			}
-			in := tenants[0].Info()
+			in := tenants[0].Handout()
 			st := res.state
 			if st.Connection.Kind != steps.ConnPractice || st.Connection.Scenario != "healthy" || st.Connection.SecretName != "Prod-VM-Admin-Pass" || !st.Connection.MapUsername {
 				t.Errorf("connection = %+v", st.Connection)
@@ -221,10 +197,10 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	store := plainStore(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, nil)
 	// Section 1's overview: jump to section 2; its overview, 2A, the check page
-	// (vault: Enter), then quit.
-	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+	// (it declares no field: the checks run at once), then quit.
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines(":2", "", "y", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -249,9 +225,11 @@ func TestPlainLiveNoVaultRead(t *testing.T) {
 func TestPlainLiveSyncRefused(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "secrets-user-only"}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "secrets-user-only"}, nil)
+	// Section 3's overview, 3A, then the page's fields (name: Enter, username
+	// mapped: y, username: Enter, the password), s syncs, then quit.
 	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()),
-		plainLines(":3", "", "y", "", "y", "y", plainPracticePassword, "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+		plainLines(":3", "", "y", "", "y", "", plainPracticePassword, "s", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -276,15 +254,15 @@ func TestPlainLiveOwnTenantPrompts(t *testing.T) {
 		client = "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"
 		secret = "Own~Secret.Value_1234567890abcdefghij"
 	)
-	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{}, nil)
 	in := plainLines("2", "not a tenant!", tenant, "12345", client, "mars", "", "", secret, "q")
-	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+	res := runPlainFixture(t, m, store, m.Start(time.Now()), in, plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, res.out)
 	}
 	for _, want := range []string{
 		azure.CheckTenantID("not a tenant!").Detail, azure.CheckClientID("12345").Detail, "Please type it again.",
-		`unknown cloud "mars"`, "No client secret was given", "Checking as app " + client + " in tenant " + tenant,
+		`Unknown cloud "mars"`, "No client secret was given", "Checking as app " + client + " in tenant " + tenant,
 	} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q", want)
@@ -307,10 +285,10 @@ func TestPlainLiveOwnTenantPrompts(t *testing.T) {
 func TestPlainLiveOwnTenantFromInitial(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, sandbox.Options{}, nil)
-	live.Secret = "Env~Secret.Value_1234567890abcdefghij"
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
-	if res.err != nil || strings.Contains(res.out, "Tenant ID (") || strings.Contains(res.out, live.Secret) ||
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, nil)
+	lv.Secret = "Env~Secret.Value_1234567890abcdefghij"
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
+	if res.err != nil || strings.Contains(res.out, "Tenant ID (") || strings.Contains(res.out, lv.Secret) ||
 		!strings.Contains(res.out, "from AZURE_CLIENT_SECRET") || res.state.Connection.TenantID != "contoso.onmicrosoft.com" {
 		t.Errorf("err %v\n%s", res.err, res.out)
 	}
@@ -320,8 +298,8 @@ func TestPlainLiveOwnTenantFromInitial(t *testing.T) {
 func TestPlainLiveOfflineChoice(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{}, sandbox.Options{}, nil)
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("3", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+	lv := plainTestLive(t, steps.Connection{}, nil)
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("3", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil || res.state.Connection.Kind != steps.ConnOffline || res.state.Live() {
 		t.Errorf("err %v connection %+v", res.err, res.state.Connection)
 	}
@@ -355,7 +333,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	store := plainStore(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{Latency: 3 * time.Second}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, &livetest.Tenants{Latency: 3 * time.Second})
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() })
 	go func() {
@@ -367,7 +345,7 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := runPlain(ctx, session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+		_, err := runPlain(ctx, session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: pr, Out: out, Live: lv},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
 		done <- err
 	}()
@@ -406,8 +384,8 @@ func TestPlainLiveCancelDuringRun(t *testing.T) {
 
 func TestPlainMask(t *testing.T) {
 	for in, want := range map[string]string{"": "", "ab": "**", "abcd": "abc*", "abcdefghijklmnopqrstuvwxyz": "abc************"} {
-		if got := plainMask(in); got != want {
-			t.Errorf("plainMask(%q) = %q, want %q", in, got, want)
+		if got := live.Mask(in); got != want {
+			t.Errorf("live.Mask(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -425,11 +403,11 @@ func TestPlainLiveHiddenPromptOnTerminal(t *testing.T) {
 	m := plainFixtureMachine(t)
 	store := plainStore(t)
 	const secret = "Tty~Secret.Value_1234567890abcdefghij"
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnTenant, TenantID: "contoso.onmicrosoft.com", ClientID: "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"}, nil)
 	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := runPlain(context.Background(), session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: tty, Out: out, Live: live},
+		_, err := runPlain(context.Background(), session.Options{Machine: m, Store: store, State: m.Start(time.Now()), In: tty, Out: out, Live: lv},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock()})
 		done <- err
 	}()
@@ -494,11 +472,11 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	m := plainFixtureMachine(t)
 	store := plainStore(t)
 	dir := t.TempDir()
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, nil)
 	// Section 1's overview: jump to 4; the summary; then the troubleshooting page.
 	in := plainLines(":4", "", "2027-13-01", "31/05/2027", "2027-05-31", "maybe", "y", "q")
 	res := runPlainFixtureEnv(t, m, store, m.Start(time.Now()), in, plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir},
-		func(o *session.Options) { o.Live = live })
+		func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -540,9 +518,9 @@ func TestPlainLiveExpirySkipped(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	dir := t.TempDir()
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, nil)
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":4", "", "", "q"),
-		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = live })
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = lv })
 	if res.err != nil || res.state.Connection.SecretExpires != nil || strings.Contains(res.out, "Export a calendar reminder") {
 		t.Errorf("err %v, expiry %v\n%s", res.err, res.state.Connection.SecretExpires, plainTail(res.out, 20))
 	}
@@ -557,12 +535,11 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachineWith(t, "credential.expiry")
 	dir := t.TempDir()
-	var tenants []*sandbox.Tenant
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, sandbox.Options{}, &tenants)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice}, nil)
 	// Overview, 1A, 1B, the check page (vault: Enter), on to section 4.
 	in := plainLines("", "y", "y", "y", "", ":4", "", "n", "q")
 	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), in,
-		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = live })
+		plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: dir}, func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -586,16 +563,22 @@ func TestPlainLiveExpiryFromCheck(t *testing.T) {
 	}
 }
 
-// plainPracticeChoice is the number the plain menu gives an action on a
-// screen (by its title), as typed.
-func plainPracticeChoice(t *testing.T, screenKey, title string) string {
+// plainPracticeChoice is the number the plain menu gives an action (by ID)
+// on a screen, as typed.
+func plainPracticeChoice(t *testing.T, m *steps.Machine, screenKey, id string) string {
 	t.Helper()
-	for i, a := range session.PracticeMenuFor(screenKey) {
-		if a.Title == title {
-			return strconv.Itoa(i + 1)
+	for _, sc := range m.Screens() {
+		if sc.Key != screenKey {
+			continue
+		}
+		p, _ := live.PageOf(m, sc)
+		for i, a := range live.Menu(p) {
+			if a.ID == id {
+				return strconv.Itoa(i + 1)
+			}
 		}
 	}
-	t.Fatalf("no practice action %q", title)
+	t.Fatalf("no practice action %q on %s", id, screenKey)
 	return ""
 }
 
@@ -604,18 +587,18 @@ func plainPracticeChoice(t *testing.T, screenKey, title string) string {
 func TestPlainLivePracticeAssignReader(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
-	choice := plainPracticeChoice(t, "2/check", "Assign Reader on the vault")
-	// Section 1's overview: jump to 2; its overview, 2A, the check page (vault: Enter); p, the action; then quit.
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "p", "0", choice, "q"), plainEnvNoTTY,
-		func(o *session.Options) { o.Live = live })
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, nil)
+	choice := plainPracticeChoice(t, m, "2/check", "role.reader.assign")
+	// Section 1's overview: jump to 2; its overview, 2A, the check page (no field); p, a bad number, the action; then quit.
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "p", "0", choice, "q"), plainEnvNoTTY,
+		func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 	}
 	if mark := res.state.Checks["arm.vaults"]; mark.Status != steps.StatusPass {
 		t.Errorf("arm.vaults = %+v after Assign Reader\n%s", mark, plainTail(res.out, 40))
 	}
-	for _, a := range session.PracticeActions {
+	for _, a := range live.Actions {
 		if !plainContains(res.out, ") "+a.Title) || !plainContains(res.out, "Will do: "+a.Does) {
 			t.Errorf("the menu lacks %q with what it does", a.Title)
 		}
@@ -641,22 +624,25 @@ func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
 	store := plainStore(t)
-	var tenants []*sandbox.Tenant
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "expired-secret"}, sandbox.Options{}, &tenants)
+	ts := &livetest.Tenants{}
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "expired-secret"}, ts)
+	var mu sync.Mutex
 	var secrets []string // every secret the checks were configured with
-	config := live.Config
-	live.Config = func(c steps.Connection, secret string, p *sandbox.Tenant) azure.Config {
-		secrets = append(secrets, secret)
-		return config(c, secret, p)
+	configure := lv.Wiring.Configure
+	lv.Wiring.Configure = func(c *azure.Config) {
+		mu.Lock()
+		secrets = append(secrets, c.ClientSecret)
+		mu.Unlock()
+		configure(c)
 	}
-	choice := plainPracticeChoice(t, "1/check", "Create a new client secret")
+	choice := plainPracticeChoice(t, m, "1/check", "client-secret.new")
 	// Overview, 1A, 1B, the check page (vault: Enter); p, the action; then quit.
 	res := runPlainFixture(t, m, store, m.Start(time.Now()), plainLines("", "y", "y", "y", "", "p", choice, "q"), plainEnvNoTTY,
-		func(o *session.Options) { o.Live = live })
+		func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 40))
 	}
-	handed := tenants[0].Info().ClientSecret
+	handed := ts.Started()[0].Handout().ClientSecret
 	var fresh string
 	for _, s := range secrets {
 		if s != handed {
@@ -679,7 +665,7 @@ func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
 	if strings.Contains(string(saved), fresh) {
 		t.Error("the new Value was saved")
 	}
-	for _, want := range []string{"fail  auth.token", "New client secret created", "Its Value, " + plainMask(fresh) + ",", "pass  auth.token"} {
+	for _, want := range []string{"fail  auth.token", "New client secret created", "Its Value, " + live.Mask(fresh) + ",", "pass  auth.token"} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 40))
 		}
@@ -691,16 +677,16 @@ func TestPlainLivePracticeNewSecretNeverShown(t *testing.T) {
 func TestPlainLivePracticeElsewhere(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
-	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, nil)
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil || !plainContains(res.out, "Practice actions: what you would do in the Azure portal") || !plainContains(res.out, "Nothing done.") {
 		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
 	}
 	if !plainContains(res.out, "p          practice actions, in the practice tenant") || !plainContains(res.out, "w          on a live check page: watch") {
 		t.Error("the help does not list p and w")
 	}
-	live = plainTestLive(t, steps.Connection{Kind: steps.ConnOffline}, sandbox.Options{}, nil)
-	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = live })
+	lv = plainTestLive(t, steps.Connection{Kind: steps.ConnOffline}, nil)
+	res = runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines("p", "q"), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
 	if res.err != nil || !plainContains(res.out, "Practice actions work in the practice tenant only") {
 		t.Errorf("err %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -732,12 +718,12 @@ func (w *plainNoWaitWatch) after(d time.Duration) <-chan time.Time {
 func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, nil)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, nil)
 	w := &plainNoWaitWatch{}
 	env := plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after}
 	start := time.Now()
-	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "", "w", "", "q"), env,
-		func(o *session.Options) { o.Live = live })
+	res := runPlainFixtureEnv(t, m, plainStore(t), m.Start(time.Now()), plainLines(":2", "", "y", "w", "", "q"), env,
+		func(o *session.Options) { o.Live = lv })
 	if res.err != nil {
 		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
 	}
@@ -765,25 +751,24 @@ func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 func TestPlainLiveWatchStopsWhenAllPass(t *testing.T) {
 	t.Parallel()
 	m := plainFixtureMachine(t)
-	var tenants []*sandbox.Tenant
-	live := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, sandbox.Options{}, &tenants)
+	ts := &livetest.Tenants{}
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, ts)
 	w := &plainNoWaitWatch{fire: true, tick: func(n int) {
 		if n == 2 {
-			in := tenants[0].Info()
-			if err := tenants[0].AssignRole(in.ClientID, "Reader", "vault"); err != nil {
+			if err := livetest.Do(ts.Started()[0], "role.reader.assign"); err != nil {
 				t.Error(err)
 			}
 		}
 	}}
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() })
-	go func() { _, _ = io.WriteString(pw, plainLines(":2", "", "y", "", "w")) }()
+	go func() { _, _ = io.WriteString(pw, plainLines(":2", "", "y", "w")) }()
 	out := &plainLockedBuffer{}
 	done := make(chan error, 1)
 	var st steps.State
 	go func() {
 		var err error
-		st, err = runPlain(context.Background(), session.Options{Machine: m, Store: plainStore(t), State: m.Start(time.Now()), In: pr, Out: out, Live: live},
+		st, err = runPlain(context.Background(), session.Options{Machine: m, Store: plainStore(t), State: m.Start(time.Now()), In: pr, Out: out, Live: lv},
 			plainEnv{environ: plainEnvNoTTY, now: plainClock(), dir: t.TempDir(), after: w.after})
 		done <- err
 	}()

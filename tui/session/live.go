@@ -6,6 +6,7 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
 // Live is what both runners need to check the trainee's work against a
@@ -26,6 +27,9 @@ type Live struct {
 	// Config builds the checks' configuration for a connection and secret:
 	// cloud, endpoints, extra CAs, and, for practice, the tenant's transport.
 	Config func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config
+	// Wiring is the same for steps/live (plain mode runs on it); the fields
+	// above remain for the wizard until it moves onto steps/live too.
+	Wiring live.Wiring
 }
 
 const (

@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/steps/live"
 )
 
@@ -29,14 +32,58 @@ func Machine(t testing.TB) *steps.Machine {
 }
 
 // Wiring is the production wiring (live.StartLocal, live.Config) with
-// retries kept short, as tests need.
+// retries and timeouts kept short, as tests need.
 func Wiring() live.Wiring {
 	return live.Wiring{
 		StartPractice: live.StartLocal,
 		Configure: func(c *azure.Config) {
-			c.Retry.MaxRetries = 0
+			c.Retry = policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond, MaxRetryDelay: 20 * time.Millisecond}
+			c.CheckTimeout = 10 * time.Second
 		},
 	}
+}
+
+// Tenants starts in-process practice tenants for a session's wiring, with a
+// latency when set, and keeps each one it started, for tests that act on
+// the tenant behind the session's back.
+type Tenants struct {
+	Latency time.Duration
+	mu      sync.Mutex
+	list    []live.Practice
+}
+
+// Wiring is Wiring() starting tenants through ts.
+func (ts *Tenants) Wiring() live.Wiring {
+	w := Wiring()
+	w.StartPractice = ts.start
+	return w
+}
+
+func (ts *Tenants) start(scenario string) (live.Practice, error) {
+	t, err := sandbox.Start(sandbox.Options{Scenario: scenario, Wiring: sandbox.Hostnames, Latency: ts.Latency})
+	if err != nil {
+		return nil, err
+	}
+	p := live.Local(t)
+	ts.mu.Lock()
+	ts.list = append(ts.list, p)
+	ts.mu.Unlock()
+	return p, nil
+}
+
+// Started lists the tenants started so far, in order.
+func (ts *Tenants) Started() []live.Practice {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]live.Practice(nil), ts.list...)
+}
+
+// Do does a practice action on a tenant (the handed-out app, the practice
+// vault), as a change made in the portal behind the session's back.
+func Do(p live.Practice, action string) error {
+	h := p.Handout()
+	_, err := p.Do(action, h.ClientID, h.VaultName)
+	return err
 }
 
 // Saved collects the states a session saves.
