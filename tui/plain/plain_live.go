@@ -112,8 +112,8 @@ func (r *plainRunner) seeRow(row live.Row, onPage bool) {
 	r.printRow(row, note)
 }
 
-// finished ends a run: the count, and on a page with the vault picker what
-// the vaults ARM lists to the app.
+// finished ends a run: the count, and on a page with the vault picker the
+// vaults ARM lists to the app.
 func (r *plainRunner) finished(f *live.Finished) {
 	lv := &r.lv
 	if f.Err != nil {
