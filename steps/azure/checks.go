@@ -218,7 +218,7 @@ func authFix(cause string, rs *runState) *Fix {
 			"Microsoft Entra ID › App registrations › (your app) › Overview › Directory (tenant) ID",
 			cliTenantCmd, Cmd("az", "cloud", "set", "--name", c.cloud().params().azCloud))
 	case "app-not-found":
-		return fixWith("Use the Application (client) ID of an app registered in this tenant.",
+		return fixWith("Use the Application (client) ID of an app registered in this tenant. "+facts.Text("object-id-not-client-id"),
 			"Microsoft Entra ID › App registrations › All applications › (your app) › Overview",
 			Cmd("az", "ad", "app", "show", "--id", client, "--query", "appId", "-o", "tsv"))
 	case "secret-invalid", "secret-expired":
