@@ -408,3 +408,64 @@ func TestDoctorBinaryAgainstServedTenant(t *testing.T) {
 		t.Fatal("a secret appeared in the output")
 	}
 }
+
+// doctor --json keeps its keys and adds the fix's ways (with their cost) and,
+// in the vault list, the subscription's name and the target; text output
+// names each fix once with the checks it fixes, alternatives after Either/or.
+func TestDoctorFixWaysAndVaultList(t *testing.T) {
+	code, out, _ := doctorCLI(t, "", nil, "--sandbox", "access-policy-vault", "--json")
+	var d struct {
+		Checks []struct {
+			ID  string `json:"id"`
+			Fix *struct {
+				Summary string   `json:"summary"`
+				Az      []string `json:"az"`
+				Ways    []struct {
+					Text, Cost string
+					Az         []string
+				} `json:"ways"`
+			} `json:"fix"`
+		} `json:"checks"`
+		Vaults []struct {
+			Name             string `json:"name"`
+			SubscriptionName string `json:"subscription_name"`
+			Target           bool   `json:"target"`
+		} `json:"vaults"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || code != 1 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	ways := 0
+	for _, c := range d.Checks {
+		if c.Fix != nil && len(c.Fix.Ways) > 1 {
+			ways++
+			for _, w := range c.Fix.Ways {
+				if w.Text == "" || w.Cost == "" || len(w.Az) == 0 {
+					t.Errorf("%s: a way without text, cost or command: %+v", c.ID, w)
+				}
+			}
+		}
+	}
+	targets := 0
+	for _, v := range d.Vaults {
+		if v.SubscriptionName == "" {
+			t.Errorf("vault %s without its subscription's name", v.Name)
+		}
+		if v.Target {
+			targets++
+		}
+	}
+	if ways == 0 || targets != 1 {
+		t.Errorf("%d fixes with alternatives, %d target vaults", ways, targets)
+	}
+
+	_, text, _ := doctorCLI(t, "", map[string]string{"LANG": "C.UTF-8"}, "--sandbox", "access-policy-vault")
+	for _, want := range []string{"     Fixes ", "     Either: ", "     or: ", "       Cost: ", "← the vault checked", "Vaults ARM lists to this app"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "$ az keyvault update --name kv-contoso-practice --enable-rbac-authorization true"); n != 1 {
+		t.Errorf("the RBAC switch is printed %d times:\n%s", n, text)
+	}
+}
