@@ -144,7 +144,7 @@ func runRoomServe(ctx context.Context, f roomServeFlags, std stdio) error {
 	plan, seed := r.Plan()
 	j := r.Join()
 	if r.Public() {
-		fmt.Fprintf(std.err, "kvbridge: the room listens on %s, beyond this machine: anyone on the network can reach it, and a seat needs the join code.\n", r.URL())
+		fmt.Fprintf(std.err, "kvbridge: the room listens on %s, beyond this machine (trainees use %s): anyone on the network can reach it, and a seat needs the join code.\n", r.ListenAddr(), r.URL())
 	}
 	if r.Resumed() {
 		fmt.Fprintf(std.err, "kvbridge: resumed the room saved in %s (%d seats, plan %s); --seats, --scenario and --seed apply to a new state file only.\n", f.state, r.NumSeats(), plan)
@@ -159,7 +159,7 @@ func runRoomServe(ctx context.Context, f roomServeFlags, std stdio) error {
 		return nil
 	}
 	if isTerminal(std.in) && isTerminal(std.out) {
-		title := fmt.Sprintf("kvbridge room · %d seats · plan %s · seed %d · state %s\nTrainees join with:  kvbridge join %s", r.NumSeats(), plan, seed, f.state, j)
+		title := fmt.Sprintf("kvbridge room · %d seats · plan %s · seed %d · state %s\nTrainees join with kvbridge join, then this string:\n%s", r.NumSeats(), plan, seed, f.state, j)
 		m := dashboard.New(room.Local{R: r}, dashboard.Options{Title: title})
 		p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(std.in), tea.WithOutput(std.out))
 		_, err := p.Run()

@@ -16,12 +16,12 @@ import (
 const JoinScheme = "kvbridge://"
 
 // Join is what a trainee needs to reach a room: its address, the join code and the pin
-// (the room CA certificate's SHA-256, which the trainee's kvbridge trusts instead of any
-// installed CA).
+// (the room CA certificate's fingerprint, which the trainee's kvbridge trusts instead of
+// any installed CA).
 type Join struct {
 	Addr string // host:port
 	Code string // normalised: lower case, groups of four joined by '-'
-	Pin  []byte // 32 bytes
+	Pin  []byte // PinBytes bytes
 }
 
 // String is the join string.
@@ -32,13 +32,19 @@ func (j Join) String() string {
 // URL is the room's base URL.
 func (j Join) URL() string { return "https://" + j.Addr }
 
-// PinString formats a pin: unpadded base64url, 43 characters.
+// PinBytes is the pin's length: the first 128 bits of the certificate's SHA-256. Forging
+// a CA certificate with a given 128-bit fingerprint is a second preimage, out of reach;
+// the shorter pin keeps a LAN join string within 80 columns, so it can be read off a
+// projector and copied from a terminal whole.
+const PinBytes = 16
+
+// PinString formats a pin: unpadded base64url, 22 characters.
 func PinString(pin []byte) string { return base64.RawURLEncoding.EncodeToString(pin) }
 
 // Fingerprint is the pin of a certificate (its DER).
 func Fingerprint(der []byte) []byte {
 	s := sha256.Sum256(der)
-	return s[:]
+	return s[:PinBytes]
 }
 
 var codeAlphabet = base32.NewEncoding("abcdefghijkmnpqrstuvwxyz23456789").WithPadding(base32.NoPadding)
@@ -100,8 +106,8 @@ func ParseJoin(s string) (Join, error) {
 		return Join{}, fmt.Errorf("%v: %s", err, help)
 	}
 	pin, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(pin) != sha256.Size {
-		return Join{}, fmt.Errorf("the join string's pin is not a certificate fingerprint (43 characters): %s", help)
+	if err != nil || len(pin) != PinBytes {
+		return Join{}, fmt.Errorf("the join string's pin is not a certificate fingerprint (22 characters): %s", help)
 	}
 	return Join{Addr: net.JoinHostPort(host, port), Code: code, Pin: pin}, nil
 }

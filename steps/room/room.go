@@ -308,8 +308,11 @@ func interfaceIPs() []net.IP {
 // Join is the room's join string.
 func (r *Room) Join() Join { return r.join }
 
-// URL is the room's base URL.
-func (r *Room) URL() string { return "https://" + r.ln.Addr().String() }
+// URL is the room's base URL, at the address trainees use.
+func (r *Room) URL() string { return "https://" + r.join.Addr }
+
+// ListenAddr is the address the room listens on (0.0.0.0 and [::] mean every interface).
+func (r *Room) ListenAddr() string { return r.ln.Addr().String() }
 
 // TrainerKey is the key of the trainer's endpoints.
 func (r *Room) TrainerKey() string { return r.st.TrainerKey }

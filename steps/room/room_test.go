@@ -216,7 +216,7 @@ func TestBadInputKeepsRoomUp(t *testing.T) {
 	if _, err := r.Break(1, "no-such-thing", nil); err == nil {
 		t.Fatal("unknown fault accepted")
 	}
-	for _, bad := range []string{"", "https://x", "kvbridge://h:1/abc/def", "kvbridge://h/abcd-efgh-ijkm-npqr/" + PinString(make([]byte, 32))} {
+	for _, bad := range []string{"", "https://x", "kvbridge://h:1/abc/def", "kvbridge://h/abcd-efgh-ijkm-npqr/" + PinString(make([]byte, PinBytes))} {
 		if _, err := ParseJoin(bad); err == nil {
 			t.Errorf("ParseJoin(%q) accepted", bad)
 		}

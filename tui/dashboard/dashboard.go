@@ -407,7 +407,11 @@ func (c columns) row(s room.SeatView, sel bool, now time.Time) string {
 	}
 	num := fmt.Sprintf("%2d", s.Seat)
 	if !s.Joined {
-		return strings.Join([]string{mark + num, pad("(free)", c.name)}, " ")
+		free := []string{mark + num, pad("(free)", c.name)}
+		if s.Revealed {
+			free = append(free, pad("", 10), pad("", 3), pad("", 5), pad("", c.fail), pad("", 4), pad("", 2), termsafe.Clean(s.Answer.Scenario))
+		}
+		return strings.TrimRight(strings.Join(free, " "), " ")
 	}
 	quiz := "-"
 	if s.Quiz.Total > 0 {
