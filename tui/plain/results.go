@@ -9,8 +9,10 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/kvbridge/kvbridge/internal/termsafe"
+	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
@@ -54,15 +56,10 @@ func utf8Locale(getenv func(string) string) bool {
 	return false
 }
 
+// symbol is the status's symbol (live.Mark: the one every front end uses),
+// coloured.
 func (p *ResultWriter) symbol(s azure.Status) string {
-	sym := map[azure.Status][2]string{
-		azure.StatusPass: {"✓", "[ok]"}, azure.StatusWarn: {"!", "[!!]"},
-		azure.StatusFail: {"✗", "[XX]"}, azure.StatusSkip: {"–", "[--]"},
-	}[s]
-	out := sym[0]
-	if p.ascii {
-		out = sym[1]
-	}
+	out, _ := live.Mark(string(s), p.ascii)
 	switch s {
 	case azure.StatusPass:
 		return p.sty.render(p.sty.good, out)
@@ -95,16 +92,22 @@ func (p *ResultWriter) Result(r azure.Result) {
 		return
 	}
 	c := termsafe.Clean // results carry server text; the colour writer passes escapes through
-	fmt.Fprintf(p.w, "%s %-4s  %-*s %s\n", p.symbol(r.Status), c(string(r.Status)), idWidth, c(r.ID), c(r.Title))
-	if r.Status == azure.StatusPass || r.Detail == "" {
+	row := live.RowOf(r)
+	_, word := live.Mark(row.Status, p.ascii)
+	fmt.Fprintf(p.w, "%s %-4s  %-*s %s\n", p.symbol(r.Status), word, idWidth, c(row.ID), c(row.Title))
+	if row.Status == steps.StatusPass || row.Detail == "" {
 		return
 	}
-	head := ""
-	if r.Cause != "" {
-		head = c(r.Cause) + ": "
-	}
-	for _, line := range wrap.Text(head+c(r.Detail), p.width-8) {
+	for _, line := range wrap.Text(c(row.CauseDetail()), p.width-8) {
 		fmt.Fprintf(p.w, "        %s\n", line)
+	}
+	if row.Evidence != "" {
+		for i, line := range wrap.Text("Evidence: "+c(row.Evidence), p.width-8) {
+			if i > 0 {
+				line = "  " + line
+			}
+			fmt.Fprintf(p.w, "        %s\n", line)
+		}
 	}
 }
 
@@ -152,7 +155,7 @@ func (p *ResultWriter) NotRun(rep *azure.Report) {
 			how += " (" + b.Cause + ")"
 		}
 		head := fmt.Sprintf("%s %-4s  ", p.symbol(azure.StatusSkip), azure.StatusSkip)
-		text := fmt.Sprintf("%s not run because %s %s: %s.", counted(len(ids), "check"), id, how, strings.Join(ids, ", "))
+		text := fmt.Sprintf("%s not run because %s %s: %s.", steps.Plural(len(ids), "check"), id, how, strings.Join(ids, ", "))
 		for i, line := range wrap.Text(termsafe.Clean(text), p.width-8) {
 			if i > 0 {
 				head = "        "
@@ -252,22 +255,11 @@ func (p *ResultWriter) Fixes(rep *azure.Report) {
 	}
 }
 
-// counted is "1 check", "3 checks".
-func counted(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// Summary counts the results.
+// Summary counts the results by the one counting rule (live.Tally), in the
+// words the wizard and plain mode use, and the time the run took.
 func (p *ResultWriter) Summary(rep *azure.Report, d time.Duration, cancelled bool) {
-	n := map[azure.Status]int{}
-	for _, r := range rep.Results {
-		n[r.Status]++
-	}
-	fmt.Fprintf(p.w, "\n%d passed, %d with warnings, %d failed, %d skipped in %.1fs",
-		n[azure.StatusPass], n[azure.StatusWarn], n[azure.StatusFail], n[azure.StatusSkip], d.Seconds())
+	words := strings.TrimSuffix(live.TallyReport(rep).Words(), ".")
+	fmt.Fprintf(p.w, "\n%s, in %.1f s", words, d.Seconds())
 	if cancelled {
 		fmt.Fprint(p.w, " (cancelled)")
 	}

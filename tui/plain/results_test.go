@@ -31,8 +31,9 @@ func TestResultWriter(t *testing.T) {
 	rep := &azure.Report{Results: []azure.Result{
 		{ID: "auth.token", Status: azure.StatusPass, Title: "Entra ID issued a token"},
 		{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Title: "Delinea's vault dropdown will be empty",
-			Detail: strings.Repeat("The permissions API shows data actions but no read. ", 4),
-			Fix:    &azure.Fix{Summary: "Assign Reader.", Portal: "Key vaults › kv › IAM", Az: []string{"az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"}}},
+			Detail:   strings.Repeat("The permissions API shows data actions but no read. ", 4),
+			Evidence: azure.Evidence{HTTPStatus: 403, RequestID: "5e1f-77aa"},
+			Fix:      &azure.Fix{Summary: "Assign Reader.", Portal: "Key vaults › kv › IAM", Az: []string{"az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"}}},
 		{ID: "mapping.tag", Status: azure.StatusSkip, Cause: "not-asked", Title: "Not asked", Detail: "Nothing to check."},
 	}}
 	for _, tc := range []struct {
@@ -55,7 +56,8 @@ func TestResultWriter(t *testing.T) {
 			out := b.String()
 			for _, w := range append(tc.want, "        none-listed: The permissions API", "How to fix:",
 				"  1. Assign Reader.\n     Fixes arm.vaults (none-listed).\n", "     $ az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
-				"1 passed, 0 with warnings, 1 failed, 1 skipped in 1.5s") {
+				"Evidence: HTTP 403 · request 5e1f-77aa",
+				"3 checks: 1 passed, 1 failed, 1 skipped (nothing to compare), in 1.5 s") {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
