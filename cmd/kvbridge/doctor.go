@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	goio "io"
 	"os"
 	"strings"
 	"time"
@@ -147,7 +149,7 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 	if readsCredential && cfg.ClientSecret == "" {
 		// Delinea's client secret is used; a typed one is only compared, never asked for.
 		if f.secretStdin {
-			sec, err := readSecret(f, io, getenv, practice != nil)
+			sec, err := readSecret(ctx, f, io, getenv, practice != nil)
 			if err != nil {
 				return err
 			}
@@ -156,7 +158,7 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 			cfg.ClientSecret = getenv("AZURE_CLIENT_SECRET")
 		}
 	} else if cfg.ClientSecret == "" {
-		sec, err := readSecret(f, io, getenv, practice != nil)
+		sec, err := readSecret(ctx, f, io, getenv, practice != nil)
 		if err != nil {
 			return err
 		}
@@ -194,10 +196,15 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 }
 
 // readSecret takes the client secret from --client-secret-stdin, AZURE_CLIENT_SECRET or
-// a masked prompt on a terminal; without any of them it is a usage error.
-func readSecret(f doctorFlags, io stdio, getenv func(string) string, practice bool) (string, error) {
+// a masked prompt on a terminal; without any of them it is a usage error. Both reads
+// end on a signal (ctx): a stdin that never closes or a prompt nobody answers must not
+// hold the process.
+func readSecret(ctx context.Context, f doctorFlags, io stdio, getenv func(string) string, practice bool) (string, error) {
 	if f.secretStdin {
-		b, err := readAllLimited(io.in, maxSecretStdin+1)
+		b, err := readCtx(ctx, func() ([]byte, error) { return readAllLimited(io.in, maxSecretStdin+1) })
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
+		}
 		if err != nil {
 			return "", fmt.Errorf("doctor: reading the client secret from stdin: %w", err)
 		}
@@ -215,9 +222,22 @@ func readSecret(f doctorFlags, io stdio, getenv func(string) string, practice bo
 		return s, nil
 	}
 	if file, ok := io.in.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		fd := int(file.Fd())
+		// readHidden turns echo off until it returns; a signal ends the wait
+		// before that, so the terminal is put back here.
+		before, _ := term.GetState(fd)
 		fmt.Fprint(io.err, "Client secret (the Value; input hidden): ")
-		b, err := term.ReadPassword(int(file.Fd()))
+		b, err := readCtx(ctx, func() ([]byte, error) { return readHidden(fd) })
 		fmt.Fprintln(io.err)
+		if ctx.Err() != nil {
+			if before != nil {
+				_ = term.Restore(fd, before)
+			}
+			return "", context.Cause(ctx)
+		}
+		if errors.Is(err, goio.EOF) {
+			return "", usagef("doctor: no client secret: the input ended (ctrl+d) before a line was typed")
+		}
 		if err != nil {
 			return "", fmt.Errorf("doctor: reading the client secret: %w", err)
 		}

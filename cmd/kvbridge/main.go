@@ -46,7 +46,10 @@ var version = ""
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal went away, or kill -HUP) and SIGQUIT (ctrl+\) end a
+	// run as SIGINT and SIGTERM do: the wizard restores the terminal, serve
+	// removes its folder (CA, answer key), progress is saved.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
 		s := <-sigs
 		// A second signal ends the process at once (the default action): a
