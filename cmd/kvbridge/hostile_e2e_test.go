@@ -63,8 +63,8 @@ func hostileState(t *testing.T, disable bool) string {
 	return p
 }
 
-// serveState runs kvbridge sandbox serve --state and returns what it printed.
-func serveState(t *testing.T, state string) map[string]any {
+// serveHostile runs kvbridge sandbox serve --state and returns what it printed.
+func serveHostile(t *testing.T, state string) map[string]any {
 	t.Helper()
 	cmd := exec.Command(kvbridgeBinary(t), "sandbox", "serve", "--json", "--state", state)
 	cmd.Env = []string{"TMPDIR=" + t.TempDir(), "HOME=" + os.Getenv("HOME")}
@@ -103,7 +103,7 @@ func TestE2EHostileServedTenant(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	for _, disable := range []bool{true, false} {
-		si := serveState(t, hostileState(t, disable))
+		si := serveHostile(t, hostileState(t, disable))
 		secret := si["client_secret"].(string)
 		marker := "appx"
 		if !disable {
