@@ -3,8 +3,15 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,52 +28,93 @@ const hostileText = "x\x1b[2J\x1b]52;c;dG91Y2ggUFdORUQ=\x07\x1b]0;pwned\x07\u009
 
 var terminalAttacks = []string{"\x1b[2J", "\x1b]52", "\x1b]0;", "\u009b", "\u202e"}
 
-// hostileState saves the healthy scenario with kvbridge sandbox save, then
-// puts hostile text into the app's display name (disable: the app is
-// disabled, so Entra quotes the name in AADSTS7000112), the subscription's
-// display name and the secret's tags.
-func hostileState(t *testing.T, disable bool) string {
+// hostileProxy stands in front of one endpoint of a served tenant and puts
+// hostile text into what it answers, as a compromised or impersonated server
+// could: every display name, error_description (Entra's AADSTS text) and
+// username tag. (The served tenant itself refuses such names in a state file.)
+// hosts maps each upstream host to its proxy's, so URLs in answers (the token
+// endpoint in Entra's metadata, a vault's URI) lead back through the proxies.
+func hostileProxy(t *testing.T, upstream *url.URL, pool *x509.CertPool, hosts map[string]string) *httptest.Server {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "state.json")
-	if out, err := exec.Command(kvbridgeBinary(t), "sandbox", "save", p, "--scenario", "healthy").CombinedOutput(); err != nil {
-		t.Fatalf("sandbox save: %v\n%s", err, out)
-	}
-	data, err := os.ReadFile(p)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	esc, _ := json.Marshal(hostileText)
+	inject := string(esc[1 : len(esc)-1])
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out, _ := http.NewRequest(r.Method, upstream.Scheme+"://"+upstream.Host+r.URL.RequestURI(), r.Body)
+		out.Header = r.Header.Clone()
+		resp, err := client.Do(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		text := string(body)
+		for up, px := range hosts {
+			text = strings.ReplaceAll(text, up, px)
+		}
+		for _, key := range []string{`"displayName":"`, `"error_description":"`, `"username":"`} {
+			text = strings.ReplaceAll(text, key, key+inject)
+		}
+		for k, v := range resp.Header {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.WriteString(w, text)
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // clients closing idle connections
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// hostileTenant serves the healthy scenario behind hostile proxies and
+// returns doctor's arguments for it and a CA file that trusts the proxies.
+func hostileTenant(t *testing.T) (args []string, secret string) {
+	t.Helper()
+	si := serveHostile(t)
+	pem, err := os.ReadFile(si["ca_file"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f map[string]any
-	if err := json.Unmarshal(data, &f); err != nil {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	ups := map[string]string{"authority": si["authority_host"].(string), "arm": si["arm_endpoint"].(string), "vault": si["vault_urls"].([]any)[0].(string)}
+	hosts := map[string]string{}
+	proxies := map[string]*httptest.Server{}
+	for name, raw := range ups {
+		u, _ := url.Parse(raw)
+		proxies[name] = hostileProxy(t, u, pool, hosts)
+	}
+	for name, raw := range ups { // filled before the first request
+		u, _ := url.Parse(raw)
+		pu, _ := url.Parse(proxies[name].URL)
+		hosts[u.Host] = pu.Host
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	for _, p := range proxies {
+		pem = append(pem, certPEM(p.Certificate().Raw)...)
+	}
+	if err := os.WriteFile(caFile, pem, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st := f["state"].(map[string]any)
-	for _, d := range st["directories"].([]any) {
-		for _, a := range d.(map[string]any)["apps"].([]any) {
-			a.(map[string]any)["displayName"] = "app" + hostileText
-			a.(map[string]any)["disabled"] = disable
-		}
-	}
-	for _, s := range st["subscriptions"].([]any) {
-		s.(map[string]any)["displayName"] = "Sub" + hostileText
-	}
-	for _, v := range st["vaults"].([]any) {
-		for _, s := range v.(map[string]any)["secrets"].(map[string]any) {
-			for _, ver := range s.(map[string]any)["versions"].([]any) {
-				ver.(map[string]any)["tags"] = map[string]any{"username": "admin" + hostileText}
-			}
-		}
-	}
-	data, _ = json.Marshal(f)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return []string{"doctor",
+		"--tenant", si["tenant_id"].(string), "--client-id", si["client_id"].(string),
+		"--authority-host", proxies["authority"].URL + "/", "--arm-endpoint", proxies["arm"].URL,
+		"--ca-file", caFile, "--vault", si["vault_id"].(string),
+		"--vault-url", proxies["vault"].URL + "/", "--secret-name", "Prod-VM-Admin-Pass", "--username", "admin"}, si["client_secret"].(string)
 }
 
-// serveHostile runs kvbridge sandbox serve --state and returns what it printed.
-func serveHostile(t *testing.T, state string) map[string]any {
+func certPEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// serveHostile runs kvbridge sandbox serve and returns what it printed.
+func serveHostile(t *testing.T) map[string]any {
 	t.Helper()
-	cmd := exec.Command(kvbridgeBinary(t), "sandbox", "serve", "--json", "--state", state)
+	cmd := exec.Command(kvbridgeBinary(t), "sandbox", "serve", "--json", "--scenario", "healthy")
 	cmd.Env = []string{"TMPDIR=" + t.TempDir(), "HOME=" + os.Getenv("HOME")}
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -86,14 +134,6 @@ func serveHostile(t *testing.T, state string) map[string]any {
 	return si
 }
 
-func doctorArgs(si map[string]any, extra ...string) []string {
-	return append([]string{"doctor",
-		"--tenant", si["tenant_id"].(string), "--client-id", si["client_id"].(string),
-		"--authority-host", si["authority_host"].(string), "--arm-endpoint", si["arm_endpoint"].(string),
-		"--ca-file", si["ca_file"].(string), "--vault", si["vault_id"].(string),
-		"--vault-url", si["vault_urls"].([]any)[0].(string), "--secret-name", "Prod-VM-Admin-Pass", "--username", "admin"}, extra...)
-}
-
 // TestE2EHostileServedTenant serves a tenant whose names carry terminal
 // attacks and runs doctor against it as a user would: on a colour terminal
 // with the secret typed at the hidden prompt, piped, and with --json. Nothing
@@ -103,15 +143,15 @@ func TestE2EHostileServedTenant(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	for _, disable := range []bool{true, false} {
-		si := serveHostile(t, hostileState(t, disable))
-		secret := si["client_secret"].(string)
-		marker := "appx"
-		if !disable {
-			marker = "Subx"
+		args, secret := hostileTenant(t)
+		marker := "FORGEDvmadmin" // the username tag (quoted by the check), after a sign-in
+		if disable {
+			// A wrong secret: Entra's AADSTS7000215 error_description comes back with the attack.
+			secret = "wrong~" + secret[6:]
+			marker = "said: x)" // Entra said: x, the attack removed around it
 		}
-
 		// A colour terminal, the secret typed at the prompt.
-		r := startOnTTY(t, []string{"XDG_STATE_HOME=" + t.TempDir(), "COLORTERM=truecolor", "LANG=C.UTF-8"}, doctorArgs(si)...)
+		r := startOnTTY(t, []string{"XDG_STATE_HOME=" + t.TempDir(), "COLORTERM=truecolor", "LANG=C.UTF-8"}, args...)
 		r.waitOutput(t, "input hidden")
 		time.Sleep(100 * time.Millisecond)
 		r.ptm.Write([]byte(secret + "\r"))
@@ -119,10 +159,10 @@ func TestE2EHostileServedTenant(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		tty := r.output()
 		// Piped, and as JSON.
-		piped := exec.Command(kvbridgeBinary(t), doctorArgs(si, "--client-secret-stdin")...)
+		piped := exec.Command(kvbridgeBinary(t), append(args, "--client-secret-stdin")...)
 		piped.Stdin = strings.NewReader(secret + "\n")
 		pipedOut, _ := piped.CombinedOutput()
-		js := exec.Command(kvbridgeBinary(t), doctorArgs(si, "--client-secret-stdin", "--json")...)
+		js := exec.Command(kvbridgeBinary(t), append(args, "--client-secret-stdin", "--json")...)
 		js.Stdin = strings.NewReader(secret + "\n")
 		jsonOut, _ := js.Output()
 
