@@ -22,6 +22,9 @@ type DelineaSource struct {
 	MappedSecret     delinea.Ref // zero: the mapped secret is not read
 }
 
+// errNotRead stands for a secret this run does not read.
+var errNotRead = errors.New("not read in this run")
+
 // AppTemplateName is the template Delinea's Azure Key Vault link expects for its
 // credential secret, found on the server by this name.
 const AppTemplateName = "Azure App Registration"
@@ -42,11 +45,12 @@ var credFields = [3]struct {
 // starts: sign-in first, then, in parallel, the credential secret, the template and the
 // mapped secret. Only the credential secret is on the Azure checks' critical path.
 type delineaRun struct {
-	src    *DelineaSource
-	signIn *future[error]
-	cred   *future[secretRead]
-	tpl    *future[templateRead]
-	mapped *future[secretRead]
+	src             *DelineaSource
+	readsCredential bool
+	signIn          *future[error]
+	cred            *future[secretRead]
+	tpl             *future[templateRead]
+	mapped          *future[secretRead]
 }
 
 type secretRead struct {
@@ -60,13 +64,18 @@ type templateRead struct {
 	err error
 }
 
-// startDelinea starts the reads; nil when Delinea is not configured.
-func (s *Session) startDelinea(ctx context.Context) *delineaRun {
+// startDelinea starts the reads the run's checks need; nil when Delinea is not
+// configured. The credential secret is read (and its values used by the Azure
+// checks) only when delinea.credential-secret is part of the run, the mapped secret
+// only with delinea.mapped-secret: a page that checks typed values keeps them.
+func (s *Session) startDelinea(ctx context.Context, defs []*checkDef) *delineaRun {
 	src := s.cfg.Delinea
-	if src == nil || src.Client == nil {
+	if src == nil || src.Client == nil || !defByIDIn(defs, "delinea.auth") {
 		return nil
 	}
 	d := &delineaRun{src: src, signIn: newFuture[error](), cred: newFuture[secretRead](), tpl: newFuture[templateRead](), mapped: newFuture[secretRead]()}
+	d.readsCredential = !src.CredentialSecret.Zero() && defByIDIn(defs, "delinea.credential-secret")
+	readsMapped := !src.MappedSecret.Zero() && defByIDIn(defs, "delinea.mapped-secret")
 	bound := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, s.checkTimeout()) }
 	d.signIn.start(func() error {
 		c, cancel := bound()
@@ -86,7 +95,7 @@ func (s *Session) startDelinea(ctx context.Context) *delineaRun {
 			return secretRead{secret: sec, err: err}
 		}
 	}
-	if !src.CredentialSecret.Zero() {
+	if d.readsCredential {
 		d.cred.start(read(src.CredentialSecret))
 		d.tpl.start(func() templateRead {
 			c, cancel := bound()
@@ -98,8 +107,14 @@ func (s *Session) startDelinea(ctx context.Context) *delineaRun {
 			return templateRead{tpl: t, err: err}
 		})
 	}
-	if !src.MappedSecret.Zero() {
+	if readsMapped {
 		d.mapped.start(read(src.MappedSecret))
+	} else {
+		d.mapped.start(func() secretRead { return secretRead{err: errNotRead} })
+	}
+	if !d.readsCredential {
+		d.cred.start(func() secretRead { return secretRead{err: errNotRead} })
+		d.tpl.start(func() templateRead { return templateRead{err: errNotRead} })
 	}
 	return d
 }
@@ -313,7 +328,7 @@ func checkDelineaCredential(ctx context.Context, rs *runState) Result {
 	switch {
 	case d == nil:
 		return notAsked("delinea.credential-secret", "no Delinea URL was given (--delinea-url)")
-	case d.src.CredentialSecret.Zero():
+	case d.src.CredentialSecret.Zero() || !d.readsCredential:
 		return notAsked("delinea.credential-secret", "no credential secret was named (--credential-secret)")
 	}
 	r, ok := d.cred.wait(ctx)
@@ -484,7 +499,7 @@ func quoteRef(r delinea.Ref) string {
 func checkDelineaTyped(ctx context.Context, rs *runState) Result {
 	d := rs.dl
 	c := rs.typed
-	if d == nil || d.src.CredentialSecret.Zero() {
+	if d == nil || !d.readsCredential {
 		return notAsked("delinea.typed-values", "no credential secret is read from Delinea, so there is nothing to compare the typed values with")
 	}
 	if c.tenant == "" && c.client == "" && c.secret == "" {

@@ -162,7 +162,7 @@ func TestDelineaValueDrift(t *testing.T) {
 	if err := ten.SetExamplePassword(""); err != nil {
 		t.Fatal(err)
 	}
-	rep = s.Run(context.Background(), []string{"mapping.value"}, nil)
+	rep = s.Run(context.Background(), []string{"delinea.credential-secret", "delinea.mapped-secret", "mapping.value"}, nil)
 	want(t, rep, "mapping.value", azure.StatusFail, "mismatch")
 }
 
@@ -308,4 +308,27 @@ func BenchmarkDelineaRun50ms(b *testing.B) {
 			b.ReportMetric(float64(total)/float64(n)/float64(latency), "latencies/run")
 		})
 	}
+}
+
+// A run without the Delinea checks (a page that checks typed values) keeps the typed
+// values even when a credential secret is configured, and reads nothing from Delinea.
+func TestDelineaOnlyWhenAsked(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "delinea-typo"})
+	cred, mapped := ids(ten.Info())
+	s, err := azure.NewSession(dlConfig(t, ten, true, delinea.Config{}, cred, mapped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := s.Run(context.Background(), []string{"input.client-id", "auth.token"}, nil)
+	if !rep.OK() || len(rep.Results) != 4 {
+		t.Fatalf("typed values should pass:\n%s", dump(rep))
+	}
+	for _, q := range ten.Requests() {
+		if q.Service == "delinea" {
+			t.Fatalf("Delinea was called: %s %s", q.Method, q.Path)
+		}
+	}
+	rep = s.Run(context.Background(), []string{"delinea.credential-secret", "auth.token"}, nil)
+	want(t, rep, "delinea.credential-secret", azure.StatusFail, "whitespace")
+	want(t, rep, "input.client-id", azure.StatusFail, "malformed")
 }

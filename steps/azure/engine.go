@@ -224,9 +224,9 @@ func (s *Session) Run(ctx context.Context, ids []string, emit func(Result)) *Rep
 	defs := closure(ids)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	dl := s.startDelinea(runCtx)
+	dl := s.startDelinea(runCtx, defs)
 	target, src := s, credTyped
-	if dl != nil && !dl.src.CredentialSecret.Zero() && wantsAzure(defs) {
+	if dl != nil && dl.readsCredential && wantsAzure(defs) {
 		target, src = s.credentialTarget(runCtx, dl)
 	}
 	return target.run(ctx, runCtx, defs, emit, dl, src, typedValues{s.cfg.TenantID, s.cfg.ClientID, s.secret})

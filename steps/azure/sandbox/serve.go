@@ -47,6 +47,8 @@ type ServeInfo struct {
 	// CLI, MSAL for Python) that ask login.microsoftonline.com to validate any other
 	// authority: HTTPS_PROXY=this, NO_PROXY unset.
 	HTTPSProxy string `json:"https_proxy"`
+
+	otpUser, otpPassword, otp string // the text output's second Delinea user
 }
 
 // Serve runs `kvbridge sandbox serve`: a practice tenant in Loopback wiring until ctx is
@@ -91,6 +93,7 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 		CAFile: filepath.Join(dir, "ca.pem"), AdminURL: info.AdminURL, AdminKey: info.AdminKey,
 		DelineaURL: info.DelineaURL, DelineaUsername: info.DelineaUsername, DelineaPassword: info.DelineaPassword,
 		CredentialSecretID: info.CredentialSecretID, MappedSecretID: info.MappedSecretID,
+		otpUser: info.DelineaOTPUsername, otpPassword: info.DelineaOTPPassword, otp: info.DelineaOTP,
 	}
 	if err := os.WriteFile(si.CAFile, info.CAPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: writing the CA file: %w", err)
@@ -134,6 +137,9 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 		rows = append(rows, [2]string{"Secret Server", si.DelineaURL},
 			[2]string{"Delinea user", si.DelineaUsername}, [2]string{"Delinea password", si.DelineaPassword},
 			[2]string{"Credential secret", fmt.Sprintf("%d", si.CredentialSecretID)}, [2]string{"Mapped secret", fmt.Sprintf("%d", si.MappedSecretID)})
+		if si.otpUser != "" {
+			rows = append(rows, [2]string{"Delinea user with a one-time code", si.otpUser + "  (password " + si.otpPassword + ", code " + si.otp + ")"})
+		}
 	}
 	rows = append(rows,
 		[2]string{"Admin API", si.AdminURL + "  (header X-Sandbox-Admin-Key: " + si.AdminKey + ")"},
