@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps/facts"
 )
 
@@ -98,7 +99,7 @@ func courseReading(c *Course) []string {
 var acronymRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]+(?:-[0-9]+)?\b`)
 
 // notJargon are capitalised words the course uses that need no definition.
-var notJargon = map[string]bool{"ID": true, "IDs": true, "KB": true, "VM": true, "OK": true, "A": true, "I": true}
+var notJargon = map[string]bool{"ID": true, "IDs": true, "KB": true, "VM": true, "OK": true, "A": true, "I": true, "URL": true}
 
 // Every acronym the course uses, and every piece of jargon below, is in the
 // glossary, so the g key always has an answer.
@@ -192,6 +193,35 @@ func TestCourseAndGlossaryAgreeWithFacts(t *testing.T) {
 	for _, term := range Glossary() {
 		for _, c := range facts.Contradictions(term.Definition) {
 			t.Errorf("glossary %q: %s", term.Word, c)
+		}
+	}
+}
+
+// The quiz uses no acronym the glossary cannot explain either.
+func TestGlossaryCoversTheQuiz(t *testing.T) {
+	b, err := quiz.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, q := range b.Questions {
+		texts := []string{q.Prompt}
+		for _, o := range q.Options {
+			texts = append(texts, o.Text, o.Explain)
+		}
+		for _, a := range acronymRE.FindAllString(strings.Join(texts, "\n"), -1) {
+			for _, p := range []string{"AADSTS", "AKV"} {
+				if strings.HasPrefix(a, p) {
+					a = p
+				}
+			}
+			if notJargon[a] || seen[a] {
+				continue
+			}
+			seen[a] = true
+			if _, ok := LookupTerm(a); !ok {
+				t.Errorf("question %s uses %q, which the glossary does not define", q.ID, a)
+			}
 		}
 	}
 }
