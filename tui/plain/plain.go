@@ -255,6 +255,7 @@ func (r *plainRunner) help() {
 			[2]string{"p", "practice actions, in the practice tenant: what you would do in the Azure portal (assign or remove a role, create a client secret, firewall, permission model)"})
 	}
 	rows = append(rows,
+		[2]string{"g", "the glossary: every term the course uses; g and a word (g RBAC) shows one"},
 		[2]string{"q or quit", "save and quit; run kvbridge again to continue"},
 		[2]string{"? or help", "show this list again"})
 	for _, row := range rows {
@@ -599,6 +600,35 @@ func (r *plainRunner) acks(cur steps.Screen) error {
 	return r.advance()
 }
 
+// glossary prints the course's glossary, or the one term asked for.
+func (r *plainRunner) glossary(word string) {
+	r.blank()
+	show := func(t steps.Term) {
+		head := t.Word
+		if len(t.Aliases) > 0 {
+			head += " (also " + strings.Join(t.Aliases, ", ") + ")"
+		}
+		r.para("", "  ", head+": "+t.Definition+" ["+t.Basis+"]")
+	}
+	if word != "" {
+		t, ok := steps.LookupTerm(word)
+		if !ok {
+			r.line(fmt.Sprintf("The glossary has no entry for %q; g alone lists every term.", word))
+			r.blank()
+			return
+		}
+		show(t)
+		r.blank()
+		return
+	}
+	terms := steps.Glossary()
+	r.line(fmt.Sprintf("Glossary (%d terms; g and a word shows one):", len(terms)))
+	for _, t := range terms {
+		show(t)
+	}
+	r.blank()
+}
+
 // tick asks a y/n question until it gets an answer; yes applies ev (ticking a
 // task or an acknowledgement). moved says a navigation command came instead.
 func (r *plainRunner) tick(prompt, retry string, ev steps.Event) (moved bool, err error) {
@@ -701,6 +731,9 @@ func (r *plainRunner) ask(kind plainPromptKind, prompt string) (ans string, move
 			continue
 		case a == "q" || a == "quit" || a == "exit":
 			return "", false, errPlainQuit
+		case a == "g" || a == "glossary" || strings.HasPrefix(a, "g ") || strings.HasPrefix(a, "glossary "):
+			r.glossary(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(a, "glossary"), "g")))
+			continue
 		case a == "p" || a == "practice":
 			if kind == askLive {
 				return "p", false, nil
