@@ -1,7 +1,7 @@
 # kvbridge developer tasks. The README's two commands work without make.
 GO ?= go
 
-.PHONY: run test race bench lint build golden clients load
+.PHONY: run test race bench lint build golden clients load load-doctor
 
 run: ## run the wizard
 	$(GO) run ./cmd/kvbridge
@@ -30,3 +30,6 @@ golden: ## rewrite the TUI golden files (read them before committing)
 
 clients: build ## Microsoft's az CLI and Python SDK against sandbox serve (needs az, python3-azure)
 	scripts/azure-clients.sh bin/kvbridge
+
+load-doctor: ## 30 concurrent doctors against one served tenant: p50/p99, server RSS, 1,000 idle connections (Linux, about a minute)
+	KVBRIDGE_LOAD=1 $(GO) test -run '^TestLoadDoctors$$' -count=1 -v -timeout 10m ./cmd/kvbridge | grep -E 'round|rounds|idle|after|FAIL|ok'
