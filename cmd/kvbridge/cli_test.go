@@ -148,6 +148,8 @@ func TestValueMessages(t *testing.T) {
 		{"", append([]string{"--ca-file", "/dev/null"}, app...), "--ca-file /dev/null: no certificate in it"},
 		{"", append([]string{"doctor", "--vault", "kv-x", "--vault-url", huge}, app...), "--vault-url is 120024 characters long"},
 		{"", []string{"doctor", "--timeout", strings.Repeat("9", 500)}, "…\" (502 bytes)"},
+		{"", []string{"--offline", "--tenant", strings.Repeat("t", 120000)}, "the tenant ID is 120000 characters long"},
+		{"", []string{"doctor", "--tenant", "t.onmicrosoft.com", "--client-id", "x\x1b[2J"}, "the client ID holds control characters"},
 	} {
 		code, out, errOut := runCLI(t, tc.stdin, env, tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) || len(out+errOut) > 1000 {

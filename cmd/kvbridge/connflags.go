@@ -46,6 +46,11 @@ func (c *connFlags) finish(fs *pflag.FlagSet, getenv func(string) string) error 
 			return err
 		}
 	}
+	// The bounds the saved connection keeps (Azure's lengths, no control
+	// characters): refused here, by name, rather than met later.
+	if err := c.connection().Validate(); err != nil {
+		return err
+	}
 	if c.tenant == "" {
 		c.tenant = getenv("AZURE_TENANT_ID")
 	}
