@@ -292,7 +292,7 @@ func TestCourseChecksUseCatalogue(t *testing.T) {
 	for _, s := range c.Sections[:3] {
 		for _, id := range s.Check.IDs {
 			if !catalogue[id] {
-				t.Errorf("section %s: check id %q is not in the DESIGN.md catalogue", s.ID, id)
+				t.Errorf("section %s: check id %q is not in the catalogue (docs/CHECKS.md)", s.ID, id)
 			}
 		}
 	}

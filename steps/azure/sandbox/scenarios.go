@@ -16,7 +16,7 @@ type Scenario struct {
 	Name        string
 	Title       string
 	Teaches     string
-	ExpectCheck string // the check of DESIGN.md that fails; "" when all pass
+	ExpectCheck string // the check of the catalogue (docs/CHECKS.md) that fails; "" when all pass
 	ExpectCause string
 }
 
