@@ -128,3 +128,35 @@ func TestRoomMysterySeedDealsTheSame(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// join takes a seat and runs the course there (line by line without a terminal); the
+// room sees the trainee by name. Joining again rejoins the same seat.
+func TestJoinTakesASeat(t *testing.T) {
+	privateState(t)
+	info := serveRoom(t, "--seats", "2", "--scenario", "healthy")
+	for range 2 {
+		code, out, errOut := runCLI(t, "q\n", nil, "join", info.Join, "--name", "Ada")
+		if code != 0 || !strings.Contains(errOut, "seat 1 in the trainer's room, as Ada") || !strings.Contains(out, "in the trainer's room, seat 1") {
+			t.Fatalf("join: %d\n%s\n%s", code, errOut, out)
+		}
+	}
+	code, out, _ := runCLI(t, "", nil, "room", "report", info.Join, "--trainer-key", info.TrainerKey)
+	if code != 0 || !strings.Contains(out, "1 of 2 seats joined") || !strings.Contains(out, "Ada") {
+		t.Fatalf("report after join:\n%s", out)
+	}
+}
+
+// A room that cannot be reached: kvbridge says so and goes on with the course on this
+// machine, asking where to check (a practice tenant of one's own first).
+func TestJoinUnreachableRoomGoesOnLocally(t *testing.T) {
+	privateState(t)
+	join := "kvbridge://127.0.0.1:1/abcd-efgh-ijkm-npqr/XJCo1rTNaihwoiXY9aj0nA"
+	code, out, errOut := runCLI(t, "q\n", nil, "join", join, "--name", "Ada")
+	if code != 0 || !strings.Contains(errOut, "cannot be reached") || !strings.Contains(errOut, "progress is kept") ||
+		!strings.Contains(out, "Where should kvbridge check your work?") {
+		t.Fatalf("unreachable room: %d\n%s\n%s", code, errOut, out)
+	}
+	if code, _, errOut := runCLI(t, "", nil, "join", "kvbridge://nope"); code != 2 || !strings.Contains(errOut, "join string") {
+		t.Fatalf("malformed join string: %d %s", code, errOut)
+	}
+}

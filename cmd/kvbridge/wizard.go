@@ -31,6 +31,9 @@ type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
 	sandbox                                  string // "" no practice tenant; a scenario name otherwise
 	connFlags
+	// joined is a seat in a trainer's room (kvbridge join): its live wiring
+	// replaces the one the flags would build.
+	joined *session.Live
 }
 
 const wizardLong = `kvbridge: learn, check and troubleshoot Delinea Secret Server External Secrets with Azure Key Vault.
@@ -202,6 +205,11 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	live, err := liveOptions(f, getenv)
 	if err != nil {
 		return err
+	}
+	if f.joined != nil {
+		// A room seat is a practice tenant behind steps/live, which the line-by-line
+		// runner draws; the full-screen wizard takes it once it runs on steps/live too.
+		live, lineByLine = f.joined, true
 	}
 	opts := session.Options{
 		Live:    live,

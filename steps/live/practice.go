@@ -39,6 +39,9 @@ type Handout struct {
 	SecretName, SecretUsername       string
 	SubscriptionID, ResourceGroup    string
 	Mystery                          bool // the scenario hides its problem
+	// Where says where the tenant runs when it is not in this process (a
+	// trainer's room: "in the trainer's room, seat 3"); "" for in-process.
+	Where string
 }
 
 // Outcome is what a practice action did, and what it hands out.

@@ -138,7 +138,7 @@ func runPlain(ctx context.Context, opts session.Options, env plainEnv) (steps.St
 	lo := live.Options{Machine: r.m, State: r.st, Save: r.saveState, Now: r.now, After: env.after}
 	if opts.Live != nil {
 		r.liveOn = true
-		lo.Given, lo.Secret, lo.Wiring = opts.Live.Initial, opts.Live.Secret, opts.Live.Wiring
+		lo.Given, lo.Secret, lo.Wiring, lo.Observe = opts.Live.Initial, opts.Live.Secret, opts.Live.Wiring, opts.Live.Observe
 	}
 	s, err := live.New(lo)
 	if err != nil {

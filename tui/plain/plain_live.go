@@ -221,7 +221,11 @@ func (r *plainRunner) practiceStarted(scenario string) {
 	if h.Mystery {
 		shown = scenario + " (a hidden problem: find it)"
 	}
-	r.para("", "  ", "Practice tenant started: scenario "+shown+". It runs inside kvbridge; nothing leaves this machine.")
+	if h.Where != "" {
+		r.para("", "  ", "Practice tenant ready: "+h.Where+", a hidden problem to find. Your progress goes to the trainer as you work.")
+	} else {
+		r.para("", "  ", "Practice tenant started: scenario "+shown+". It runs inside kvbridge; nothing leaves this machine.")
+	}
 	r.line("These are the values you would type into Delinea and the Azure forms:")
 	for _, row := range [][2]string{
 		{"Tenant ID", h.TenantID},

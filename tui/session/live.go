@@ -30,6 +30,9 @@ type Live struct {
 	// Wiring is the same for steps/live (plain mode runs on it); the fields
 	// above remain for the wizard until it moves onto steps/live too.
 	Wiring live.Wiring
+	// Observe sees every accepted change of the live session (a trainer's room
+	// reports progress from here); nil for none.
+	Observe func(live.Note)
 }
 
 const (

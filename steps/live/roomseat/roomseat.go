@@ -8,6 +8,7 @@ package roomseat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +36,8 @@ func (p *seat) Handout() live.Handout {
 	in := p.s.Info.Practice
 	return live.Handout{Scenario: Scenario, TenantID: in.TenantID, ClientID: in.ClientID, ClientSecret: in.ClientSecret,
 		VaultName: in.VaultName, VaultID: in.VaultID, SecretName: in.SecretName, SecretUsername: in.SecretUsername,
-		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: true}
+		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: true,
+		Where: fmt.Sprintf("in the trainer's room, seat %d", p.s.Info.Seat)}
 }
 
 // Reach sends the checks through the room with the seat's token; the public cloud's
