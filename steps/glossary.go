@@ -69,22 +69,35 @@ func Glossary() []Term {
 	return out
 }
 
-// LookupTerm finds a term by its word or one of its aliases, ignoring case.
-// Aliases may repeat a name in another case (the course's "Tenant ID" and
-// "tenant ID"), but one name never belongs to two terms.
+// LookupTerm finds a term by its word or one of its aliases, ignoring case,
+// hyphens and a plural s ("Tenants" finds tenant, "control-plane" finds control
+// plane), so the aliases list only real synonyms.
 func LookupTerm(word string) (Term, bool) {
-	w := strings.ToLower(strings.TrimSpace(word))
+	k := termKey(word)
 	for _, t := range Glossary() {
-		if strings.ToLower(t.Word) == w {
+		if termKey(t.Word) == k {
 			return t, true
 		}
 		for _, a := range t.Aliases {
-			if strings.ToLower(a) == w {
+			if termKey(a) == k {
 				return t, true
 			}
 		}
 	}
 	return Term{}, false
+}
+
+// termKey is how LookupTerm compares names: lower case, hyphens as spaces, one
+// trailing plural s dropped ("policies" as "policy").
+func termKey(s string) string {
+	k := strings.Join(strings.Fields(strings.ReplaceAll(strings.ToLower(s), "-", " ")), " ")
+	switch {
+	case strings.HasSuffix(k, "ies") && len(k) > 4:
+		k = k[:len(k)-3] + "y"
+	case strings.HasSuffix(k, "s") && !strings.HasSuffix(k, "ss") && len(k) > 3:
+		k = k[:len(k)-1]
+	}
+	return k
 }
 
 func parseGlossary(src string) ([]Term, error) {
@@ -111,11 +124,16 @@ func parseGlossary(src string) ([]Term, error) {
 		if !validBasis(t.Basis) {
 			errs = append(errs, fmt.Sprintf("term %q: basis %q does not start with one of %v", t.Word, t.Basis, BasisTags))
 		}
+		own := map[string]bool{}
 		for _, name := range append([]string{t.Word}, t.Aliases...) {
-			k := strings.ToLower(name)
+			k := termKey(name)
 			if prev, dup := seen[k]; dup && prev != t.Word {
 				errs = append(errs, fmt.Sprintf("%q names both %q and %q", name, prev, t.Word))
 			}
+			if own[k] {
+				errs = append(errs, fmt.Sprintf("term %q: alias %q only respells a name it has (LookupTerm ignores case, hyphens and plurals)", t.Word, name))
+			}
+			own[k] = true
 			seen[k] = t.Word
 		}
 		terms = append(terms, t)

@@ -225,3 +225,17 @@ func TestGlossaryCoversTheQuiz(t *testing.T) {
 		}
 	}
 }
+
+// LookupTerm forgives case, hyphens and plurals, and an alias that only
+// respells a name is refused (it would clutter the glossary's display).
+func TestLookupTermForgivesSpelling(t *testing.T) {
+	for in, want := range map[string]string{"Tenants": "tenant", "control-plane": "control plane",
+		"access policies": "access policy", "GUIDS": "GUID", "management-plane": "control plane", "RBAC": "Azure RBAC"} {
+		if got, ok := LookupTerm(in); !ok || got.Word != want {
+			t.Errorf("LookupTerm(%q) = %q, %v; want %q", in, got.Word, ok, want)
+		}
+	}
+	if _, err := parseGlossary("[[term]]\nword=\"tenant\"\naliases=[\"Tenants\"]\ndefinition=\"x\"\nbasis=\"Verified\"\n"); err == nil {
+		t.Error("an alias that only respells the word was accepted")
+	}
+}
