@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,5 +167,16 @@ func TestWizardGraphEndpoint(t *testing.T) {
 	}
 	if _, err := parseWizardFlags(t, []string{"--sandbox", "--graph-endpoint", "https://127.0.0.1:9/"}, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "--graph-endpoint") {
 		t.Errorf("--sandbox with --graph-endpoint: %v", err)
+	}
+}
+
+// BenchmarkCommandLine is the cost of building the command tree and parsing
+// a command line, in process (what cobra adds to every start).
+func BenchmarkCommandLine(b *testing.B) {
+	std := stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard}
+	for b.Loop() {
+		if code := run(context.Background(), []string{"doctor", "--bogus"}, std, os.Getenv); code != 2 {
+			b.Fatal(code)
+		}
 	}
 }
