@@ -293,3 +293,34 @@ func (p *keysPage) view(int) body {
 	}
 	return body{lines: b.lines}
 }
+
+// glossaryPage is the g overlay: the course's words and what they mean,
+// with how each definition is known.
+type glossaryPage struct {
+	noKeys
+	c *Common
+}
+
+func (p *glossaryPage) update(tea.KeyPressMsg, int) (tea.Cmd, bool) { return nil, false }
+
+func (p *glossaryPage) view(int) body {
+	c, st := p.c, p.c.Styles
+	w := c.ContentWidth()
+	var b lineBuf
+	b.add(c.heading("Glossary", "g or esc closes", w)...)
+	b.blank()
+	for _, t := range steps.Glossary() {
+		head := st.Emph.Render(t.Word)
+		if len(t.Aliases) > 0 {
+			head += st.Dim.Render("  (also " + strings.Join(t.Aliases, ", ") + ")")
+		}
+		b.add(head)
+		def := t.Definition
+		if t.Basis != "" {
+			def += " [" + t.Basis + "]"
+		}
+		b.add(item("  ", 2, def, w, st.Text)...)
+		b.blank()
+	}
+	return body{lines: b.lines}
+}

@@ -15,6 +15,7 @@ type KeyMap struct {
 	Help, Quit, ForceQuit       key.Binding
 	Yes, No                     key.Binding // the start-over question
 	Close                       key.Binding // esc: close an overlay
+	Glossary                    key.Binding // g: the course's words, from every screen
 
 	// The live checks (only where they work).
 	Rerun, Watch, Cancel key.Binding // check screens
@@ -39,7 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Section:   key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "section")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", "f"), key.WithHelp("pgdn/f", "page down")),
-		Home:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "top")),
+		Home:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
 		End:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "bottom")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "save & quit")),
@@ -47,6 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, start over")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "enter", "esc"), key.WithHelp("n/enter", "no, resume")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Glossary:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glossary")),
 
 		Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
 		Watch:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch")),
@@ -81,7 +83,7 @@ func (k KeyMap) allKeys() []keyGroup {
 		key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "clear after cursor")),
 	}
 	return []keyGroup{
-		{"Anywhere", []key.Binding{k.Help, k.Close, k.Quit, k.ForceQuit}},
+		{"Anywhere", []key.Binding{k.Help, k.Glossary, k.Close, k.Quit, k.ForceQuit}},
 		{"Moving", []key.Binding{k.Up, k.Down, k.Choose, k.Next, k.Prev, k.Section}},
 		{"Scrolling a long screen", []key.Binding{k.PageUp, k.PageDown, k.Home, k.End}},
 		{"Live check pages", []key.Binding{k.Rerun, k.Watch, k.Cancel, k.Filter, k.Copy, k.Practice, k.Connection}},

@@ -3,65 +3,46 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kvbridge/kvbridge/steps"
-	"github.com/kvbridge/kvbridge/steps/azure"
-	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
+	"github.com/kvbridge/kvbridge/steps/live/livetest"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
-// testLive is a Live on the in-process practice tenant with short retries,
-// wired as cmd/kvbridge wires it (public cloud, the tenant's transport).
-func testLive(initial steps.Connection) *session.Live {
-	return &session.Live{
-		Initial: initial,
-		StartPractice: func(s string) (*sandbox.Tenant, error) {
-			return sandbox.Start(sandbox.Options{Scenario: s, Wiring: sandbox.Hostnames, Seed: 7})
-		},
-		Config: func(c steps.Connection, secret string, p *sandbox.Tenant) azure.Config {
-			cfg := azure.Config{TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: secret, Vault: c.Vault,
-				SecretName: c.SecretName, ExpectUsernameTag: c.MapUsername, Username: c.Username,
-				Retry: policy.RetryOptions{MaxRetries: 1, RetryDelay: 10 * time.Millisecond, MaxRetryDelay: 50 * time.Millisecond}}
-			if c.SecretExpires != nil {
-				cfg.SecretExpires = *c.SecretExpires
-			}
-			if p != nil {
-				in := p.Info()
-				cfg.Transport = p.HTTPClient()
-				if cfg.Vault == "" || strings.EqualFold(cfg.Vault, in.VaultName) {
-					cfg.Vault = in.VaultID
-				}
-			}
-			return cfg
-		},
-	}
+// testLive is a Live on the in-process practice tenant, wired as
+// cmd/kvbridge wires it (live.StartLocal) with short retries.
+func testLive(given steps.Connection) *session.Live {
+	return &session.Live{Initial: given, Wiring: livetest.Wiring()}
 }
 
 // newLiveTest is newTest with a Live; it runs the start-up commands (the
-// practice tenant starts) and closes the tenant at the end.
+// practice tenant starts); the session is closed at the end.
 func newLiveTest(t testing.TB, w, h int, l *session.Live, mut ...func(*session.Options)) *Model {
 	t.Helper()
 	m := newTest(t, w, h, append([]func(*session.Options){func(o *session.Options) { o.Live = l }}, mut...)...)
 	m = drain(t, m, m.initCmd)
-	t.Cleanup(func() { m.live.closeLive() })
+	t.Cleanup(func() {
+		if m.live != nil {
+			m.live.s.Close()
+		}
+	})
 	return m
 }
 
 // drain runs commands the way the program would, feeding their messages
-// back, until none is left. Spinner frames are skipped (they would tick
-// forever); nothing here waits on a timer.
+// back, until none is left. Spinner frames and the watch's countdown are
+// skipped (they would tick forever).
 func drain(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for len(queue) > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("commands did not settle")
@@ -72,7 +53,7 @@ func drain(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 			continue
 		}
 		switch msg := c().(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg, watchTickMsg:
+		case nil, spinner.TickMsg, tea.QuitMsg, watchSecondMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
@@ -81,7 +62,6 @@ func drain(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 			queue = append(queue, next)
 		}
 	}
-	// Keep the tenant of the final model for the cleanup.
 	return m
 }
 
@@ -103,314 +83,190 @@ func typeText(t testing.TB, m *Model, s string) *Model {
 	return m
 }
 
+func pageIDs(m *Model) []string {
+	p, _ := m.live.s.Page()
+	return p.IDs
+}
+
+// screenItem is the row under the cursor on a live page.
+func screenItem(m *Model) string { return m.live.item(m.nav.sel) }
+
+func chooserOpen(m *Model) bool {
+	_, ok := m.over.(*chooserPage)
+	return ok
+}
+
 func TestLiveHealthySection1(t *testing.T) {
-	m := newLiveTest(t, 100, 40, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}))
-	m = gotoScreen(t, m, "1/check")
+	m := newLiveTest(t, 100, 40, testLive(steps.Connection{Kind: steps.ConnPractice}))
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 0))
 	m = keys(t, m, "r")
-	v := view(m)
-	t.Log("\n" + v)
-	for _, id := range m.sectionIDs(0) {
+	for _, id := range pageIDs(m) {
 		if !m.state.Checks[id].Passed() {
-			t.Errorf("%s: %+v", id, m.state.Checks[id])
+			t.Errorf("%s: %+v\n%s", id, m.state.Checks[id], view(m))
 		}
 	}
+	if !strings.Contains(m.status, "passed") {
+		t.Errorf("status %q", m.status)
+	}
 }
 
+// The empty list is diagnosed; the practice action the page lists first
+// (Reader) fixes it, and the checks run again by themselves.
 func TestLiveNoVaultReadThenReader(t *testing.T) {
 	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}))
-	m = gotoScreen(t, m, "2/check")
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 1))
 	m = keys(t, m, "r")
-	v := view(m)
-	t.Log("\n" + v)
-	if !strings.Contains(v, "Why your vault is not in the dropdown") && !strings.Contains(v, "Why the dropdown is empty") {
-		t.Fatalf("no diagnosis:\n%s", v)
+	if m.state.Checks["arm.vaults"].Status != steps.StatusFail {
+		t.Fatalf("arm.vaults %+v\n%s", m.state.Checks["arm.vaults"], view(m))
 	}
 	m = keys(t, m, "p")
-	t.Log("\n" + view(m))
-	// The menu lists "Assign Reader on the vault" first on this screen.
+	acts := m.live.s.Actions()
+	i := -1
+	for j, a := range acts {
+		if strings.Contains(a.Title, "Reader") && strings.HasPrefix(a.Title, "Assign") {
+			i = j
+		}
+	}
+	if i < 0 {
+		t.Fatalf("no Reader action: %+v", acts)
+	}
+	for range i {
+		m = keys(t, m, "down")
+	}
 	m = keys(t, m, "enter")
-	v = view(m)
-	t.Log("\n" + v)
-	if !strings.Contains(v, "kv-contoso-practice") || m.state.Checks["arm.vaults"].Status != steps.StatusPass {
-		t.Fatalf("dropdown did not fill after Reader: %+v\n%s", m.state.Checks["arm.vaults"], v)
+	if m.state.Checks["arm.vaults"].Status != steps.StatusPass {
+		t.Fatalf("the list did not fill after Reader: %+v\n%s", m.state.Checks["arm.vaults"], view(m))
 	}
 }
 
+// Section 3: enter on the password only ends the edit (nothing written, no
+// check run); Save, its own row, syncs; the checks then pass.
 func TestLiveSection3Sync(t *testing.T) {
-	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}))
-	m = gotoScreen(t, m, "3/check")
-	m = keys(t, m, "down", "space") // map the username
-	for screenItem(m) != fPassword {
+	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice}))
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 2))
+	for screenItem(m) != steps.FieldMapUsername {
+		m = keys(t, m, "down")
+	}
+	m = keys(t, m, "space") // map the username to the tag
+	for screenItem(m) != steps.FieldPassword {
 		m = keys(t, m, "down")
 	}
 	m = keys(t, m, "enter")
 	m = typeText(t, m, "S3cret-pass!")
+	before := m.state
 	m = keys(t, m, "enter")
-	// Enter only ends the edit: nothing is written to the vault until Save.
-	if m.live.edit != "" || m.live.sync != nil || m.live.syncing || m.state.Checks["mapping.value"].Status != "" {
-		t.Fatalf("enter on the password did more than end the edit: sync %v, checks %+v", m.live.sync, m.state.Checks)
+	if _, ok := m.live.s.SyncRow(); ok || m.live.edit != "" || len(m.state.Checks) != len(before.Checks) {
+		t.Fatalf("enter on the password did more than end the edit")
 	}
 	m = keys(t, m, "down")
-	if screenItem(m) != fSave {
+	if screenItem(m) != rowSync {
 		t.Fatalf("below the password: %q", screenItem(m))
 	}
 	m = keys(t, m, "enter")
-	v := view(m)
-	for _, id := range m.sectionIDs(2) {
+	if r, ok := m.live.s.SyncRow(); !ok || r.Status != steps.StatusPass {
+		t.Fatalf("sync: %+v\n%s", r, view(m))
+	}
+	m = keys(t, m, "r")
+	for _, id := range pageIDs(m) {
 		if !m.state.Checks[id].Passed() || m.state.Checks[id].Status == steps.StatusSkip {
 			t.Errorf("%s: %+v", id, m.state.Checks[id])
 		}
 	}
-	if strings.Contains(v, "S3cret-pass!") {
+	if strings.Contains(view(m), "S3cret-pass!") {
 		t.Error("the password is on screen")
 	}
 }
 
-func screenItem(m *Model) string {
-	its := m.liveItems()
-	if m.nav.sel < len(its) {
-		return its[m.nav.sel]
+// A different password typed after a Save is what the compare uses.
+func TestLiveCompareUsesTypedPassword(t *testing.T) {
+	m := newLiveTest(t, 100, 60, testLive(steps.Connection{Kind: steps.ConnPractice}))
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 2))
+	for screenItem(m) != steps.FieldPassword {
+		m = keys(t, m, "down")
 	}
-	return ""
-}
-
-// TestLiveStaleAndCancel: a result of an older attempt is dropped; esc
-// cancels a run and its late results are dropped too.
-func TestLiveStaleAndCancel(t *testing.T) {
-	m := liveGolden(t, 80, 24, "1/check")
-	m = startFakeRun(m, m.sectionIDs(0))
-	old := m.live.attempt
-	m = startFakeRun(m, m.sectionIDs(0))
-	m = update(t, m, liveResultMsg{attempt: old, res: pass("auth.token", "stale")})
-	if _, ok := m.live.results["auth.token"]; ok || m.state.Checks["auth.token"].Status != "" {
-		t.Fatal("a stale result was recorded")
-	}
-	m = press(t, m, "esc")
-	if m.live.running {
-		t.Fatal("esc did not stop the run")
-	}
-	m = update(t, m, liveResultMsg{attempt: m.live.attempt - 1, res: pass("auth.token", "late")})
-	if _, ok := m.live.results["auth.token"]; ok {
-		t.Fatal("a result after cancel was recorded")
-	}
-	// The UI never blocks: moving on while a run goes is fine.
-	m = startFakeRun(m, m.sectionIDs(0))
-	m = press(t, m, "right")
-	m = update(t, m, liveResultMsg{attempt: m.live.attempt, res: pass("input.tenant-id", "ok")})
-	if !m.state.Checks["input.tenant-id"].Passed() {
-		t.Fatal("a result arriving on another screen was lost")
+	m = keys(t, m, "enter")
+	m = typeText(t, m, "first-pass")
+	m = keys(t, m, "enter", "down", "enter") // Save
+	m = keys(t, m, "up", "enter", "ctrl+u")
+	m = typeText(t, m, "other-pass")
+	m = keys(t, m, "enter", "r")
+	if mk := m.state.Checks["mapping.value"]; mk.Status != steps.StatusFail {
+		t.Fatalf("mapping.value with another password typed: %+v", mk)
 	}
 }
 
-// TestLiveChooserFirstStart: no connection anywhere asks, the practice
-// tenant first; enter saves it through EvConnect and starts the tenant.
+// No connection anywhere asks, the practice tenant first; enter connects
+// and starts the tenant; the chooser can switch to the course only.
 func TestLiveChooserFirstStart(t *testing.T) {
 	m := newLiveTest(t, 80, 24, testLive(steps.Connection{}))
 	if !chooserOpen(m) || !strings.Contains(view(m), "Where should the live checks run?") {
 		t.Fatalf("no chooser:\n%s", view(m))
 	}
 	m = keys(t, m, "enter")
-	if c := m.state.Connection; c.Kind != steps.ConnPractice || c.Scenario != "healthy" || m.live.tenant == nil {
-		t.Fatalf("connection %+v, tenant %v", c, m.live.tenant)
+	if c := m.state.Connection; c.Kind != steps.ConnPractice || c.Scenario != "healthy" {
+		t.Fatalf("connection %+v", c)
 	}
-	m = keys(t, m, "c", "end")
-	for m.onav.sel < len(m.chooserEntries())-1 {
+	if _, running := m.live.s.Handout(); !running {
+		t.Fatal("the practice tenant did not start")
+	}
+	m = keys(t, m, "c")
+	for m.onav.sel < len(chooserEntries())-1 {
 		m = keys(t, m, "down")
 	}
 	m = keys(t, m, "enter")
-	if m.state.Connection.Kind != steps.ConnOffline || m.live.tenant != nil {
+	if _, running := m.live.s.Handout(); m.state.Connection.Kind != steps.ConnOffline || running {
 		t.Fatalf("offline not chosen: %+v", m.state.Connection)
 	}
 }
 
-// TestPracticeNewSecretStaysInTheForm: the new client secret's Value goes
-// into the masked field, never into the status line or the frame; an action
-// that ends after the practice tenant was replaced is dropped.
-func TestPracticeNewSecretStaysInTheForm(t *testing.T) {
-	m := newLiveTest(t, 100, 40, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"}))
-	m = gotoScreen(t, m, "1/step/1B")
-	m = keys(t, m, "p") // on 1B the menu starts with "Create a new client secret"
-	m = keys(t, m, "enter")
-	v := m.live.val(fSecret)
-	if v == "" || v == m.live.info.ClientSecret {
-		t.Fatalf("the form's secret was not replaced: %q", v)
+// y copies the failed checks' az commands whole; on screen a long scope
+// wraps, pasted it must not.
+func TestCopyFixCommands(t *testing.T) {
+	m := newLiveTest(t, 80, 24, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}))
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 1))
+	nm, cmd := m.Update(keyMsg("y"))
+	if st := nm.(*Model).status; cmd != nil || !strings.Contains(st, "Nothing to copy") {
+		t.Fatalf("y before a run: cmd %v, status %q", cmd != nil, st)
 	}
-	if strings.Contains(m.status, v) || strings.Contains(view(m), v) {
-		t.Fatalf("the new secret's value is on screen:\n%s\n%s", m.status, view(m))
+	m = keys(t, m, "r")
+	want := m.fixCommands()
+	if len(want) == 0 {
+		t.Fatalf("no fix commands after a failed run:\n%s", view(m))
 	}
-	if !strings.Contains(m.status, "New client secret created") {
-		t.Fatalf("status %q", m.status)
+	if v := view(m); !strings.Contains(v, "y copy fix") {
+		t.Errorf("help does not offer y:\n%s", v)
 	}
-
-	before := m.live.val(fSecret)
-	m = update(t, m, practiceDoneMsg{gen: m.live.gen - 1, text: "old tenant", newSecret: &sandbox.NewSecret{Value: "from-an-old-tenant"}})
-	if m.live.val(fSecret) != before || m.status == "old tenant" {
-		t.Fatalf("a stale practice action was applied: %q, status %q", m.live.val(fSecret), m.status)
-	}
-}
-
-// TestRunDuringSaveEndsTheSave: r while the practice Save is in flight
-// cancels it; its late result is dropped and nothing stays "saving".
-func TestRunDuringSaveEndsTheSave(t *testing.T) {
-	m := liveGolden(t, 80, 24, "3/check")
-	m.live.attempt++
-	m.live.syncing = true
-	saveAttempt := m.live.attempt
-	nm, _ := m.Update(keyMsg("r")) // the commands are not run: no tenant here
-	m = nm.(*Model)
-	if m.live.syncing {
-		t.Fatal("r left the Save marked as running")
-	}
-	m = update(t, m, syncDoneMsg{attempt: saveAttempt, res: azure.SyncResult{Result: azure.Result{ID: azure.SyncCheckID, Status: azure.StatusPass, Title: "late"}}})
-	if m.live.sync != nil {
-		t.Fatal("the cancelled Save's result was recorded")
-	}
-}
-
-// TestWatchOneTickAtATime: a run started by hand while watching leaves the
-// watch one pending tick, not two.
-func TestWatchOneTickAtATime(t *testing.T) {
-	m := liveGolden(t, 80, 24, "1/check")
-	ids := m.sectionIDs(0)
-	m.live.watch = true
-	m = startFakeRun(m, ids)
-	nm, cmd := m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
-	m = nm.(*Model)
+	_, cmd = m.Update(keyMsg("y"))
 	if cmd == nil {
-		t.Fatal("watching schedules no next run")
+		t.Fatal("y gave no command")
 	}
-	first := m.live.watchN
-	m = startFakeRun(m, ids) // r pressed meanwhile
-	nm, _ = m.Update(liveDoneMsg{attempt: m.live.attempt, report: &azure.Report{}})
+	if got := fmt.Sprint(cmd()); got != strings.Join(want, "\n")+"\n" || strings.Contains(got, "\n  ") {
+		t.Errorf("clipboard = %q", got)
+	}
+}
+
+// A spinner frame changes only the spinner's cells: the body is not drawn
+// again, and the slot itself never reaches the screen.
+func TestSpinnerFramesAnimateWithoutRender(t *testing.T) {
+	m := newLiveTest(t, 80, 24, testLive(steps.Connection{Kind: steps.ConnPractice}))
+	m = gotoScreen(t, m, livetest.CheckScreen(m.com.Mach, 0))
+	nm, run := m.Update(keyMsg("r")) // the run starts; its results are not fed back
 	m = nm.(*Model)
-	nm, cmd = m.Update(watchTickMsg{n: first})
+	t.Cleanup(func() { m.live.s.Cancel(); _ = run })
+	before := view(m)
+	body := m.laid()
+	nm, _ = m.Update(m.live.spin.Tick())
 	m = nm.(*Model)
-	if cmd != nil || m.live.running {
-		t.Fatal("the older watch tick started a second run")
+	after := view(m)
+	if before == after {
+		t.Error("the spinner did not move")
 	}
-	nm, cmd = m.Update(watchTickMsg{n: m.live.watchN})
-	if cmd == nil || !nm.(*Model).live.running {
-		t.Fatal("the current watch tick did not run the checks")
+	if m.laid() != body {
+		t.Error("a spinner frame drew the body again")
 	}
-}
-
-// TestEveryPracticeTenantClosed: the wizard's end closes the running
-// tenant, an old one whose close command never ran, and one still starting
-// (it waits for that start).
-func TestEveryPracticeTenantClosed(t *testing.T) {
-	var mu sync.Mutex
-	var started []*sandbox.Tenant
-	count := func() int { mu.Lock(); defer mu.Unlock(); return len(started) }
-	release := make(chan struct{})
-	l := testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "healthy"})
-	start := l.StartPractice
-	l.StartPractice = func(s string) (*sandbox.Tenant, error) {
-		ten, err := start(s)
-		if err == nil {
-			mu.Lock()
-			started = append(started, ten)
-			mu.Unlock()
-		}
-		if s != "healthy" {
-			<-release // this start is still going when the wizard ends
-		}
-		return ten, err
+	if strings.Contains(before+after, spinSlot) {
+		t.Error("the spinner's slot reached the screen")
 	}
-	serves := func(ten *sandbox.Tenant) bool {
-		resp, err := ten.HTTPClient().Get(ten.Info().AuthorityHost)
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil
-	}
-	choose := func(m *Model) (*Model, tea.Cmd) {
-		var cmd tea.Cmd
-		for _, k := range []string{"c", "down", "enter"} { // the next scenario
-			var nm tea.Model
-			nm, cmd = m.Update(keyMsg(k))
-			m = nm.(*Model)
-		}
-		return m, cmd
-	}
-
-	t.Run("close never ran", func(t *testing.T) {
-		m := newLiveTest(t, 80, 24, l)
-		first := m.live.tenant
-		m, _ = choose(m) // its commands are never run: the program quit first
-		m.live.closeLive()
-		if serves(first) {
-			t.Error("the replaced tenant still serves after the wizard ended")
-		}
-	})
-	t.Run("still starting", func(t *testing.T) {
-		m := newLiveTest(t, 80, 24, l)
-		n := count()
-		m, cmd := choose(m)
-		ran := make(chan struct{})
-		go func() { defer close(ran); runAll(cmd) }() // the model never sees the results
-		for count() == n {
-			time.Sleep(time.Millisecond)
-		}
-		go func() { time.Sleep(20 * time.Millisecond); close(release) }()
-		m.live.closeLive() // waits for the start
-		mu.Lock()
-		last := started[len(started)-1]
-		mu.Unlock()
-		if serves(last) {
-			t.Error("the tenant that was starting still serves after the wizard ended")
-		}
-		<-ran
-	})
-}
-
-// runAll runs commands and the batches they return, dropping the messages.
-func runAll(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	if b, ok := cmd().(tea.BatchMsg); ok {
-		for _, c := range b {
-			runAll(c)
-		}
-	}
-}
-
-// TestResetKeepsTheCommandLineConnection: kvbridge --reset --sandbox=S, then
-// y: the progress goes, the practice tenant asked for stays connected (the
-// plain mode connects after its reset too). Without a connection on the
-// command line the saved one goes with the progress and the chooser asks.
-func TestResetKeepsTheCommandLineConnection(t *testing.T) {
-	saved := func(o *session.Options) {
-		o.ConfirmReset = true
-		o.State.Tasks = map[string]bool{"1A.1": true}
-		o.State.Connection = steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read", SecretName: "Other-Name"}
-	}
-	t.Run("sandbox flag", func(t *testing.T) {
-		m := newLiveTest(t, 80, 24, testLive(steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}), saved)
-		running := m.live.tenant
-		m = keys(t, m, "y")
-		c := m.state.Connection
-		if c.Kind != steps.ConnPractice || c.Scenario != "no-vault-read" || c.SecretName != "" || len(m.state.Tasks) != 0 {
-			t.Fatalf("after reset: connection %+v, tasks %v", c, m.state.Tasks)
-		}
-		if m.live.tenant != running || m.live.tenant == nil {
-			t.Fatal("the practice tenant asked for was not kept")
-		}
-		m = gotoScreen(t, m, "1/check")
-		if v := view(m); !strings.Contains(v, "practice tenant · no-vault-read") {
-			t.Fatalf("not connected after the reset:\n%s", v)
-		}
-	})
-	t.Run("no flag", func(t *testing.T) {
-		m := newLiveTest(t, 80, 24, testLive(steps.Connection{}), saved)
-		if m.live.tenant == nil {
-			t.Fatal("the saved practice tenant did not start")
-		}
-		m = keys(t, m, "y")
-		if m.state.Connection.Kind != steps.ConnNone || m.live.tenant != nil || !chooserOpen(m) {
-			t.Fatalf("after reset: connection %+v, tenant %v, chooser %v", m.state.Connection, m.live.tenant, chooserOpen(m))
-		}
-	})
 }
 
 // TestFieldCursorAlwaysShown: in a value longer than the field, the cursor
@@ -448,58 +304,29 @@ func TestVaultFieldKeepsTheName(t *testing.T) {
 	}
 }
 
-// y copies the failed checks' az commands whole, through the terminal's
-// clipboard; on screen a long scope wraps, pasted it must not.
-func TestCopyFixCommands(t *testing.T) {
-	m := liveGolden(t, 80, 24, "2/check")
-	if v := view(m); strings.Contains(v, "y copy fix") {
-		t.Fatal("copy offered before anything failed")
+// The glossary opens with g from any screen, and closes with g or esc.
+func TestGlossaryFromEveryScreen(t *testing.T) {
+	m := newTest(t, 80, 24)
+	terms := steps.Glossary()
+	if len(terms) == 0 {
+		t.Fatal("no glossary")
 	}
-	next, cmd := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	if st := next.(*Model).status; cmd != nil || !strings.Contains(st, "Nothing to copy") {
-		t.Fatalf("y with nothing failed: cmd %v, status %q", cmd != nil, st)
+	for _, sc := range m.com.Mach.Screens() {
+		m = gotoScreen(t, m, sc.Key)
+		m = press(t, m, "g")
+		if _, ok := m.over.(*glossaryPage); !ok || !strings.Contains(view(m), "Glossary") {
+			t.Fatalf("%s: g did not open the glossary:\n%s", sc.Key, view(m))
+		}
+		m = press(t, m, "esc")
+		if m.over != nil {
+			t.Fatalf("%s: esc did not close the glossary", sc.Key)
+		}
 	}
-	az := "az role assignment create --role \"Reader\" --assignee " + gClient + " --scope " + gVault
-	m = startFakeRun(next.(*Model), []string{"arm.vaults"})
-	m = inject(t, m, azure.Result{ID: "arm.vaults", Status: azure.StatusFail, Cause: "none-listed", Title: "empty",
-		Fix: &azure.Fix{Summary: "Assign Reader.", Az: []string{az}}})
-	if v := view(m); !strings.Contains(v, "y copy fix") {
-		t.Errorf("help does not offer y:\n%s", v)
+	all := ansi.Strip(strings.Join(press(t, m, "g").laid().lines, "\n"))
+	if !strings.Contains(all, terms[0].Word) || !strings.Contains(all, terms[len(terms)-1].Word) {
+		t.Error("the glossary lacks its first or last term")
 	}
-	next, cmd = m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	if cmd == nil {
-		t.Fatal("y gave no command")
-	}
-	if got := fmt.Sprint(cmd()); got != az+"\n" {
-		t.Errorf("clipboard = %q, want the whole command", got)
-	}
-	if st := next.(*Model).status; !strings.Contains(st, "Copied 1 az command") {
-		t.Errorf("status = %q", st)
-	}
+	_ = live.Words
 }
 
-// A spinner frame changes only the spinner's cells: compose fills the slot the
-// body left for it, and the slot itself never reaches the screen.
-func TestSpinnerFramesAnimateWithoutRender(t *testing.T) {
-	m := liveGolden(t, 80, 24, "1/check")
-	m = startFakeRun(m, m.sectionIDs(screenOf(m).Section))
-	before := view(m)
-	body := m.laid()
-	next, _ := m.Update(m.live.spin.Tick())
-	m = next.(*Model)
-	after := view(m)
-	if before == after {
-		t.Error("the spinner did not move")
-	}
-	if m.laid() != body {
-		t.Error("a spinner frame re-rendered the body")
-	}
-	if strings.Contains(before+after, spinSlot) {
-		t.Error("the spinner's slot reached the screen")
-	}
-}
-
-func chooserOpen(m *Model) bool {
-	_, ok := m.over.(*chooserPage)
-	return ok
-}
+const gVault = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-delinea/providers/Microsoft.KeyVault/vaults/kv-prod"

@@ -1,71 +1,91 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/live"
 )
 
-// The live components: the check page (its form, its run, its results),
-// the review page's expiry form, the connection chooser and the practice
-// menu. They are shown by the root like the others and answer the same
-// component interface.
-
-// liveCheckPage is a section's live check page.
-type liveCheckPage struct{ m *Model }
-
-func (p *liveCheckPage) view(sel int) body { return p.m.liveCheckBody(sel) }
-func (p *liveCheckPage) start() int        { return 0 }
-func (p *liveCheckPage) keys() []key.Binding {
-	return p.m.liveExtraKeys()
+// liveCheckPage is a section's live check page: what the course declares
+// for it (fields, vault picker, sync) with the session's results.
+type liveCheckPage struct {
+	m  *Model
+	lm *liveModel
 }
 
+func (p *liveCheckPage) start() int          { return 0 }
+func (p *liveCheckPage) keys() []key.Binding { return p.m.liveKeys() }
+func (p *liveCheckPage) view(sel int) body   { return p.m.checkBody(sel) }
+
 func (p *liveCheckPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
-	m := p.m
-	if m.live.edit != "" {
+	m, lm := p.m, p.lm
+	if lm.edit != "" {
 		return m.editKey(msg), true
 	}
 	if !m.state.Live() {
 		return m.connKeys(msg)
 	}
-	k := m.keys
-	ids := m.com.Section().Check.IDs
-	lm := m.live
+	k, s := m.keys, lm.s
 	switch {
 	case key.Matches(msg, k.Rerun):
-		return tea.Batch(m.commitForms(), m.runChecks(ids)), true
+		j, err := s.Run()
+		return m.started(j, err), true
 	case key.Matches(msg, k.Watch):
-		return m.toggleWatch(ids), true
+		if s.Status().Watching {
+			s.StopWatch()
+			m.status = "Watching stopped."
+			return nil, true
+		}
+		j, err := s.Watch()
+		if err == nil {
+			m.status = fmt.Sprintf("Watching: the checks run again every %d s until all pass (w stops). Useful while a role propagates.", int(live.WatchInterval.Seconds()))
+		}
+		return m.started(j, err), true
 	case key.Matches(msg, k.Cancel):
-		if lm.running || lm.syncing || lm.watch {
-			m.stopRun()
+		if st := s.Status(); st.Running || st.Syncing || st.Watching {
+			s.Cancel()
 			m.status = "Stopped. Results so far are kept; r runs the checks again."
 		}
 		return nil, true
-	case key.Matches(msg, k.Filter) && m.hasItem(fFilter):
-		m.startEdit(fFilter)
+	case key.Matches(msg, k.Filter) && m.hasRow(filterField):
+		lm.startEdit(filterField)
 		return nil, true
 	case key.Matches(msg, k.Copy):
-		return m.copyFixes(ids), true
+		return m.copyFixes(), true
 	case key.Matches(msg, k.Choose):
 		return m.liveChoose(sel), true
 	}
 	return m.connKeys(msg)
 }
 
+// started runs a Job the session handed out, or says why there is none.
+func (m *Model) started(j live.Job, err error) tea.Cmd {
+	if err != nil {
+		m.status = live.Words(err)
+		return nil
+	}
+	return m.job(j)
+}
+
 // liveTroublePage is the review's troubleshooting page with the client
 // secret's expiry and its calendar reminder.
-type liveTroublePage struct{ m *Model }
-
-func (p *liveTroublePage) start() int { return 0 }
-func (p *liveTroublePage) keys() []key.Binding {
-	return p.m.liveExtraKeys()
+type liveTroublePage struct {
+	m  *Model
+	lm *liveModel
 }
+
+func (p *liveTroublePage) start() int          { return 0 }
+func (p *liveTroublePage) keys() []key.Binding { return p.m.liveKeys() }
 
 func (p *liveTroublePage) view(sel int) body {
 	m := p.m
@@ -78,7 +98,7 @@ func (p *liveTroublePage) view(sel int) body {
 
 func (p *liveTroublePage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 	m := p.m
-	if m.live.edit != "" {
+	if p.lm.edit != "" {
 		return m.editKey(msg), true
 	}
 	switch {
@@ -104,8 +124,8 @@ func (m *Model) connKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// liveScreenPage wraps any other screen of a wizard with live checks, so c
-// and p work there too.
+// liveScreenPage wraps the other screens of a wizard with live checks, so
+// that c and p work there too.
 type liveScreenPage struct {
 	component
 	m *Model
@@ -119,7 +139,7 @@ func (p liveScreenPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 }
 
 func (p liveScreenPage) keys() []key.Binding {
-	return append(p.component.keys(), p.m.liveExtraKeys()...)
+	return append(p.component.keys(), p.m.liveKeys()...)
 }
 
 // editKey is a key while a field is edited: enter, esc and the arrows end
@@ -128,240 +148,208 @@ func (p liveScreenPage) keys() []key.Binding {
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	lm := m.live
 	k := m.keys
-	n := &m.nav
 	switch {
 	case key.Matches(msg, k.EditDone):
 		name := lm.edit
-		cmd := m.endEdit()
-		if name == fFilter && len(m.liveItems()) > 2 {
-			n.sel = 1 // the first match
+		m.endEdit()
+		if name == filterField && len(lm.vaults()) > 0 {
+			m.nav.sel = m.rowIndex(filterField) + 1 // the first match
 		}
-		return cmd
-	case key.Matches(msg, k.EditStop), key.Matches(msg, k.EditUp), key.Matches(msg, k.EditDown):
-		cmd := m.endEdit()
-		switch {
-		case key.Matches(msg, k.EditUp):
-			m.move(-1)
-		case key.Matches(msg, k.EditDown):
-			m.move(1)
-		}
-		return cmd
+	case key.Matches(msg, k.EditStop):
+		m.endEdit()
+	case key.Matches(msg, k.EditUp):
+		m.endEdit()
+		m.move(-1)
+	case key.Matches(msg, k.EditDown):
+		m.endEdit()
+		m.move(1)
 	case key.Matches(msg, k.EditNext), key.Matches(msg, k.EditPrev):
-		cmd := m.endEdit()
+		m.endEdit()
 		d := 1
 		if key.Matches(msg, k.EditPrev) {
 			d = -1
 		}
-		its := m.liveItems()
-		for i := n.sel + d; i >= 0 && i < len(its); i += d {
-			if _, isField := lm.fields[its[i]]; isField {
-				m.startEdit(its[i])
+		its := lm.items()
+		for i := m.nav.sel + d; i >= 0 && i < len(its); i += d {
+			if lm.editable(its[i]) {
+				lm.startEdit(its[i])
 				break
 			}
-		}
-		return cmd
-	}
-	if lm.fields[lm.edit].update(msg) && lm.edit == fFilter {
-		n.sel = 0
-	}
-	return nil
-}
-
-// hasItem says whether the current screen has the named row.
-func (m *Model) hasItem(name string) bool {
-	for _, it := range m.liveItems() {
-		if it == name {
-			return true
-		}
-	}
-	return false
-}
-
-// liveChoose is space/enter on a live screen's row.
-func (m *Model) liveChoose(sel int) tea.Cmd {
-	lm := m.live
-	its := m.liveItems()
-	if sel < 0 || sel >= len(its) {
-		return nil
-	}
-	it := its[sel]
-	switch {
-	case it == fRun:
-		return tea.Batch(m.commitForms(), m.runChecks(m.com.Section().Check.IDs))
-	case it == fCloud:
-		for i, c := range clouds {
-			if c == lm.cloud {
-				lm.cloud = clouds[(i+1)%len(clouds)]
-				break
-			}
-		}
-		return m.commitForms()
-	case it == fMapUser:
-		lm.mapUser = !lm.mapUser
-		return m.commitForms()
-	case it == fSave:
-		return m.saveSecret()
-	case it == fExport:
-		return m.exportReminder()
-	case strings.HasPrefix(it, vaultRow):
-		var i int
-		fmt.Sscanf(strings.TrimPrefix(it, vaultRow), "%d", &i)
-		vs := m.filteredVaults()
-		if i < len(vs) {
-			lm.fields[fVault].set(vs[i].Name)
-			if m.state.Connection.Kind == steps.ConnPractice && strings.EqualFold(vs[i].Name, lm.info.VaultName) {
-				lm.fields[fVault].set(lm.info.VaultID)
-			}
-			m.status = "Picked " + vs[i].Name + ": the checks (and section 3's secret) use this vault now."
-			return m.commitForms()
 		}
 	default:
-		if _, isField := lm.fields[it]; isField {
-			m.startEdit(it)
+		if lm.buffer().update(msg) && lm.edit == filterField {
+			m.nav.sel = m.rowIndex(filterField)
 		}
 	}
 	return nil
 }
 
-// startEdit puts the cursor on a field and starts editing it.
-func (m *Model) startEdit(name string) {
-	lm := m.live
-	lm.edit = name
-	lm.fields[name].focus()
-	for i, it := range m.liveItems() {
+func (m *Model) rowIndex(name string) int {
+	for i, it := range m.live.items() {
 		if it == name {
-			m.nav.sel = i
+			return i
 		}
 	}
+	return -1
 }
 
-// chooserPage asks where the live checks run.
-type chooserPage struct{ m *Model }
+func (m *Model) hasRow(name string) bool { return m.rowIndex(name) >= 0 }
 
-func (p *chooserPage) view(sel int) body   { return p.m.chooserBody(sel) }
-func (p *chooserPage) start() int          { return p.m.chooserDefault() }
-func (p *chooserPage) keys() []key.Binding { return nil }
-
-func (p *chooserPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
-	m := p.m
-	switch {
-	case key.Matches(msg, m.keys.Choose):
-		return m.chooseConnection(sel), true
-	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Connection):
-		m.closeOverlay()
-		if m.state.Connection.Kind == steps.ConnNone {
-			m.status = "No connection chosen: the course runs without live checks. Press c to choose."
-		}
-		return nil, true
-	}
-	return nil, false
-}
-
-// practicePage is the menu of the portal's actions on the practice tenant.
-type practicePage struct{ m *Model }
-
-func (p *practicePage) view(sel int) body   { return p.m.practiceBody(sel) }
-func (p *practicePage) start() int          { return 0 }
-func (p *practicePage) keys() []key.Binding { return nil }
-
-func (p *practicePage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
-	m := p.m
-	switch {
-	case key.Matches(msg, m.keys.Choose):
-		acts := m.practiceMenu()
-		if sel >= 0 && sel < len(acts) {
-			m.closeOverlay()
-			return m.runPractice(acts[sel]), true
-		}
-		return nil, true
-	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Practice):
-		m.closeOverlay()
-		return nil, true
-	}
-	return nil, false
-}
-
-// liveMsg handles the live part's messages.
-func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
+// liveChoose is space/enter on a live page's row.
+func (m *Model) liveChoose(sel int) tea.Cmd {
 	lm := m.live
-	switch msg := msg.(type) {
-	case practiceStartedMsg:
-		return m.practiceStarted(msg)
-	case liveResultMsg:
-		return m.liveResult(msg)
-	case liveDoneMsg:
-		return m.liveDone(msg)
-	case watchTickMsg:
-		if msg.n == lm.watchN && lm.watch && !lm.running {
-			ids := lm.runIDs
-			if len(ids) == 0 {
-				ids = m.com.Section().Check.IDs
-			}
-			return m.runChecks(ids)
+	s := lm.s
+	it := lm.item(sel)
+	switch {
+	case it == "":
+		return nil
+	case it == rowRun:
+		j, err := s.Run()
+		return m.started(j, err)
+	case it == rowSync:
+		j, err := s.Sync()
+		if err == nil {
+			m.status = "Saving: writing the password to the practice vault as Delinea's sync would…"
 		}
-	case watchSecondMsg:
-		if msg.n == lm.watchN && lm.watch && !lm.running {
-			return m.watchCountdown()
+		return m.started(j, err)
+	case it == rowExport:
+		return m.exportReminder()
+	case strings.HasPrefix(it, vaultRow):
+		name := strings.TrimPrefix(it, vaultRow)
+		if err := s.SetField(steps.FieldVault, name); err != nil {
+			m.status = live.Words(err)
+			return nil
 		}
-	case syncDoneMsg:
-		return m.syncDone(msg)
-	case practiceDoneMsg:
-		return m.practiceDone(msg)
-	case reminderMsg:
-		if msg.err != nil {
-			m.status = "✗ " + msg.err.Error()
-		} else {
-			m.status = "Reminder saved to " + msg.path + " (import it into your calendar)."
-		}
-	case spinner.TickMsg:
-		if lm.running || lm.syncing || lm.starting {
-			// A new frame only changes what View puts in the spinner's slot:
-			// the body is not drawn again.
-			var cmd tea.Cmd
-			lm.spin, cmd = lm.spin.Update(msg)
-			return cmd
-		}
-	case tea.PasteMsg:
-		if _, asking := m.over.(*confirmPage); asking || m.over != nil {
-			return nil // an overlay first: nothing behind it is edited
-		}
-		if lm.edit == "" {
-			its := m.liveItems()
-			if m.nav.sel < len(its) {
-				if _, isField := lm.fields[its[m.nav.sel]]; isField {
-					m.startEdit(its[m.nav.sel])
+		m.status = "Picked " + name + ": the checks (and section 3's secret) use this vault now."
+	default:
+		if f, ok := lm.field(it); ok && len(f.Choices) > 0 {
+			// A choice cycles through its values.
+			next := f.Choices[0]
+			for i, c := range f.Choices {
+				if c == f.Value {
+					next = f.Choices[(i+1)%len(f.Choices)]
 				}
 			}
+			if err := s.SetField(it, next); err != nil {
+				m.status = live.Words(err)
+			}
+			return nil
 		}
-		if lm.edit != "" {
-			lm.fields[lm.edit].update(msg)
+		if lm.editable(it) {
+			lm.startEdit(it)
 		}
 	}
 	return nil
 }
 
-// liveExtraKeys are the live keys that work on the current screen.
-func (m *Model) liveExtraKeys() []key.Binding {
+// exportReminder writes the .ics reminder into the current directory, or
+// the state directory when that is not writable. A file already there is
+// replaced only when e is pressed again on the question.
+func (m *Model) exportReminder() tea.Cmd {
+	lm := m.live
+	exp, _, _ := lm.s.Expiry()
+	if exp == nil {
+		m.status = "Give the client secret's expiry date first (YYYY-MM-DD)."
+		if m.hasRow(steps.FieldSecretExpiry) {
+			lm.startEdit(steps.FieldSecretExpiry)
+		}
+		return nil
+	}
+	s, dir, replace := lm.s, lm.stateDir, lm.replace
+	client, now := s.Value(steps.FieldClientID), m.com.Now()
+	lm.replace = ""
+	return func() tea.Msg {
+		if replace != "" {
+			return reminderMsg{path: replace, err: live.ReplaceReminder(*exp, client, now, replace)}
+		}
+		p, err := s.ExportReminder(".", dir)
+		if errors.Is(err, fs.ErrExist) {
+			return reminderMsg{path: p, exists: true}
+		}
+		return reminderMsg{path: p, err: err}
+	}
+}
+
+// copyFixes puts the fix commands of the page's problems on the clipboard
+// through the terminal (OSC 52). Alternatives are copied commented out,
+// under what each costs: pasting them all must not run them all.
+func (m *Model) copyFixes() tea.Cmd {
+	cmds := m.fixCommands()
+	if len(cmds) == 0 {
+		m.status = "Nothing to copy: no check on this page has a command to run."
+		return nil
+	}
+	n := 0
+	for _, c := range cmds {
+		if !strings.HasPrefix(c, "#") || strings.HasPrefix(c, "# az ") {
+			n++
+		}
+	}
+	m.status = fmt.Sprintf("Copied %s to the clipboard (terminals without OSC 52 ignore it; the commands are also shown above).",
+		steps.Plural(n, "az command"))
+	return tea.SetClipboard(strings.Join(cmds, "\n") + "\n")
+}
+
+// fixCommands are the commands of the page's checks that failed or warned.
+func (m *Model) fixCommands() []string {
+	p, _ := m.live.s.Page()
+	var out []string
+	for _, r := range m.live.s.Rows(p.IDs) {
+		if !r.Problem() {
+			continue
+		}
+		lines := r.FixLines()
+		several := false
+		for _, l := range lines {
+			several = several || l.Alternative
+		}
+		for _, l := range lines {
+			switch {
+			case l.Kind == "way" && several:
+				lead := "# Either: "
+				if l.Alternative {
+					lead = "# or: "
+				}
+				out = append(out, lead+l.Text+costNote(l.Cost))
+			case l.Kind == "az" && several:
+				out = append(out, "# "+l.Text)
+			case l.Kind == "az":
+				out = append(out, l.Text)
+			}
+		}
+	}
+	return out
+}
+
+func costNote(cost string) string {
+	if cost == "" {
+		return ""
+	}
+	return " (cost: " + cost + ")"
+}
+
+// liveKeys are the live keys that work on the current screen.
+func (m *Model) liveKeys() []key.Binding {
 	lm := m.live
 	if lm == nil {
 		return nil
 	}
 	k := m.keys
 	var out []key.Binding
-	cur := m.com.Current()
-	if cur.Kind == steps.ScreenCheck && m.state.Live() {
+	p, ok := lm.s.Page()
+	if ok && p.Check && m.state.Live() {
 		out = append(out, k.Rerun, k.Watch)
-		if lm.running || lm.syncing || lm.watch {
+		if st := lm.s.Status(); st.Running || st.Syncing || st.Watching {
 			out = append(out, k.Cancel)
 		}
-		if m.hasItem(fFilter) {
+		if m.hasRow(filterField) {
 			out = append(out, k.Filter)
 		}
-		if len(m.fixCommands(m.com.Section().Check.IDs)) > 0 {
+		if len(m.fixCommands()) > 0 {
 			out = append(out, k.Copy)
 		}
 	}
-	if cur.Kind == steps.ScreenTroubleshooting {
+	if ok && p.Reminder {
 		out = append(out, k.Export)
 	}
 	if m.state.Connection.Kind == steps.ConnPractice {
@@ -375,4 +363,212 @@ func (m *Model) editKeys() []key.Binding {
 	k := m.keys
 	return []key.Binding{k.EditDone, k.EditNext, k.EditStop,
 		key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear"))}
+}
+
+// chooserPage asks where the live checks run.
+type chooserPage struct{ m *Model }
+
+func (p *chooserPage) keys() []key.Binding { return nil }
+
+// chooserEntry is one line of the chooser.
+type chooserEntry struct {
+	kind     string
+	scenario live.Scenario
+}
+
+func chooserEntries() []chooserEntry {
+	var out []chooserEntry
+	for _, s := range live.Scenarios() {
+		out = append(out, chooserEntry{kind: steps.ConnPractice, scenario: s})
+	}
+	return append(out, chooserEntry{kind: steps.ConnTenant}, chooserEntry{kind: steps.ConnOffline})
+}
+
+// start is the line the chooser starts on: the current connection, else
+// the healthy practice tenant.
+func (p *chooserPage) start() int {
+	c := p.m.state.Connection
+	for i, e := range chooserEntries() {
+		switch {
+		case c.Kind == steps.ConnPractice && e.kind == c.Kind && e.scenario.Name == c.Scenario:
+			return i
+		case c.Kind != steps.ConnPractice && c.Kind != steps.ConnNone && e.kind == c.Kind:
+			return i
+		}
+	}
+	return 0
+}
+
+func (p *chooserPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
+	m := p.m
+	switch {
+	case key.Matches(msg, m.keys.Choose):
+		es := chooserEntries()
+		if sel < 0 || sel >= len(es) {
+			return nil, true
+		}
+		e := es[sel]
+		m.closeOverlay()
+		j := m.live.s.Choose(e.kind, e.scenario.Name)
+		switch e.kind {
+		case steps.ConnPractice:
+			m.status = "Practice tenant, scenario " + e.scenario.Name + ": starting. Each check page runs against it; p offers the portal's actions."
+		case steps.ConnTenant:
+			m.status = "Your own tenant: section 1's check page asks for the tenant ID, client ID and client secret (never saved)."
+		default:
+			m.status = "Course only: no live checks. Press c to connect later."
+		}
+		return m.job(j), true
+	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Connection):
+		m.closeOverlay()
+		if m.state.Connection.Kind == steps.ConnNone {
+			m.status = "No connection chosen: the course runs without live checks. Press c to choose."
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+func (p *chooserPage) view(sel int) body {
+	m := p.m
+	c, st := m.com, m.com.Styles
+	w := c.ContentWidth()
+	var b lineBuf
+	b.add(c.heading("Where should the live checks run?", "c changes it later", w)...)
+	b.add(styled("Each section ends with a live check of your work. Choose what it looks at: the built-in practice tenant (nothing leaves this machine), your own Azure tenant, or no checks at all. From a shell, kvbridge doctor runs the same checks at once.", w, st.Dim)...)
+	b.blank()
+	var items []span
+	cur := m.state.Connection
+	headed := map[string]bool{}
+	for i, e := range chooserEntries() {
+		if !headed[e.kind] && e.kind == steps.ConnPractice {
+			b.add(st.Emph.Render("The practice tenant") + st.Dim.Render("  (built in; each scenario breaks one thing)"))
+			headed[e.kind] = true
+		}
+		if e.kind != steps.ConnPractice && !headed["other"] {
+			b.blank()
+			b.add(st.Emph.Render("Or"))
+			headed["other"] = true
+		}
+		on := i == sel
+		isCur := cur.Kind == e.kind && (e.kind != steps.ConnPractice || cur.Scenario == e.scenario.Name)
+		mark := st.Box.Render("( )")
+		if isCur {
+			mark = st.Checked.Render("(•)")
+		}
+		start := b.n()
+		var title, more, right string
+		switch e.kind {
+		case steps.ConnPractice:
+			title = padRight(e.scenario.Name, 19) + " " + e.scenario.Title
+			more = e.scenario.Teaches
+			if e.scenario.Name == "healthy" {
+				right = "default"
+			}
+		case steps.ConnTenant:
+			title = "Your own Azure tenant"
+			more = "Section 1's check asks for the tenant ID, client ID and client secret (AZURE_CLIENT_SECRET fills it; it is never saved). The checks only read, except a write you ask for."
+		case steps.ConnOffline:
+			title = "The course only, no live checks"
+			more = "Everything but the live checks; progress counts tasks, quizzes and acknowledgements."
+		}
+		if isCur {
+			right = "current"
+		}
+		prefix := c.cursorMark(on) + mark + " "
+		if ansi.StringWidth(title)+2+ansi.StringWidth(right) <= w-6 {
+			b.add(c.row(prefix, c.pick(on).Render(title), right, w))
+		} else {
+			// Too long for one line: the title wraps under itself, never cut.
+			hang := 6
+			if e.kind == steps.ConnPractice {
+				prefix += c.pick(on).Render(padRight(e.scenario.Name, 19)) + " "
+				hang, title = 6+20, e.scenario.Title
+			}
+			if right != "" {
+				title += " (" + right + ")"
+			}
+			b.add(item(prefix, hang, title, w, c.pick(on))...)
+		}
+		if on {
+			b.add(item(strings.Repeat(" ", 6), 6, more, w, st.Dim)...)
+		}
+		items = append(items, span{start, b.n() - 1})
+	}
+	b.blank()
+	b.add(styled("enter chooses · esc closes", w, st.Dim)...)
+	return body{lines: b.lines, items: items, choose: "choose"}
+}
+
+// practicePage is the menu of the portal's actions on the practice tenant,
+// each with the tenant's state now.
+type practicePage struct{ m *Model }
+
+func (p *practicePage) start() int          { return 0 }
+func (p *practicePage) keys() []key.Binding { return nil }
+
+func (p *practicePage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
+	m := p.m
+	switch {
+	case key.Matches(msg, m.keys.Choose):
+		acts := m.live.s.Actions()
+		if sel < 0 || sel >= len(acts) {
+			return nil, true
+		}
+		m.closeOverlay()
+		m.status = acts[sel].Title + "…"
+		j, err := m.live.s.Act(acts[sel].ID)
+		return m.started(j, err), true
+	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Practice):
+		m.closeOverlay()
+		return nil, true
+	}
+	return nil, false
+}
+
+func (p *practicePage) view(sel int) body {
+	m := p.m
+	c, st := m.com, m.com.Styles
+	w := c.ContentWidth()
+	var b lineBuf
+	b.add(c.heading("Practice actions", "practice tenant · "+m.state.Connection.Scenario, w)...)
+	b.add(styled("What you would do in the Azure portal, done on the practice tenant. Break things and fix them, then run the checks again.", w, st.Dim)...)
+	b.blank()
+	var items []span
+	for i, a := range m.live.s.Actions() {
+		on := i == sel
+		start := b.n()
+		title := a.Title
+		if a.State != "" {
+			title += "  (now: " + a.State + ")"
+		}
+		b.add(item(c.cursorMark(on)+st.StepID.Render("▶")+" ", 4, title, w, c.pick(on))...)
+		if on {
+			b.add(item(strings.Repeat(" ", 4), 4, "Will do: "+a.Does, w, st.Dim)...)
+		}
+		items = append(items, span{start, b.n() - 1})
+	}
+	b.blank()
+	b.add(styled("enter does it · esc closes", w, st.Dim)...)
+	return body{lines: b.lines, items: items, choose: "do it"}
+}
+
+// runHint is what the Run row says about the run now.
+func (m *Model) runHint() string {
+	st := m.live.s.Status()
+	switch {
+	case st.Watching && !st.Running:
+		return fmt.Sprintf("watching · next run in %d s · w stops", int(math.Ceil(st.NextRun.Seconds())))
+	case st.Watching:
+		return "watching · w stops"
+	case st.Running, st.Syncing:
+		return "running · esc stops"
+	}
+	return "r · w watches"
+}
+
+// vaultsOf is the vault list narrowed by the filter.
+func (lm *liveModel) vaults() []azure.VaultInfo {
+	vs, _ := lm.s.Vaults()
+	return live.FilterVaults(vs, lm.filter.value())
 }

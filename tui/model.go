@@ -40,6 +40,7 @@ type nav struct {
 	sel, top int
 	shown    int
 	focus    span
+	height   int // the body's height when the selection was last kept in sight
 }
 
 func freshNav(sel int) nav { return nav{sel: sel, shown: -1, focus: span{-1, -1}} }
@@ -136,7 +137,7 @@ func (m *Model) State() steps.State { return m.state }
 
 // Update routes every message; it never blocks (saving and checks run in a tea.Cmd).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if _, frame := msg.(spinner.TickMsg); !frame {
+	if _, frame := msg.(spinner.TickMsg); !frame && !m.keepsBody(msg) {
 		m.memo = nil // a spinner frame changes only its one-cell slot
 	}
 	var cmd tea.Cmd
@@ -159,8 +160,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.liveMsg(msg)
 		}
 	}
+	cmd = tea.Batch(cmd, m.pull())
 	m.follow()
 	return m, cmd
+}
+
+// keepsBody says a key only scrolls: the body drawn for the last message
+// stands (the summary's table at 200x60 takes milliseconds to draw).
+func (m *Model) keepsBody(msg tea.Msg) bool {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || m.memo == nil || m.live != nil && m.live.edit != "" {
+		return false
+	}
+	km := m.keys
+	return key.Matches(k, km.PageUp, km.PageDown, km.Home, km.End) ||
+		key.Matches(k, km.Up, km.Down) && len(m.memo.items) == 0
 }
 
 // key routes a key press: quitting first, then the active component, then
@@ -190,6 +204,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.closeOverlay()
 		} else {
 			m.open(&keysPage{c: m.com})
+		}
+	case key.Matches(msg, k.Glossary):
+		if _, open := m.over.(*glossaryPage); open {
+			m.closeOverlay()
+		} else {
+			m.open(&glossaryPage{c: m.com})
 		}
 	case m.over != nil && key.Matches(msg, k.Close):
 		m.closeOverlay()
@@ -283,9 +303,11 @@ func (m *Model) follow() {
 			m.memo = nil
 			lb = m.laid()
 		}
-		if n.sel != n.shown {
+		// A new selection, or another height (a resize, a longer message in
+		// the footer), brings the selected item back in sight.
+		if h := m.bodyHeight(); n.sel != n.shown || h != n.height {
 			m.ensureVisible(n, lb.items[n.sel])
-			n.shown = n.sel
+			n.shown, n.height = n.sel, h
 		}
 	}
 	if f := lb.focus; f != nil && *f != n.focus {
@@ -310,7 +332,16 @@ func (m *Model) ensureVisible(n *nav, s span) {
 // apply runs one event through the state machine. A refused event is said
 // in the footer; an accepted one goes to setState.
 func (m *Model) apply(e steps.Event) tea.Cmd {
-	next, eff, err := m.com.Mach.Apply(m.state, e, m.com.Now())
+	var next steps.State
+	var eff steps.Effect
+	var err error
+	if m.live != nil {
+		// The live session owns the state when there is one.
+		eff, err = m.live.s.Apply(e)
+		next = m.live.s.State()
+	} else {
+		next, eff, err = m.com.Mach.Apply(m.state, e, m.com.Now())
+	}
 	if err != nil {
 		switch {
 		case e.Type == steps.EvNext:
@@ -353,12 +384,19 @@ func (m *Model) saveCmd() tea.Cmd {
 // the saved file with it.
 func (m *Model) reset() tea.Cmd {
 	m.closeOverlay()
-	prev := m.state.Connection
 	m.quiz.forget()
 	_ = m.setState(m.com.Mach.Start(m.com.Now())) // saved below, with the file removed first
 	m.enterScreen()
 	m.status = "Saved progress erased: the course starts afresh."
-	live := m.resetLive(prev)
+	var live tea.Cmd
+	if m.live != nil {
+		m.live.edit = ""
+		live = m.job(m.live.s.Reset(m.state))
+		_ = m.pull()
+		if m.live.s.NeedsChoice() {
+			m.open(&chooserPage{m: m})
+		}
+	}
 	m.seq++
 	seq, st, sv := m.seq, m.state, m.sv
 	return tea.Batch(live, func() tea.Msg { return savedMsg{seq: seq, err: sv.reset(seq, st)} })

@@ -39,7 +39,7 @@ func TestPracticeStartedStatus(t *testing.T) {
 		t.Fatalf("no starting message:\n%s", view(m))
 	}
 	m = drain(t, m, cmd) // the tenant starts; no key is pressed
-	if m.live.tenant == nil {
+	if _, running := m.live.s.Handout(); !running {
 		t.Fatal("the practice tenant did not start")
 	}
 	if v := view(m); strings.Contains(v, ": starting.") || !strings.Contains(v, "running") {
@@ -49,7 +49,8 @@ func TestPracticeStartedStatus(t *testing.T) {
 
 // At 60x16 the check page's footer keeps r (run).
 func TestNarrowFooterKeepsRun(t *testing.T) {
-	m := liveGolden(t, MinWidth, MinHeight, "1/check")
+	m := newLiveTest(t, MinWidth, MinHeight, testLive(steps.Connection{Kind: steps.ConnPractice}))
+	m = gotoScreen(t, m, "1/check")
 	lines := strings.Split(view(m), "\n")
 	if last := lines[len(lines)-1]; !strings.Contains(last, "r run") {
 		t.Fatalf("footer at 60x16: %q", last)
@@ -122,7 +123,7 @@ func TestDamagedNoticeWhole(t *testing.T) {
 func TestChooserTitlesWhole(t *testing.T) {
 	m := newLiveTest(t, 80, 24, testLive(steps.Connection{}))
 	all := strings.Join(strings.Fields(ansi.Strip(strings.Join(m.laid().lines, "\n"))), " ")
-	for _, e := range m.chooserEntries() {
+	for _, e := range chooserEntries() {
 		if e.kind == steps.ConnPractice && !strings.Contains(all, e.scenario.Title) {
 			t.Errorf("chooser cuts %q:\n%s", e.scenario.Title, all)
 		}

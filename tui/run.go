@@ -44,7 +44,9 @@ func Run(ctx context.Context, opts session.Options) (steps.State, error) {
 		m = fm
 	}
 	// The practice tenant (if any) and a run still going end with the wizard.
-	m.live.closeLive()
+	if m.live != nil {
+		m.live.s.Close()
+	}
 	// Newer than any save still in flight, so none of them can overwrite it.
 	if err := m.sv.save(m.seq+1, m.state); err != nil {
 		return m.state, errors.Join(runErr, err)

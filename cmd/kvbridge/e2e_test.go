@@ -243,8 +243,12 @@ func TestE2ESandboxCourse(t *testing.T) {
 				tm.waitFor("r run")
 				tm.press("down", "enter")
 				tm.waitFor("Sync: ")
+				tm.press("r") // the sync is verified by the page's checks
 			}
-			tm.waitFor(fmt.Sprintf("Checks done: %d of %d passed.", n, n))
+			screen := tm.waitFor(fmt.Sprintf("Checks done. %d checks: ", n))
+			if strings.Contains(screen, "failed") || strings.Contains(screen, "not run.") {
+				t.Fatalf("section %d's checks did not all pass:\n%s", sc.Section+1, screen)
+			}
 		case steps.ScreenQuiz:
 			q, _ := m.Bank.Get(sc.QuestionID)
 			for range q.Right() {
@@ -302,11 +306,11 @@ func TestE2ESandboxNoVaultRead(t *testing.T) {
 	tm.press("right", "right", "right")
 	tm.waitFor("the vaults ARM lists to the app")
 	tm.press("r")
-	tm.waitFor("Why the dropdown is empty", "Add Reader", "1 failed")
+	tm.waitFor("✗ fail     arm.vaults", "1 failed")
 	tm.press("p")
 	tm.waitFor("Assign Reader on the vault")
 	tm.press("enter")
-	tm.waitFor("Checks done: 5 of 5 passed.", "(•) kv-contoso-practice")
+	tm.waitFor("Checks done. 5 checks: 5 passed.", "(•) kv-contoso-practice")
 	tm.press("q")
 	if code := tm.wait(); code != 0 {
 		t.Fatalf("exit code %d", code)

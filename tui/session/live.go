@@ -27,8 +27,9 @@ type Live struct {
 	// Config builds the checks' configuration for a connection and secret:
 	// cloud, endpoints, extra CAs, and, for practice, the tenant's transport.
 	Config func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config
-	// Wiring is the same for steps/live (plain mode runs on it); the fields
-	// above remain for the wizard until it moves onto steps/live too.
+	// Wiring is how the live session (steps/live) reaches a tenant: both
+	// runners run on it. Its StartPractice nil means no practice tenant in
+	// this build. The fields above are what doctor's wiring still shares.
 	Wiring live.Wiring
 	// Observe sees every accepted change of the live session (a trainer's room
 	// reports progress from here); nil for none.

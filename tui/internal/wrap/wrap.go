@@ -22,7 +22,7 @@ func Text(s string, width int) []string {
 		words := strings.Split(para, " ")
 		for i, word := range words {
 			if ansi.StringWidth(word) <= width {
-				words[i] = strings.NewReplacer("-", nbHyphen, "/", nbSlash).Replace(word)
+				words[i] = protect.Replace(word)
 				continue
 			}
 			// A longer one (a path, a resource ID) breaks best after a slash,
@@ -40,7 +40,7 @@ func Text(s string, width int) []string {
 		out = append(out, strings.Split(w, "\n")...)
 	}
 	for i, l := range out {
-		out[i] = strings.NewReplacer(nbHyphen, "-", nbSlash, "/").Replace(strings.TrimRight(l, " "))
+		out[i] = restore.Replace(strings.TrimRight(l, " "))
 	}
 	return out
 }
@@ -50,4 +50,9 @@ func Text(s string, width int) []string {
 const (
 	nbHyphen = "\u2011"
 	nbSlash  = "\u2215"
+)
+
+var (
+	protect = strings.NewReplacer("-", nbHyphen, "/", nbSlash)
+	restore = strings.NewReplacer(nbHyphen, "-", nbSlash, "/")
 )
