@@ -293,24 +293,33 @@ func (lm *liveModel) startEdit(name string) {
 
 // endEdit ends the edit and hands the value to the session, which checks
 // and keeps it. Ending an edit never does more: no check runs, nothing is
-// written anywhere.
-func (m *Model) endEdit() {
+// written anywhere. A value the session refuses keeps the edit open with
+// what was typed (nothing lost) and says why; discard drops it instead.
+func (m *Model) endEdit(discard bool) bool {
 	lm := m.live
 	name := lm.edit
 	if name == "" {
-		return
+		return true
 	}
 	buf := lm.buffer()
-	buf.blur()
-	lm.edit = ""
 	if name == filterField {
-		return
+		buf.blur()
+		lm.edit = ""
+		return true
 	}
 	v := buf.value()
 	if err := lm.s.SetField(name, v); err != nil {
-		m.status = live.Words(err)
-		return
+		if !discard {
+			m.status = live.Words(err) + " (esc leaves the field as it was)"
+			return false
+		}
+		m.status = live.Words(err) + " The field is left as it was."
+		buf.blur()
+		lm.edit = ""
+		return true
 	}
+	buf.blur()
+	lm.edit = ""
 	if name == steps.FieldClientSecret && strings.TrimSpace(v) != v {
 		m.status = "The client secret had whitespace around it (from copying); it was removed."
 	}
@@ -319,4 +328,5 @@ func (m *Model) endEdit() {
 			m.status = "Expiry saved: " + exp.Format("2 Jan 2006") + " (" + words + "). Press e to export a reminder 30 days before."
 		}
 	}
+	return true
 }

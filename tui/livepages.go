@@ -151,20 +151,23 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.EditDone):
 		name := lm.edit
-		m.endEdit()
-		if name == filterField && len(lm.vaults()) > 0 {
+		if m.endEdit(false) && name == filterField && len(lm.vaults()) > 0 {
 			m.nav.sel = m.rowIndex(filterField) + 1 // the first match
 		}
 	case key.Matches(msg, k.EditStop):
-		m.endEdit()
+		m.endEdit(true)
 	case key.Matches(msg, k.EditUp):
-		m.endEdit()
-		m.move(-1)
+		if m.endEdit(false) {
+			m.move(-1)
+		}
 	case key.Matches(msg, k.EditDown):
-		m.endEdit()
-		m.move(1)
+		if m.endEdit(false) {
+			m.move(1)
+		}
 	case key.Matches(msg, k.EditNext), key.Matches(msg, k.EditPrev):
-		m.endEdit()
+		if !m.endEdit(false) {
+			return nil
+		}
 		d := 1
 		if key.Matches(msg, k.EditPrev) {
 			d = -1

@@ -32,7 +32,10 @@ func (c *Common) fieldRow(b *lineBuf, f live.Field, value *field, on, editing bo
 	verdict, vs := "", st.Dim
 	p := f.Problem
 	switch {
-	case f.Value == "" && !editing && f.Hint != "":
+	case editing:
+		// What is typed is checked when the edit ends; the verdict of the
+		// value before it would mislead.
+	case f.Value == "" && f.Hint != "":
 		verdict = f.Hint
 	case p.Status == "" && p.Detail != "":
 		verdict, vs = "✓ "+p.Detail, st.Right
@@ -75,7 +78,7 @@ func (c *Common) fieldRow(b *lineBuf, f live.Field, value *field, on, editing bo
 			b.add(strings.Repeat(" ", pw) + vs.Render(truncate(verdict, w-pw)))
 		}
 	}
-	if p.Cause != "" && p.Detail != "" && f.Value != "" {
+	if p.Cause != "" && p.Detail != "" && f.Value != "" && !editing {
 		b.add(item(strings.Repeat(" ", pw), pw, p.Detail, w, st.Dim)...)
 	}
 }

@@ -145,3 +145,24 @@ func TestFieldWideCharacters(t *testing.T) {
 		t.Errorf("not editing: %q is %d cells", v, ansi.StringWidth(v))
 	}
 }
+
+// A value the session refuses keeps the edit open with what was typed, and
+// says why; esc leaves the field as it was.
+func TestRefusedValueKeptInTheEdit(t *testing.T) {
+	l := testLive(steps.Connection{Kind: steps.ConnTenant, TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", ClientID: "0c5b5d1e-6a2f-4c3e-9d7a-1b2c3d4e5f60"})
+	m := newLiveTest(t, 100, 30, l)
+	m = gotoScreen(t, m, "1/check")
+	for screenItem(m) != steps.FieldClientID {
+		m = press(t, m, "down")
+	}
+	m = keys(t, m, "enter", "ctrl+u")
+	m = typeText(t, m, "not-a-guid")
+	m = keys(t, m, "enter")
+	if m.live.edit != steps.FieldClientID || m.live.buffer().value() != "not-a-guid" || !strings.Contains(view(m), "not a GUID") {
+		t.Fatalf("refused value: edit %q, buffer %q\n%s", m.live.edit, m.live.buffer().value(), view(m))
+	}
+	m = keys(t, m, "esc")
+	if m.live.edit != "" || m.live.s.Value(steps.FieldClientID) != "0c5b5d1e-6a2f-4c3e-9d7a-1b2c3d4e5f60" {
+		t.Fatalf("esc: edit %q, value %q", m.live.edit, m.live.s.Value(steps.FieldClientID))
+	}
+}
