@@ -128,6 +128,21 @@ func TestStoreSaveFailures(t *testing.T) {
 			t.Errorf("old progress changed: %q", b)
 		}
 	})
+	t.Run("unreadable progress", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("permissions do not bind for root")
+		}
+		p := filepath.Join(t.TempDir(), "progress.json")
+		must(t, os.WriteFile(p, []byte(`{"version":1,"tasks":{"1A.1":true}}`), 0o000))
+		_, _, err := steps.Store{Path: p}.Load(m, t0)
+		var bad *steps.UnusableError
+		if err == nil || errors.As(err, &bad) || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("Load of an unreadable file: %v, want a plain error (the file is kept, not moved aside)", err)
+		}
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("the unreadable file was moved: %v", err)
+		}
+	})
 	t.Run("state directory is a file", func(t *testing.T) {
 		f := filepath.Join(t.TempDir(), "kvbridge")
 		must(t, os.WriteFile(f, nil, 0o600))
