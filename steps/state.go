@@ -74,6 +74,7 @@ const (
 type Connection struct {
 	Kind          string     `json:"kind"`
 	Scenario      string     `json:"scenario,omitempty"` // practice tenant scenario
+	Seed          int64      `json:"seed,omitempty"`     // the seed that picked the mystery scenario's fault
 	TenantID      string     `json:"tenant_id,omitempty"`
 	ClientID      string     `json:"client_id,omitempty"`
 	Cloud         string     `json:"cloud,omitempty"`
@@ -177,7 +178,7 @@ func clip(s string, n int) string {
 // Invalidates reports whether moving from c to next makes the saved result of
 // check id meaningless.
 func (c Connection) Invalidates(next Connection, id string) bool {
-	if c.Kind != next.Kind || c.Scenario != next.Scenario || c.TenantID != next.TenantID ||
+	if c.Kind != next.Kind || c.Scenario != next.Scenario || c.Seed != next.Seed || c.TenantID != next.TenantID ||
 		c.ClientID != next.ClientID || c.Cloud != next.Cloud ||
 		c.AuthorityHost != next.AuthorityHost || c.ARMEndpoint != next.ARMEndpoint || c.GraphEndpoint != next.GraphEndpoint {
 		return true

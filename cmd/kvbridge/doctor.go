@@ -29,6 +29,7 @@ type doctorFlags struct {
 	secretName, username, sandbox string
 	secretStdin, json             bool
 	timeout                       time.Duration
+	seed                          int64
 }
 
 func init() { register(newDoctorCmd) }
@@ -72,6 +73,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 	f.delinea.register(fl)
 	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, `SCENARIO` ('kvbridge sandbox list')")
 	f.room.register(fl)
+	fl.Int64Var(&f.seed, "seed", 0, "with --sandbox mystery: the seed `N` that picks its fault (the same N, the same fault)")
 	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
 	_ = c.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]cobra.Completion{"public", "china", "usgov"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
@@ -81,6 +83,9 @@ func newDoctorCmd(a *app) *cobra.Command {
 func (f *doctorFlags) check(c *cobra.Command, getenv func(string) string) error {
 	if f.timeout <= 0 {
 		return usagef("doctor: --timeout must be positive")
+	}
+	if f.seed != 0 && f.sandbox == "" {
+		return usagef("doctor: --seed picks the practice tenant's mystery; give it with --sandbox mystery")
 	}
 	if f.sandbox != "" {
 		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
@@ -109,7 +114,7 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 		if err := checkScenario(f.sandbox); err != nil {
 			return usagef("doctor: --sandbox: %v", err)
 		}
-		practice, err = startPractice(f.sandbox)
+		practice, err = startPractice(f.sandbox, f.seed)
 		if err != nil {
 			return usagef("doctor: --sandbox: %v", err)
 		}
@@ -171,7 +176,12 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 	}
 	pr := plain.NewResultWriter(io.out, getenv)
 	if !f.json && practice != nil {
-		pr.Line(fmt.Sprintf("Practice tenant: scenario %q (in-process; nothing leaves this machine)\n", practice.Info().Scenario))
+		in := practice.Info()
+		seed := ""
+		if in.Seed != 0 {
+			seed = fmt.Sprintf(", seed %d: --seed %d brings the same one back", in.Seed, in.Seed)
+		}
+		pr.Line(fmt.Sprintf("Practice tenant: scenario %q%s (in-process; nothing leaves this machine)\n", in.Scenario, seed))
 	}
 	start := time.Now()
 	rep := s.Run(ctx, nil, func(r azure.Result) {

@@ -85,11 +85,11 @@ func runJoin(a *app, joinStr, name string, f wizardFlags) error {
 	fmt.Fprintf(a.io.err, "kvbridge: seat %d in the trainer's room, as %s. Your progress goes to the trainer as you work.\n", seat.Info.Seat, termsafe.Clean(seat.Info.Name))
 	f.joined = &session.Live{
 		Initial: steps.Connection{Kind: steps.ConnPractice, Scenario: roomseat.Scenario},
-		Wiring: live.Wiring{StartPractice: func(scenario string) (live.Practice, error) {
+		Wiring: live.Wiring{StartPractice: func(scenario string, seed int64) (live.Practice, error) {
 			if scenario == roomseat.Scenario {
 				return roomseat.Practice(seat), nil
 			}
-			return live.StartLocal(scenario) // the trainee chose a tenant of their own
+			return live.StartLocal(scenario, seed) // the trainee chose a tenant of their own
 		}},
 		Observe: rep.Observe,
 	}

@@ -20,8 +20,8 @@ import (
 
 // startPractice starts an in-process practice tenant. Its hostnames wiring
 // keeps the public cloud's configuration: only the transport differs.
-func startPractice(scenario string) (*sandbox.Tenant, error) {
-	return sandbox.Start(sandbox.Options{Scenario: scenario, Wiring: sandbox.Hostnames})
+func startPractice(scenario string, seed int64) (*sandbox.Tenant, error) {
+	return sandbox.Start(sandbox.Options{Scenario: scenario, Seed: seed, Wiring: sandbox.Hostnames})
 }
 
 // checkScenario refuses an unknown practice scenario, naming the known ones.

@@ -30,6 +30,7 @@ var (
 type wizardFlags struct {
 	accessible, reset, yes, version, offline bool
 	sandbox                                  string // "" no practice tenant; a scenario name otherwise
+	seed                                     int64  // --seed: the mystery's seed (0: at random)
 	connFlags
 	// joined is a seat in a trainer's room (kvbridge join): its live wiring
 	// replaces the one the flags would build.
@@ -97,6 +98,7 @@ func wizardCmd(a *app, run func(context.Context, wizardFlags, stdio, func(string
 	fl := c.Flags()
 	fl.StringVar(&f.sandbox, "sandbox", "", "check against the built-in practice tenant, in `SCENARIO` (bare: healthy; 'kvbridge sandbox list' shows them)")
 	fl.Lookup("sandbox").NoOptDefVal = "healthy"
+	fl.Int64Var(&f.seed, "seed", 0, "with --sandbox mystery: the seed `N` that picks its fault (saved with the progress)")
 	fl.BoolVar(&f.offline, "offline", false, "the course only, without live checks")
 	f.register(fl)
 	fl.BoolVar(&f.accessible, "accessible", false, "line-by-line prompts for screen readers (also ACCESSIBLE=1); used automatically when stdin or stdout is not a terminal")
@@ -109,6 +111,9 @@ func wizardCmd(a *app, run func(context.Context, wizardFlags, stdio, func(string
 
 // check validates the parsed flags and fills the connection from the environment.
 func (f *wizardFlags) check(c *cobra.Command, getenv func(string) string) error {
+	if f.seed != 0 && f.sandbox == "" {
+		return usagef("--seed picks the practice tenant's mystery; give it with --sandbox mystery")
+	}
 	if f.sandbox != "" {
 		if err := checkScenario(f.sandbox); err != nil {
 			return usagef("--sandbox: %v", err)
@@ -141,7 +146,7 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*session.Live, erro
 		init.Kind = steps.ConnOffline
 	case f.sandbox != "":
 		// The practice tenant hands out its own IDs; AZURE_* are for a real tenant.
-		init = steps.Connection{Kind: steps.ConnPractice, Scenario: f.sandbox, Vault: f.vault}
+		init = steps.Connection{Kind: steps.ConnPractice, Scenario: f.sandbox, Seed: f.seed, Vault: f.vault}
 	case f.tenant != "" && f.clientID != "" && f.idsGiven:
 		init.Kind = steps.ConnTenant
 	}

@@ -28,6 +28,7 @@ func Merge(saved, given steps.Connection) steps.Connection {
 	out := given
 	same := given.Kind == saved.Kind &&
 		(given.Kind != steps.ConnPractice || given.Scenario == "" || given.Scenario == saved.Scenario) &&
+		(given.Seed == 0 || given.Seed == saved.Seed) &&
 		(given.TenantID == "" || strings.EqualFold(given.TenantID, saved.TenantID)) &&
 		(given.ClientID == "" || strings.EqualFold(given.ClientID, saved.ClientID))
 	if same {

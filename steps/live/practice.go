@@ -38,7 +38,8 @@ type Handout struct {
 	VaultName, VaultID               string
 	SecretName, SecretUsername       string
 	SubscriptionID, ResourceGroup    string
-	Mystery                          bool // the scenario hides its problem
+	Mystery                          bool  // the scenario hides its problem
+	Seed                             int64 // the seed that picked a mystery (0 otherwise)
 	// Where says where the tenant runs when it is not in this process (a
 	// trainer's room: "in the trainer's room, seat 3"); "" for in-process.
 	Where string
@@ -208,8 +209,8 @@ func Local(t *sandbox.Tenant) Practice { return &local{t: t} }
 
 // StartLocal starts an in-process practice tenant for a scenario, wired to
 // keep the public cloud's configuration (only the transport differs).
-func StartLocal(scenario string) (Practice, error) {
-	t, err := sandbox.Start(sandbox.Options{Scenario: scenario, Wiring: sandbox.Hostnames})
+func StartLocal(scenario string, seed int64) (Practice, error) {
+	t, err := sandbox.Start(sandbox.Options{Scenario: scenario, Seed: seed, Wiring: sandbox.Hostnames})
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +223,7 @@ func (l *local) Handout() Handout {
 	in := l.t.Info()
 	return Handout{Scenario: in.Scenario, TenantID: in.TenantID, ClientID: in.ClientID, ClientSecret: in.ClientSecret,
 		VaultName: in.VaultName, VaultID: in.VaultID, SecretName: in.SecretName, SecretUsername: in.SecretUsername,
-		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: in.Scenario == "mystery"}
+		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: in.Scenario == "mystery", Seed: in.Seed}
 }
 
 func (l *local) Reach(cfg *azure.Config) { cfg.Transport = l.t.HTTPClient() }

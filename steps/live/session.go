@@ -48,7 +48,9 @@ type Options struct {
 type Wiring struct {
 	// StartPractice starts a practice tenant for a scenario; nil means this
 	// build has none. StartLocal is the in-process one.
-	StartPractice func(scenario string) (Practice, error)
+	// The seed picks the mystery scenario's fault (0: at random; the tenant's
+	// Handout says which seed it used, and the session saves it).
+	StartPractice func(scenario string, seed int64) (Practice, error)
 	// ExtraCA is --ca-file's PEM, trusted for a tenant of one's own.
 	ExtraCA []byte
 	// RunTimeout bounds one run; zero means DefaultRunTimeout.
@@ -220,7 +222,7 @@ func (s *Session) Begin() Job {
 	c := Merge(s.st.Connection, s.opts.Given)
 	_ = s.connectLocked(c) // a connection the state refuses leaves the saved one
 	if c.Kind == steps.ConnPractice {
-		return s.startLocked(c.Scenario)
+		return s.startLocked(c.Scenario, c.Seed)
 	}
 	return nil
 }
@@ -252,8 +254,8 @@ func (s *Session) Choose(kind, scenario string) Job {
 		}
 	}
 	_ = s.connectLocked(c)
-	if kind == steps.ConnPractice && (s.practice == nil && !s.starting || prev.Kind != kind || prev.Scenario != c.Scenario) {
-		return s.startLocked(c.Scenario)
+	if kind == steps.ConnPractice && (s.practice == nil && !s.starting || prev.Kind != kind || prev.Scenario != c.Scenario || prev.Seed != c.Seed) {
+		return s.startLocked(c.Scenario, c.Seed)
 	}
 	if kind != steps.ConnPractice {
 		s.dropPracticeLocked()
@@ -269,7 +271,7 @@ func (s *Session) Restart() Job {
 	if s.st.Connection.Kind != steps.ConnPractice {
 		return nil
 	}
-	return s.startLocked(s.st.Connection.Scenario)
+	return s.startLocked(s.st.Connection.Scenario, s.st.Connection.Seed)
 }
 
 // Reset follows a start over: fresh progress (the front end has reset the
@@ -290,8 +292,8 @@ func (s *Session) Reset(fresh steps.State) Job {
 	switch {
 	case c.Kind != steps.ConnPractice:
 		s.dropPracticeLocked()
-	case !running || prev.Kind != steps.ConnPractice || prev.Scenario != c.Scenario:
-		return s.startLocked(c.Scenario)
+	case !running || prev.Kind != steps.ConnPractice || prev.Scenario != c.Scenario || prev.Seed != c.Seed:
+		return s.startLocked(c.Scenario, c.Seed)
 	}
 	return nil
 }
@@ -390,7 +392,7 @@ func (s *Session) connectLocked(c steps.Connection) error {
 }
 
 // startLocked starts a fresh practice tenant; the old one is closed.
-func (s *Session) startLocked(scenario string) Job {
+func (s *Session) startLocked(scenario string, seed int64) Job {
 	if scenario == "" {
 		scenario = "healthy"
 	}
@@ -410,7 +412,7 @@ func (s *Session) startLocked(scenario string) Job {
 		if start == nil {
 			return &Started{gen: gen, Scenario: scenario, Err: &NotReadyError{Why: "this build has no practice tenant"}}
 		}
-		p, err := start(scenario)
+		p, err := start(scenario, seed)
 		if err == nil && !s.adopt(p) {
 			_ = p.Close()
 			p, err = nil, errors.New("kvbridge is ending")
@@ -520,6 +522,12 @@ func (s *Session) takeStarted(m *Started) (Job, bool) {
 	if s.st.Connection.MapUsername && s.st.Connection.Username == "" {
 		c := s.st.Connection
 		c.Username = s.handout.SecretUsername
+		_ = s.connectLocked(c)
+	}
+	if s.handout.Seed != s.st.Connection.Seed {
+		// The seed the tenant used is saved, so a restart brings the same mystery back.
+		c := s.st.Connection
+		c.Seed = s.handout.Seed
 		_ = s.connectLocked(c)
 	}
 	s.observeLocked(Note{Kind: "practice", Text: m.Scenario})

@@ -23,7 +23,9 @@ type Live struct {
 	Secret string
 	// StartPractice starts the in-process practice tenant for a scenario
 	// ("" means healthy). The runner closes it on exit.
-	StartPractice func(scenario string) (*sandbox.Tenant, error)
+	// (the seed picks the mystery scenario's fault; 0 picks at random and the
+	// tenant's Info says which seed it used, saved with the progress).
+	StartPractice func(scenario string, seed int64) (*sandbox.Tenant, error)
 	// Config builds the checks' configuration for a connection and secret:
 	// cloud, endpoints, extra CAs, and, for practice, the tenant's transport.
 	Config func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config

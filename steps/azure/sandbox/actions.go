@@ -182,10 +182,10 @@ func (t *Tenant) AddClientSecret(clientID string, lifetime time.Duration) (NewSe
 		return NewSecret{}, err
 	}
 	now := t.now().UTC()
-	cs := &clientSecret{KeyID: newGUID(), Value: newClientSecretValue(), DisplayName: "kvbridge practice", Start: now, End: now.Add(lifetime)}
-	cs.Hint = cs.Value[:3]
+	value := newClientSecretValue()
+	cs := &clientSecret{KeyID: newGUID(), Hash: hashSecret(value), Hint: value[:3], DisplayName: "kvbridge practice", Start: now, End: now.Add(lifetime)}
 	a.Secrets = append(a.Secrets, cs)
-	return NewSecret{Value: cs.Value, ID: cs.KeyID, Expires: cs.End}, nil
+	return NewSecret{Value: value, ID: cs.KeyID, Expires: cs.End}, nil
 }
 
 func (t *Tenant) clientSecretLocked(clientID, secretID string) (*app, int, error) {

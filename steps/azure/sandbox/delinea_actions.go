@@ -100,7 +100,7 @@ func (t *Tenant) pushAllowedLocked(tenant, client, secret string) error {
 		return fmt.Errorf("Entra ID does not know the client ID in the credential secret in this tenant (AADSTS700016)")
 	}
 	now := t.now()
-	valid := slices.IndexFunc(a.Secrets, func(s *clientSecret) bool { return s.Value == secret && now.Before(s.End) })
+	valid := slices.IndexFunc(a.Secrets, func(s *clientSecret) bool { return s.matches(secret) && now.Before(s.End) })
 	if valid < 0 {
 		return fmt.Errorf("Entra ID refused the client secret in the credential secret (AADSTS7000215 or 7000222)")
 	}

@@ -12,7 +12,10 @@ import (
 // They are practice values, valid only against a practice tenant; that is the only reason
 // they may be written to disk at all.
 type model struct {
-	Scenario         string          `json:"scenario"`
+	Scenario string `json:"scenario"`
+	// Seed is mystery's seed. It is not saved: with kvbridge at hand it names the
+	// scenario as plainly as the answer key does, and a saved state needs no seed.
+	Seed             int64           `json:"-"`
 	Directories      []*directory    `json:"directories"`
 	Subscriptions    []*subscription `json:"subscriptions"`
 	Assignments      []*assignment   `json:"roleAssignments"`
@@ -56,8 +59,13 @@ type app struct {
 }
 
 type clientSecret struct {
-	KeyID       string    `json:"keyId"`
-	Value       string    `json:"secretText"` // practice value, see model
+	KeyID string `json:"keyId"`
+	// Hash is the value's salted SHA-256 (secrethash.go). As in Entra, a client secret's
+	// value is shown once, when it is made, and never kept readable: a saved tenant
+	// handed to trainees does not give away a secret they were meant to recreate.
+	Hash string `json:"secretHash"`
+	// Legacy is the readable value older save files held; Load hashes it.
+	Legacy      string    `json:"secretText,omitempty"`
 	Hint        string    `json:"hint"`
 	DisplayName string    `json:"displayName"`
 	Start       time.Time `json:"startDateTime"`

@@ -62,7 +62,10 @@ const maxHeaderBytes = 64 << 10
 // Info is what a client needs: endpoints, trust, and the credentials the scenario hands
 // out (those a trainee would have typed, wrong ones included).
 type Info struct {
-	Scenario      string
+	Scenario string
+	// Seed is the seed that picked a mystery's scenario (0 for the others): saved with
+	// the progress, it brings the same mystery back after a restart.
+	Seed          int64
 	AuthorityHost string // Hostnames: "https://login.microsoftonline.com/"; Loopback: "https://127.0.0.1:P/"
 	ARMEndpoint   string // "https://management.azure.com" or the loopback URL
 	ARMAudience   string // "https://management.core.windows.net/"

@@ -17,14 +17,19 @@ type saveFile struct {
 	State   *model    `json:"state"`
 }
 
-// Save writes the tenant's state as JSON. The file holds the practice app's client
-// secret values and the vault's secret values: they are throwaway practice values, valid
-// only against a practice tenant, which is why writing them is acceptable here and
-// nowhere else in kvbridge. Keys and certificates are not saved; a loaded tenant makes
-// new ones, so tokens issued before a restart are refused.
+// Save writes the tenant's state as JSON, fit to hand to trainees: it holds what the
+// scenario handed out (the credentials a trainee would have typed) and the vault's
+// secret values, all throwaway practice values valid only against a practice tenant,
+// which is why writing them is acceptable here and nowhere else in kvbridge. It does
+// not hold the answer key (AnswerKey gives it to the trainer) nor any client secret's
+// value: the app's secrets are kept hashed, as Entra keeps them, so a secret the
+// scenario withheld cannot be read out of the file. Keys and certificates are not
+// saved; a loaded tenant makes new ones, so tokens issued before a restart are refused.
 func (t *Tenant) Save(w io.Writer) error {
 	t.mu.Lock()
-	data, err := json.MarshalIndent(saveFile{Format: saveFormat, SavedAt: t.now().UTC(), State: t.m}, "", "  ")
+	m := *t.m
+	m.Answer = nil // the trainer's; it goes to them apart from the state (AnswerKey)
+	data, err := json.MarshalIndent(saveFile{Format: saveFormat, SavedAt: t.now().UTC(), State: &m}, "", "  ")
 	t.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("sandbox: saving state: %w", err)
@@ -84,6 +89,12 @@ func (m *model) validate() error {
 			for _, s := range a.Secrets {
 				if s == nil {
 					return errors.New("empty client secret")
+				}
+				if s.Legacy != "" {
+					s.Hash, s.Legacy = hashSecret(s.Legacy), ""
+				}
+				if !validSecretHash(s.Hash) {
+					return errors.New("a client secret needs its secretHash")
 				}
 			}
 		}

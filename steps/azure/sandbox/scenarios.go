@@ -244,6 +244,9 @@ func (t *Tenant) build(name string, seed int64) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.m.Scenario, t.m.Answer = name, answer
+	if answer != nil {
+		t.m.Seed = answer.Seed
+	}
 	if answer == nil {
 		t.m.Answer = &AnswerKey{Scenario: def.Name, Check: def.ExpectCheck, Cause: def.ExpectCause, Teaches: def.Teaches}
 	}

@@ -98,7 +98,7 @@ func ServeTenant(ctx context.Context, t *Tenant, stdout io.Writer, jsonOut bool)
 	if err := os.WriteFile(si.CAFile, info.CAPEM, 0o644); err != nil {
 		return fmt.Errorf("sandbox: writing the CA file: %w", err)
 	}
-	if info.Scenario == "mystery" {
+	if info.Scenario == "mystery" && t.AnswerKey().Scenario != "mystery" { // a loaded mystery has no key
 		key, _ := json.MarshalIndent(t.AnswerKey(), "", "  ")
 		si.AnswerKeyFile = filepath.Join(dir, "answer-key.json")
 		if err := os.WriteFile(si.AnswerKeyFile, append(key, '\n'), 0o600); err != nil {

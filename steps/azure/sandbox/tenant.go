@@ -311,6 +311,7 @@ func (t *Tenant) Info() Info {
 	h := t.m.Handout
 	info := Info{
 		Scenario:      t.m.Scenario,
+		Seed:          t.m.Seed,
 		AuthorityHost: t.authority,
 		ARMEndpoint:   t.armURL,
 		ARMAudience:   "https://management.core.windows.net/",

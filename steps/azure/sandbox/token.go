@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"mime"
 	"net/http"
@@ -73,7 +72,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request, tenantSeg string,
 	if a != nil {
 		appName, disabled, caBlocked = a.DisplayName, a.Disabled, a.CABlocked
 		for _, s := range a.Secrets {
-			if subtle.ConstantTimeCompare([]byte(s.Value), []byte(secretIn)) == 1 {
+			if s.matches(secretIn) {
 				found = s
 			}
 		}

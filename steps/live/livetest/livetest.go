@@ -59,8 +59,8 @@ func (ts *Tenants) Wiring() live.Wiring {
 	return w
 }
 
-func (ts *Tenants) start(scenario string) (live.Practice, error) {
-	t, err := sandbox.Start(sandbox.Options{Scenario: scenario, Wiring: sandbox.Hostnames, Latency: ts.Latency})
+func (ts *Tenants) start(scenario string, seed int64) (live.Practice, error) {
+	t, err := sandbox.Start(sandbox.Options{Scenario: scenario, Seed: seed, Wiring: sandbox.Hostnames, Latency: ts.Latency})
 	if err != nil {
 		return nil, err
 	}

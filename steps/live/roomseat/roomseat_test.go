@@ -80,11 +80,11 @@ func TestSeatCompletesCourseWhileTrainerWatches(t *testing.T) {
 		Machine: m,
 		Given:   steps.Connection{Kind: steps.ConnPractice, Scenario: Scenario},
 		Wiring: live.Wiring{
-			StartPractice: func(sc string) (live.Practice, error) {
+			StartPractice: func(sc string, seed int64) (live.Practice, error) {
 				if sc == Scenario {
 					return Practice(seat), nil
 				}
-				return live.StartLocal(sc)
+				return live.StartLocal(sc, seed)
 			},
 			Configure: func(c *azure.Config) { c.Retry.MaxRetries = 0 },
 		},
