@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/kvbridge/kvbridge/internal/termsafe"
 	"github.com/kvbridge/kvbridge/steps"
 )
 
@@ -24,6 +25,12 @@ func (e *NotReadyError) Error() string { return e.Why }
 // Words turns any error of the live part into the sentence a front end
 // shows: the one place errors become words.
 func Words(err error) string {
+	// Errors carry what servers and files said (a Delinea message, a network
+	// error, a value read from a file): cleaned here for every front end.
+	return termsafe.Clean(words(err))
+}
+
+func words(err error) string {
 	if err == nil {
 		return ""
 	}
