@@ -3,6 +3,7 @@ package plain
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -165,6 +166,9 @@ func (p *ResultWriter) NotRun(rep *azure.Report) {
 	}
 }
 
+// maxVaultLines bounds the vaults Vaults writes.
+const maxVaultLines = 20
+
 // Vaults writes what ARM lists for the app, as Delinea's dropdown would show
 // it: each vault with its subscription and resource group, the target marked.
 func (p *ResultWriter) Vaults(rep *azure.Report) {
@@ -179,7 +183,21 @@ func (p *ResultWriter) Vaults(rep *azure.Report) {
 		return
 	}
 	fmt.Fprintf(p.w, "\nVaults ARM lists to this app (the list Delinea's dropdown draws on), %d:\n", len(rep.Vaults))
-	for _, v := range rep.Vaults {
+	// A big tenant lists thousands: the first maxVaultLines, the target always
+	// among them, and --json for the rest.
+	shown := rep.Vaults
+	if len(shown) > maxVaultLines {
+		shown = slices.Clone(shown[:maxVaultLines])
+		if i := slices.IndexFunc(rep.Vaults, func(v azure.VaultInfo) bool { return v.Target }); i >= maxVaultLines {
+			shown[maxVaultLines-1] = rep.Vaults[i]
+		}
+	}
+	defer func() {
+		if n := len(rep.Vaults) - len(shown); n > 0 {
+			fmt.Fprintf(p.w, "  … and %d more (doctor --json lists them all)\n", n)
+		}
+	}()
+	for _, v := range shown {
 		sub := v.SubscriptionID
 		if v.SubscriptionName != "" {
 			sub = v.SubscriptionName + " (" + v.SubscriptionID + ")"

@@ -2,6 +2,7 @@ package plain
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,21 @@ func TestResultWriterGroupsAndFolds(t *testing.T) {
 	}
 	if strings.Count(out, "Assign Reader.") != 1 || strings.Count(out, "$ az keyvault update") != 1 || strings.Contains(out, "Not run:") {
 		t.Errorf("a fix or a skipped check written twice:\n%s", out)
+	}
+}
+
+// A tenant with hundreds of vaults gets the first few, the target among them,
+// and a count of the rest.
+func TestResultWriterBoundsTheVaultList(t *testing.T) {
+	rep := &azure.Report{Results: []azure.Result{{ID: "arm.vaults", Status: azure.StatusPass}}}
+	for i := range 300 {
+		rep.Vaults = append(rep.Vaults, azure.VaultInfo{Name: fmt.Sprintf("kv-%03d", i), SubscriptionID: "sub", ResourceGroup: "rg", Target: i == 250})
+	}
+	var b bytes.Buffer
+	NewResultWriter(&b, func(string) string { return "" }).Vaults(rep)
+	out := b.String()
+	if !strings.Contains(out, "kv-250  ← the vault checked") || !strings.Contains(out, "… and 280 more (doctor --json lists them all)") ||
+		strings.Contains(out, "kv-019") || strings.Count(out, "\n") > 50 {
+		t.Errorf("vault list:\n%s", out)
 	}
 }
