@@ -315,12 +315,13 @@ func (r *plainRunner) askField(name string) error {
 		if err != nil {
 			return err
 		}
-		if ans == "" && !f.Secret {
-			ans = r.s.Value(name)
-		}
-		if err := r.s.SetField(name, ans); err != nil {
-			r.para("", "  ", live.Words(err)+" Please type it again.")
-			continue
+		// Enter keeps the value (a default shown stays a default); anything
+		// typed goes to the session, which may refuse it.
+		if ans != "" || f.Secret {
+			if err := r.s.SetField(name, ans); err != nil {
+				r.para("", "  ", live.Words(err)+" Please type it again.")
+				continue
+			}
 		}
 		r.refresh()
 		f, _ = r.field(name)
