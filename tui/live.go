@@ -61,7 +61,7 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 		return nil
 	}
 	s, err := live.New(live.Options{Machine: opts.Machine, State: m.state, Given: opts.Live.Initial,
-		Secret: opts.Live.Secret, Wiring: opts.Live.Wiring, Now: m.com.Now,
+		Secret: opts.Live.Secret, Wiring: opts.Live.Wiring, Observe: opts.Live.Observe, Now: m.com.Now,
 		Save: func(steps.State) error { return nil }}) // the root's saver writes it
 	if err != nil {
 		m.status = live.Words(err)

@@ -212,9 +212,7 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 		return err
 	}
 	if f.joined != nil {
-		// A room seat is a practice tenant behind steps/live, which the line-by-line
-		// runner draws; the full-screen wizard takes it once it runs on steps/live too.
-		live, lineByLine = f.joined, true
+		live = f.joined // a seat in a trainer's room: its tenant and progress reporting
 	}
 	opts := session.Options{
 		Live:    live,
