@@ -115,8 +115,8 @@ func flagError(c *cobra.Command, err error) error {
 
 // prepareArgs rewrites the two spellings Go's flag package accepted and
 // pflag does not, so older scripts keep working: a known long flag with one
-// dash (-json) gets two, and the wizard's optional-value --sandbox takes the
-// next word as its scenario (--sandbox firewall), as before.
+// dash (-json) gets two, and an optional-value --sandbox (the wizard's,
+// doctor's) takes the next word as its scenario (--sandbox firewall).
 func prepareArgs(root *cobra.Command, args []string) []string {
 	long := map[string]bool{"help": true}
 	walk(root, func(c *cobra.Command) {
@@ -135,8 +135,10 @@ func prepareArgs(root *cobra.Command, args []string) []string {
 		}
 		out = append(out, a)
 	}
-	if target, _, err := root.Find(out); err == nil && target == root {
-		out = joinSandboxValue(out)
+	if target, _, err := root.Find(out); err == nil {
+		if f := target.Flags().Lookup("sandbox"); f != nil && f.NoOptDefVal != "" {
+			out = joinSandboxValue(out)
+		}
 	}
 	return out
 }

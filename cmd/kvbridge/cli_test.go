@@ -180,3 +180,16 @@ func BenchmarkCommandLine(b *testing.B) {
 		}
 	}
 }
+
+// doctor's --sandbox takes its scenario after '=' or a space, and alone means healthy.
+func TestDoctorSandboxSpellings(t *testing.T) {
+	for _, args := range [][]string{{"--sandbox"}, {"--sandbox", "healthy"}, {"--sandbox=healthy"}, {"-sandbox", "healthy"}} {
+		code, out, errOut := runCLI(t, "", nil, append([]string{"doctor", "--json"}, args...)...)
+		if code != 0 || !strings.Contains(out, `"ok": true`) {
+			t.Errorf("doctor %q: exit %d %s", args, code, errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", nil, "doctor", "--sandbox", "nope"); code != 2 || !strings.Contains(errOut, `unknown scenario "nope"`) {
+		t.Errorf("--sandbox nope: exit %d %s", code, errOut)
+	}
+}

@@ -71,7 +71,8 @@ func newDoctorCmd(a *app) *cobra.Command {
 	fl.DurationVar(&f.timeout, "timeout", azure.DefaultCheckTimeout, "time allowed for each check")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	f.delinea.register(fl)
-	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, `SCENARIO` ('kvbridge sandbox list')")
+	fl.StringVar(&f.sandbox, "sandbox", "", "run against an in-process practice tenant, in `SCENARIO` (bare: healthy; 'kvbridge sandbox list')")
+	fl.Lookup("sandbox").NoOptDefVal = "healthy"
 	f.room.register(fl)
 	fl.Int64Var(&f.seed, "seed", 0, "with --sandbox mystery: the seed `N` that picks its fault (the same N, the same fault)")
 	_ = c.RegisterFlagCompletionFunc("sandbox", completeScenarios)
