@@ -169,8 +169,13 @@ func (r *Room) create() error {
 	return r.buildTenants(func(s *seatRT) (*sandbox.Tenant, error) { return buildTenant(s.st.Deal) })
 }
 
+// requestLog is the requests each seat's tenant remembers: the room never reads them,
+// and 10,000 per tenant (the sandbox's default) would grow sixty seats by more than
+// a hundred megabytes over a day of watch mode.
+const requestLog = 100
+
 func buildTenant(d Deal) (*sandbox.Tenant, error) {
-	return sandbox.Start(sandbox.Options{Scenario: d.Scenario, Seed: d.Seed, Wiring: sandbox.Hostnames})
+	return sandbox.Start(sandbox.Options{Scenario: d.Scenario, Seed: d.Seed, Wiring: sandbox.Hostnames, RequestLog: requestLog})
 }
 
 func (r *Room) resume(st *roomState) error {
@@ -190,7 +195,7 @@ func (r *Room) resume(st *roomState) error {
 		r.seats[i] = rt
 	}
 	return r.buildTenants(func(s *seatRT) (*sandbox.Tenant, error) {
-		return sandbox.Load(bytes.NewReader(s.st.Tenant), sandbox.Options{Wiring: sandbox.Hostnames})
+		return sandbox.Load(bytes.NewReader(s.st.Tenant), sandbox.Options{Wiring: sandbox.Hostnames, RequestLog: requestLog})
 	})
 }
 

@@ -38,6 +38,9 @@ type Options struct {
 	Latency  time.Duration    // added to every response
 	Now      func() time.Time // nil means time.Now; tests move time for expiry and propagation
 	PageSize int              // ARM list page size (0: one page unless $top); Key Vault's default stays 25
+	// RequestLog is how many recent requests Requests keeps (0: 10,000). A server of
+	// many tenants (the trainer's room) keeps few, so a long workshop's memory stays flat.
+	RequestLog int
 
 	timeouts serverTimeouts // zero: defaultTimeouts; tests shorten them
 }

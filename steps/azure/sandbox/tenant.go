@@ -351,8 +351,12 @@ func (t *Tenant) Requests() []RequestRecord {
 func (t *Tenant) record(r RequestRecord) {
 	t.reqMu.Lock()
 	defer t.reqMu.Unlock()
-	if len(t.reqs) >= 10000 { // a long-running server keeps the recent past only
-		t.reqs = append(t.reqs[:0], t.reqs[5000:]...)
+	limit := t.opts.RequestLog
+	if limit <= 0 {
+		limit = 10000
+	}
+	if len(t.reqs) >= limit { // a long-running server keeps the recent past only
+		t.reqs = append(t.reqs[:0], t.reqs[len(t.reqs)-limit/2:]...)
 	}
 	t.reqs = append(t.reqs, r)
 }
