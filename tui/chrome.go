@@ -180,7 +180,7 @@ func (m *Model) footerKeys() []key.Binding {
 	}
 	var s []key.Binding
 	if m.over == nil && m.live != nil && m.live.edit != "" {
-		return m.editKeys()
+		return m.live.editKeys()
 	}
 	if m.over != nil {
 		if _, asking := m.over.(*confirmPage); asking {

@@ -20,6 +20,7 @@ import (
 
 // liveModel is the live part of Model. Nil means the course runs offline.
 type liveModel struct {
+	m        *Model // the root: its status line, selection and overlays
 	c        *Common
 	s        *live.Session
 	stateDir string // where a reminder goes when the current directory refuses it
@@ -67,12 +68,12 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 		m.status = live.Words(err)
 		return nil
 	}
-	lm := &liveModel{c: m.com, s: s, stateDir: session.ReminderStateDir(opts.Store),
+	lm := &liveModel{m: m, c: m.com, s: s, stateDir: session.ReminderStateDir(opts.Store),
 		fields: map[string]*field{}, filter: newField(),
 		spin: spinner.New(spinner.WithSpinner(spinner.Line))}
 	lm.check, lm.trouble = &liveCheckPage{m: m, lm: lm}, &liveTroublePage{m: m, lm: lm}
 	m.live = lm
-	cmd := m.job(s.Begin())
+	cmd := m.live.job(s.Begin())
 	if s.NeedsChoice() {
 		m.open(&chooserPage{m: m})
 	}
@@ -80,12 +81,11 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 }
 
 // job hands a session's Job to Bubble Tea, with the spinner while work goes.
-func (m *Model) job(j live.Job) tea.Cmd {
+func (lm *liveModel) job(j live.Job) tea.Cmd {
 	if j == nil {
 		return nil
 	}
-	lm := m.live
-	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(m.com.Styles.Spinner))
+	lm.spin = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(lm.c.Styles.Spinner))
 	return tea.Batch(func() tea.Msg { return j() }, lm.spin.Tick)
 }
 
@@ -110,10 +110,10 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 	case live.Msg:
 		was := s.Status()
 		next := s.Take(msg)
-		m.say(msg, was)
-		return tea.Batch(m.job(next), m.countdown())
+		m.live.say(msg, was)
+		return tea.Batch(m.live.job(next), m.live.countdown())
 	case watchSecondMsg:
-		return m.countdown()
+		return m.live.countdown()
 	case reminderMsg:
 		switch {
 		case msg.exists:
@@ -149,7 +149,8 @@ func (m *Model) liveMsg(msg tea.Msg) tea.Cmd {
 
 // countdown redraws the page once a second while a watch waits for its
 // next run, so "next run in N s" counts down.
-func (m *Model) countdown() tea.Cmd {
+func (lm *liveModel) countdown() tea.Cmd {
+	m := lm.m
 	if st := m.live.s.Status(); st.Watching && !st.Running {
 		return tea.Tick(time.Second, func(time.Time) tea.Msg { return watchSecondMsg{} })
 	}
@@ -157,7 +158,8 @@ func (m *Model) countdown() tea.Cmd {
 }
 
 // say puts what a session's Msg means in the footer.
-func (m *Model) say(msg live.Msg, was live.Status) {
+func (lm *liveModel) say(msg live.Msg, was live.Status) {
+	m := lm.m
 	switch msg := msg.(type) {
 	case *live.Started:
 		if msg.Err != nil {
@@ -295,8 +297,8 @@ func (lm *liveModel) startEdit(name string) {
 // and keeps it. Ending an edit never does more: no check runs, nothing is
 // written anywhere. A value the session refuses keeps the edit open with
 // what was typed (nothing lost) and says why; discard drops it instead.
-func (m *Model) endEdit(discard bool) bool {
-	lm := m.live
+func (lm *liveModel) endEdit(discard bool) bool {
+	m := lm.m
 	name := lm.edit
 	if name == "" {
 		return true

@@ -229,7 +229,7 @@ func TestCopyFixCommands(t *testing.T) {
 		t.Fatalf("y before a run: cmd %v, status %q", cmd != nil, st)
 	}
 	m = keys(t, m, "r")
-	want := m.fixCommands()
+	want := m.live.fixCommands()
 	if len(want) == 0 {
 		t.Fatalf("no fix commands after a failed run:\n%s", view(m))
 	}

@@ -24,22 +24,22 @@ type liveCheckPage struct {
 }
 
 func (p *liveCheckPage) start() int          { return 0 }
-func (p *liveCheckPage) keys() []key.Binding { return p.m.liveKeys() }
-func (p *liveCheckPage) view(sel int) body   { return p.m.checkBody(sel) }
+func (p *liveCheckPage) keys() []key.Binding { return p.m.live.liveKeys() }
+func (p *liveCheckPage) view(sel int) body   { return p.m.live.checkBody(sel) }
 
 func (p *liveCheckPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 	m, lm := p.m, p.lm
 	if lm.edit != "" {
-		return m.editKey(msg), true
+		return m.live.editKey(msg), true
 	}
 	if !m.state.Live() {
-		return m.connKeys(msg)
+		return m.live.connKeys(msg)
 	}
 	k, s := m.keys, lm.s
 	switch {
 	case key.Matches(msg, k.Rerun):
 		j, err := s.Run()
-		return m.started(j, err), true
+		return m.live.started(j, err), true
 	case key.Matches(msg, k.Watch):
 		if s.Status().Watching {
 			s.StopWatch()
@@ -50,31 +50,32 @@ func (p *liveCheckPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 		if err == nil {
 			m.status = fmt.Sprintf("Watching: the checks run again every %d s until all pass (w stops). Useful while a role propagates.", int(live.WatchInterval.Seconds()))
 		}
-		return m.started(j, err), true
+		return m.live.started(j, err), true
 	case key.Matches(msg, k.Cancel):
 		if st := s.Status(); st.Running || st.Syncing || st.Watching {
 			s.Cancel()
 			m.status = "Stopped. Results so far are kept; r runs the checks again."
 		}
 		return nil, true
-	case key.Matches(msg, k.Filter) && m.hasRow(filterField):
+	case key.Matches(msg, k.Filter) && m.live.hasRow(filterField):
 		lm.startEdit(filterField)
 		return nil, true
 	case key.Matches(msg, k.Copy):
-		return m.copyFixes(), true
+		return m.live.copyFixes(), true
 	case key.Matches(msg, k.Choose):
-		return m.liveChoose(sel), true
+		return m.live.liveChoose(sel), true
 	}
-	return m.connKeys(msg)
+	return m.live.connKeys(msg)
 }
 
 // started runs a Job the session handed out, or says why there is none.
-func (m *Model) started(j live.Job, err error) tea.Cmd {
+func (lm *liveModel) started(j live.Job, err error) tea.Cmd {
+	m := lm.m
 	if err != nil {
 		m.status = live.Words(err)
 		return nil
 	}
-	return m.job(j)
+	return m.live.job(j)
 }
 
 // liveTroublePage is the review's troubleshooting page with the client
@@ -85,34 +86,35 @@ type liveTroublePage struct {
 }
 
 func (p *liveTroublePage) start() int          { return 0 }
-func (p *liveTroublePage) keys() []key.Binding { return p.m.liveKeys() }
+func (p *liveTroublePage) keys() []key.Binding { return p.m.live.liveKeys() }
 
 func (p *liveTroublePage) view(sel int) body {
 	m := p.m
 	w := m.com.ContentWidth()
 	b := lineBuf{lines: troubleLines(m.com, w)}
 	var items []span
-	m.expiryBlock(&b, &items, sel, w)
+	m.live.expiryBlock(&b, &items, sel, w)
 	return body{lines: b.lines, items: items, choose: "edit/choose"}
 }
 
 func (p *liveTroublePage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 	m := p.m
 	if p.lm.edit != "" {
-		return m.editKey(msg), true
+		return m.live.editKey(msg), true
 	}
 	switch {
 	case key.Matches(msg, m.keys.Export):
-		return m.exportReminder(), true
+		return m.live.exportReminder(), true
 	case key.Matches(msg, m.keys.Choose):
-		return m.liveChoose(sel), true
+		return m.live.liveChoose(sel), true
 	}
-	return m.connKeys(msg)
+	return m.live.connKeys(msg)
 }
 
 // connKeys are c (where the checks run) and p (practice actions), on every
 // screen of a wizard with live checks.
-func (m *Model) connKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (lm *liveModel) connKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	m := lm.m
 	switch {
 	case key.Matches(msg, m.keys.Connection):
 		m.open(&chooserPage{m: m})
@@ -135,37 +137,37 @@ func (p liveScreenPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 	if cmd, ok := p.component.update(msg, sel); ok {
 		return cmd, true
 	}
-	return p.m.connKeys(msg)
+	return p.m.live.connKeys(msg)
 }
 
 func (p liveScreenPage) keys() []key.Binding {
-	return append(p.component.keys(), p.m.liveKeys()...)
+	return append(p.component.keys(), p.m.live.liveKeys()...)
 }
 
 // editKey is a key while a field is edited: enter, esc and the arrows end
 // the edit (enter never does more), tab moves to the next field, anything
 // else edits.
-func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
-	lm := m.live
+func (lm *liveModel) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	m := lm.m
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.EditDone):
 		name := lm.edit
-		if m.endEdit(false) && name == filterField && len(lm.vaults()) > 0 {
-			m.nav.sel = m.rowIndex(filterField) + 1 // the first match
+		if m.live.endEdit(false) && name == filterField && len(lm.vaults()) > 0 {
+			m.nav.sel = m.live.rowIndex(filterField) + 1 // the first match
 		}
 	case key.Matches(msg, k.EditStop):
-		m.endEdit(true)
+		m.live.endEdit(true)
 	case key.Matches(msg, k.EditUp):
-		if m.endEdit(false) {
+		if m.live.endEdit(false) {
 			m.move(-1)
 		}
 	case key.Matches(msg, k.EditDown):
-		if m.endEdit(false) {
+		if m.live.endEdit(false) {
 			m.move(1)
 		}
 	case key.Matches(msg, k.EditNext), key.Matches(msg, k.EditPrev):
-		if !m.endEdit(false) {
+		if !m.live.endEdit(false) {
 			return nil
 		}
 		d := 1
@@ -181,13 +183,14 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	default:
 		if lm.buffer().update(msg) && lm.edit == filterField {
-			m.nav.sel = m.rowIndex(filterField)
+			m.nav.sel = m.live.rowIndex(filterField)
 		}
 	}
 	return nil
 }
 
-func (m *Model) rowIndex(name string) int {
+func (lm *liveModel) rowIndex(name string) int {
+	m := lm.m
 	for i, it := range m.live.items() {
 		if it == name {
 			return i
@@ -196,11 +199,11 @@ func (m *Model) rowIndex(name string) int {
 	return -1
 }
 
-func (m *Model) hasRow(name string) bool { return m.rowIndex(name) >= 0 }
+func (lm *liveModel) hasRow(name string) bool { return lm.rowIndex(name) >= 0 }
 
 // liveChoose is space/enter on a live page's row.
-func (m *Model) liveChoose(sel int) tea.Cmd {
-	lm := m.live
+func (lm *liveModel) liveChoose(sel int) tea.Cmd {
+	m := lm.m
 	s := lm.s
 	it := lm.item(sel)
 	switch {
@@ -208,15 +211,15 @@ func (m *Model) liveChoose(sel int) tea.Cmd {
 		return nil
 	case it == rowRun:
 		j, err := s.Run()
-		return m.started(j, err)
+		return m.live.started(j, err)
 	case it == rowSync:
 		j, err := s.Sync()
 		if err == nil {
 			m.status = "Saving: writing the password to the practice vault as Delinea's sync would…"
 		}
-		return m.started(j, err)
+		return m.live.started(j, err)
 	case it == rowExport:
-		return m.exportReminder()
+		return m.live.exportReminder()
 	case strings.HasPrefix(it, vaultRow):
 		name := strings.TrimPrefix(it, vaultRow)
 		if err := s.SetField(steps.FieldVault, name); err != nil {
@@ -248,12 +251,12 @@ func (m *Model) liveChoose(sel int) tea.Cmd {
 // exportReminder writes the .ics reminder into the current directory, or
 // the state directory when that is not writable. A file already there is
 // replaced only when e is pressed again on the question.
-func (m *Model) exportReminder() tea.Cmd {
-	lm := m.live
+func (lm *liveModel) exportReminder() tea.Cmd {
+	m := lm.m
 	exp, _, _ := lm.s.Expiry()
 	if exp == nil {
 		m.status = "Give the client secret's expiry date first (YYYY-MM-DD)."
-		if m.hasRow(steps.FieldSecretExpiry) {
+		if m.live.hasRow(steps.FieldSecretExpiry) {
 			lm.startEdit(steps.FieldSecretExpiry)
 		}
 		return nil
@@ -276,8 +279,9 @@ func (m *Model) exportReminder() tea.Cmd {
 // copyFixes puts the fix commands of the page's problems on the clipboard
 // through the terminal (OSC 52). Alternatives are copied commented out,
 // under what each costs: pasting them all must not run them all.
-func (m *Model) copyFixes() tea.Cmd {
-	cmds := m.fixCommands()
+func (lm *liveModel) copyFixes() tea.Cmd {
+	m := lm.m
+	cmds := m.live.fixCommands()
 	if len(cmds) == 0 {
 		m.status = "Nothing to copy: no check on this page has a command to run."
 		return nil
@@ -294,7 +298,8 @@ func (m *Model) copyFixes() tea.Cmd {
 }
 
 // fixCommands are the commands of the page's checks that failed or warned.
-func (m *Model) fixCommands() []string {
+func (lm *liveModel) fixCommands() []string {
+	m := lm.m
 	p, _ := m.live.s.Page()
 	var out []string
 	for _, r := range m.live.s.Rows(p.IDs) {
@@ -332,8 +337,8 @@ func costNote(cost string) string {
 }
 
 // liveKeys are the live keys that work on the current screen.
-func (m *Model) liveKeys() []key.Binding {
-	lm := m.live
+func (lm *liveModel) liveKeys() []key.Binding {
+	m := lm.m
 	if lm == nil {
 		return nil
 	}
@@ -345,10 +350,10 @@ func (m *Model) liveKeys() []key.Binding {
 		if st := lm.s.Status(); st.Running || st.Syncing || st.Watching {
 			out = append(out, k.Cancel)
 		}
-		if m.hasRow(filterField) {
+		if m.live.hasRow(filterField) {
 			out = append(out, k.Filter)
 		}
-		if len(m.fixCommands()) > 0 {
+		if len(m.live.fixCommands()) > 0 {
 			out = append(out, k.Copy)
 		}
 	}
@@ -362,7 +367,8 @@ func (m *Model) liveKeys() []key.Binding {
 }
 
 // editKeys is the footer while a field is edited.
-func (m *Model) editKeys() []key.Binding {
+func (lm *liveModel) editKeys() []key.Binding {
+	m := lm.m
 	k := m.keys
 	return []key.Binding{k.EditDone, k.EditNext, k.EditStop,
 		key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear"))}
@@ -421,7 +427,7 @@ func (p *chooserPage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 		default:
 			m.status = "Course only: no live checks. Press c to connect later."
 		}
-		return m.job(j), true
+		return m.live.job(j), true
 	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Connection):
 		m.closeOverlay()
 		if m.state.Connection.Kind == steps.ConnNone {
@@ -521,7 +527,7 @@ func (p *practicePage) update(msg tea.KeyPressMsg, sel int) (tea.Cmd, bool) {
 		m.closeOverlay()
 		m.status = acts[sel].Title + "…"
 		j, err := m.live.s.Act(acts[sel].ID)
-		return m.started(j, err), true
+		return m.live.started(j, err), true
 	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.Practice):
 		m.closeOverlay()
 		return nil, true
@@ -557,7 +563,8 @@ func (p *practicePage) view(sel int) body {
 }
 
 // runHint is what the Run row says about the run now.
-func (m *Model) runHint() string {
+func (lm *liveModel) runHint() string {
+	m := lm.m
 	st := m.live.s.Status()
 	switch {
 	case st.Watching && !st.Running:

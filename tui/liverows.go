@@ -177,7 +177,8 @@ func (c *Common) rowDetail(b *lineBuf, r live.Row, indent, w int) {
 }
 
 // checkBody draws the live check page.
-func (m *Model) checkBody(sel int) body {
+func (lm *liveModel) checkBody(sel int) body {
+	m := lm.m
 	c, st, lm := m.com, m.com.Styles, m.live
 	w := c.ContentWidth()
 	p, _ := lm.s.Page()
@@ -240,7 +241,7 @@ func (m *Model) checkBody(sel int) body {
 	}
 	if p.VaultPicker {
 		b.blank()
-		m.vaultPicker(&b, add, w)
+		m.live.vaultPicker(&b, add, w)
 	}
 	if p.Sync && m.state.Connection.Kind == steps.ConnPractice {
 		b.blank()
@@ -261,7 +262,7 @@ func (m *Model) checkBody(sel int) body {
 	}
 	b.blank()
 	add(rowRun, func(on bool) {
-		b.add(c.row(c.cursorMark(on)+st.StepID.Render("▶")+" ", c.pick(on).Render("Run the checks"), m.runHint(), w))
+		b.add(c.row(c.cursorMark(on)+st.StepID.Render("▶")+" ", c.pick(on).Render("Run the checks"), m.live.runHint(), w))
 	})
 	b.blank()
 	rows := lm.s.Rows(p.IDs)
@@ -278,13 +279,14 @@ func (m *Model) checkBody(sel int) body {
 		b.add(styled("✗ The checks could not start: "+live.Words(status.RunErr), w, st.Wrong)...)
 	}
 	c.resultRows(&b, rows, status.Running, w)
-	m.tokenBlock(&b, rows, w)
+	m.live.tokenBlock(&b, rows, w)
 	return body{lines: b.lines, items: items, choose: "edit/choose"}
 }
 
 // vaultPicker lists the vaults ARM lists to the app (the nearest evidence of
 // what Delinea's dropdown can show), with a filter.
-func (m *Model) vaultPicker(b *lineBuf, add func(string, func(bool)), w int) {
+func (lm *liveModel) vaultPicker(b *lineBuf, add func(string, func(bool)), w int) {
+	m := lm.m
 	c, st, lm := m.com, m.com.Styles, m.live
 	target := m.state.Connection.Vault
 	if target == "" {
@@ -334,7 +336,8 @@ func (m *Model) vaultPicker(b *lineBuf, add func(string, func(bool)), w int) {
 
 // tokenBlock is the readout of the token auth.token obtained: whose it is
 // and until when, never the token.
-func (m *Model) tokenBlock(b *lineBuf, rows []live.Row, w int) {
+func (lm *liveModel) tokenBlock(b *lineBuf, rows []live.Row, w int) {
+	m := lm.m
 	st := m.com.Styles
 	var r *azure.Result
 	for _, row := range rows {
@@ -364,7 +367,8 @@ func (m *Model) tokenBlock(b *lineBuf, rows []live.Row, w int) {
 }
 
 // expiryBlock is the review's client secret expiry and its reminder.
-func (m *Model) expiryBlock(b *lineBuf, items *[]span, sel, w int) {
+func (lm *liveModel) expiryBlock(b *lineBuf, items *[]span, sel, w int) {
+	m := lm.m
 	c, st, lm := m.com, m.com.Styles, m.live
 	b.blank()
 	exp, words, read := lm.s.Expiry()

@@ -391,7 +391,7 @@ func (m *Model) reset() tea.Cmd {
 	var live tea.Cmd
 	if m.live != nil {
 		m.live.edit = ""
-		live = m.job(m.live.s.Reset(m.state))
+		live = m.live.job(m.live.s.Reset(m.state))
 		_ = m.pull()
 		if m.live.s.NeedsChoice() {
 			m.open(&chooserPage{m: m})
