@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kvbridge/kvbridge/steps/shell"
 )
 
 // ReminderLeadDays is how long before the client secret's expiry the reminder falls.
@@ -22,6 +24,13 @@ const ReminderSummary = "Rotate the Delinea Key Vault client secret"
 // CRLF and are folded at 75 octets; text is escaped. The UID is derived from
 // the client ID and expiry, so exporting again updates the same event.
 func Reminder(expires time.Time, appName, clientID string, now time.Time) ([]byte, error) {
+	return ReminderFor(expires, appName, "", clientID, now)
+}
+
+// ReminderFor is Reminder with the tenant too: its doctor command then runs
+// as written (doctor needs the tenant and the app). Without both, the
+// reminder says what to give instead of printing a command that fails.
+func ReminderFor(expires time.Time, appName, tenantID, clientID string, now time.Time) ([]byte, error) {
 	if expires.IsZero() {
 		return nil, errors.New("reminder: the client secret's expiry is unknown")
 	}
@@ -42,21 +51,24 @@ func Reminder(expires time.Time, appName, clientID string, now time.Time) ([]byt
 	if clientID != "" {
 		who += " (client ID " + clientID + ")"
 	}
-	doctor := "kvbridge doctor"
+	tenantID = strings.TrimSpace(tenantID)
+	check := "3. Check with kvbridge doctor, giving it --tenant (the Directory (tenant) ID) and --client-id (the Application (client) ID), with the new Value in AZURE_CLIENT_SECRET or at its prompt."
 	// The new secret ends 6 months after the renewal day: az's default of one year is
 	// just outside Microsoft's advice of less than 12 months.
 	reset := "az ad app credential reset --id <client-id> --append --display-name delinea --end-date " +
 		day.AddDate(0, 6, 0).Format("2006-01-02") + " --query password -o tsv"
 	if clientID != "" {
-		doctor += " --client-id " + clientID
 		reset = strings.Replace(reset, "<client-id>", clientID, 1)
+	}
+	if tenantID != "" && clientID != "" {
+		check = "3. Check with: " + shell.Join("kvbridge", "doctor", "--tenant", tenantID, "--client-id", clientID) + " (the new Value in AZURE_CLIENT_SECRET or at its prompt)."
 	}
 	desc := strings.Join([]string{
 		"The client secret of " + who + " expires on " + expires.Format("2006-01-02 15:04 MST") + ". When it expires, Delinea Secret Server can no longer sign in to Azure Key Vault and external secrets stop syncing.",
 		"",
 		"1. Create a new client secret in Microsoft Entra ID: App registrations > " + appName + " > Certificates & secrets > New client secret, and copy its Value (shown once; not the Secret ID). Or: " + reset,
 		"2. In Delinea Secret Server, update the credential secret the Azure Key Vault external vault uses with the new Value.",
-		"3. Check with: " + doctor + " (the secret from AZURE_CLIENT_SECRET or the prompt).",
+		check,
 		"4. When everything passes, delete the old client secret in Entra ID.",
 	}, "\n")
 

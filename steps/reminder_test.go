@@ -38,7 +38,7 @@ func TestReminder(t *testing.T) {
 		{name: "30 days before", expires: time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC), app: "Delinea-KV-Connector",
 			wantStart: "20260802", wantEnd: "20260803",
 			wantInDesc: []string{"Delinea-KV-Connector (client ID " + client + ")", "New client secret", "update the credential secret",
-				"kvbridge doctor --client-id " + client, "2026-09-01"}},
+				`kvbridge doctor\, giving it --tenant`, "2026-09-01"}},
 		{name: "past reminder day is today", expires: time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), app: "app",
 			wantStart: "20260310", wantEnd: "20260311"},
 		{name: "already expired is today", expires: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), app: "app",
@@ -155,3 +155,24 @@ func TestFoldLine(t *testing.T) {
 }
 
 func isValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// With the tenant and the app known, the reminder's doctor command is whole:
+// it runs as written (doctor refuses to run without both).
+func TestReminderDoctorRunsAsWritten(t *testing.T) {
+	const tenant, client = "72f988bf-86f1-41af-91ab-2d7cd011db47", "8f7a2c1e-4b3d-4e5f-9a8b-7c6d5e4f3a2b"
+	b, err := ReminderFor(time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC), "app", tenant, client, time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n ", ""), `\n`, "\n")
+	i := strings.Index(desc, "Check with: ")
+	if i < 0 {
+		t.Fatalf("no doctor command:\n%s", desc)
+	}
+	cmd := desc[i+len("Check with: "):]
+	cmd = cmd[:strings.Index(cmd, " (")]
+	want := "kvbridge doctor --tenant " + tenant + " --client-id " + client
+	if cmd != want {
+		t.Errorf("doctor command %q, want %q", cmd, want)
+	}
+}

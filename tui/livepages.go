@@ -262,11 +262,11 @@ func (lm *liveModel) exportReminder() tea.Cmd {
 		return nil
 	}
 	s, dir, replace := lm.s, lm.stateDir, lm.replace
-	client, now := s.Value(steps.FieldClientID), m.com.Now()
+	tenant, client, now := s.Value(steps.FieldTenantID), s.Value(steps.FieldClientID), m.com.Now()
 	lm.replace = ""
 	return func() tea.Msg {
 		if replace != "" {
-			return reminderMsg{path: replace, err: live.ReplaceReminder(*exp, client, now, replace)}
+			return reminderMsg{path: replace, err: live.ReplaceReminderFor(*exp, tenant, client, now, replace)}
 		}
 		p, err := s.ExportReminder(".", dir)
 		if errors.Is(err, fs.ErrExist) {

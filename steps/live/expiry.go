@@ -85,7 +85,13 @@ func ReminderStateDir(store steps.Store) string {
 // returns a *safefile.ExistsError (errors.Is fs.ErrExist) naming the path, so
 // the UI can ask and then call ReplaceReminder with that path.
 func WriteReminder(exp time.Time, clientID string, now time.Time, dirs ...string) (string, error) {
-	data, err := steps.Reminder(exp, reminderApp, clientID, now)
+	return WriteReminderFor(exp, "", clientID, now, dirs...)
+}
+
+// WriteReminderFor is WriteReminder with the tenant, so that the doctor
+// command in the reminder runs as written.
+func WriteReminderFor(exp time.Time, tenantID, clientID string, now time.Time, dirs ...string) (string, error) {
+	data, err := steps.ReminderFor(exp, reminderApp, tenantID, clientID, now)
 	if err != nil {
 		return "", err
 	}
@@ -121,7 +127,12 @@ func WriteReminder(exp time.Time, clientID string, now time.Time, dirs ...string
 // existing) after the user agreed to replace it: atomically, and replacing a
 // symbolic link there rather than writing to its target.
 func ReplaceReminder(exp time.Time, clientID string, now time.Time, path string) error {
-	data, err := steps.Reminder(exp, reminderApp, clientID, now)
+	return ReplaceReminderFor(exp, "", clientID, now, path)
+}
+
+// ReplaceReminderFor is ReplaceReminder with the tenant.
+func ReplaceReminderFor(exp time.Time, tenantID, clientID string, now time.Time, path string) error {
+	data, err := steps.ReminderFor(exp, reminderApp, tenantID, clientID, now)
 	if err != nil {
 		return err
 	}

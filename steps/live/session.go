@@ -1213,13 +1213,13 @@ func (s *Session) Expiry() (exp *time.Time, words string, read bool) {
 func (s *Session) ExportReminder(dirs ...string) (string, error) {
 	s.mu.Lock()
 	e := s.st.Connection.SecretExpires
-	client := s.ids().ClientID
+	ids := s.ids()
 	now := s.opts.Now()
 	s.mu.Unlock()
 	if e == nil {
 		return "", &FieldError{Field: steps.FieldSecretExpiry, Reason: "give the client secret's expiry first"}
 	}
-	return WriteReminder(*e, client, now, dirs...)
+	return WriteReminderFor(*e, ids.TenantID, ids.ClientID, now, dirs...)
 }
 
 // Describe says where the checks run, in words.
