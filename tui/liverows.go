@@ -227,7 +227,7 @@ func (lm *liveModel) checkBody(sel int) body {
 	}
 	fields := lm.s.Fields(p)
 	if len(fields) > 0 {
-		b.add(st.Emph.Render("What the checks use") + st.Dim.Render("  (enter edits; secrets are never saved)"))
+		b.add(item(st.Emph.Render("What the checks use")+"  ", 21, "(enter edits; secrets are never saved)", w, st.Dim)...)
 	}
 	for _, f := range fields {
 		f := f
@@ -240,7 +240,9 @@ func (lm *liveModel) checkBody(sel int) body {
 		})
 	}
 	if p.VaultPicker {
-		b.blank()
+		if len(fields) > 0 {
+			b.blank()
+		}
 		m.live.vaultPicker(&b, add, w)
 	}
 	if p.Sync && m.state.Connection.Kind == steps.ConnPractice {
@@ -288,7 +290,10 @@ func (lm *liveModel) checkBody(sel int) body {
 func (lm *liveModel) vaultPicker(b *lineBuf, add func(string, func(bool)), w int) {
 	m := lm.m
 	c, st, lm := m.com, m.com.Styles, m.live
-	target := m.state.Connection.Vault
+	target := lm.s.Value(steps.FieldVault)
+	if i := strings.LastIndex(target, "/vaults/"); i >= 0 {
+		target = target[i+len("/vaults/"):] // a resource ID: its name
+	}
 	if target == "" {
 		target = "(none named)"
 	}

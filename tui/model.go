@@ -186,6 +186,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Interrupt
 	}
 	m.notice, m.status = "", ""
+	if m.live != nil && !key.Matches(msg, k.Export) {
+		m.live.replace = "" // the question to replace a reminder is answered no
+	}
 	c, n := m.active()
 	if cmd, handled := c.update(msg, n.sel); handled {
 		return cmd

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -164,5 +165,36 @@ func TestRefusedValueKeptInTheEdit(t *testing.T) {
 	m = keys(t, m, "esc")
 	if m.live.edit != "" || m.live.s.Value(steps.FieldClientID) != "0c5b5d1e-6a2f-4c3e-9d7a-1b2c3d4e5f60" {
 		t.Fatalf("esc: edit %q, value %q", m.live.edit, m.live.s.Value(steps.FieldClientID))
+	}
+}
+
+// e says where it wrote the reminder; a second e asks before replacing the
+// file, another key answers no, and only e on the question replaces it.
+func TestReminderAsksBeforeReplacing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	l := testLive(steps.Connection{Kind: steps.ConnTenant, TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", ClientID: "0c5b5d1e-6a2f-4c3e-9d7a-1b2c3d4e5f60"})
+	m := newLiveTest(t, 100, 30, l)
+	m = gotoScreen(t, m, "4/troubleshooting")
+	m = keys(t, m, "enter")
+	m = typeText(t, m, "2027-01-15")
+	m = keys(t, m, "enter", "e")
+	if !strings.Contains(m.status, "Reminder written to ") || !strings.Contains(m.status, "kvbridge-client-secret-reminder.ics") {
+		t.Fatalf("first e: %q", m.status)
+	}
+	path := strings.TrimSuffix(strings.TrimPrefix(m.status, "Reminder written to "), " (import it into your calendar).")
+	if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m = keys(t, m, "e")
+	if !strings.Contains(m.status, "exists") {
+		t.Fatalf("second e: %q", m.status)
+	}
+	m = keys(t, m, "down", "e") // another key first: no; e asks again
+	if b, _ := os.ReadFile(path); string(b) != "mine" || !strings.Contains(m.status, "exists") {
+		t.Fatalf("replaced without asking: %q", m.status)
+	}
+	m = keys(t, m, "e")
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "BEGIN:VCALENDAR") || !strings.Contains(m.status, "Reminder written") {
+		t.Fatalf("e on the question did not replace: %q", m.status)
 	}
 }
