@@ -2,6 +2,7 @@ package plain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/kvbridge/kvbridge/internal/safefile"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/live"
 )
@@ -825,6 +827,35 @@ func (r *plainRunner) expiry() error {
 		break
 	}
 	path, err := r.s.ExportReminder(r.dir, live.ReminderStateDir(r.store))
+	var ex *safefile.ExistsError
+	if errors.As(err, &ex) && !ex.Dir {
+		// Never replaced without asking: it may be another calendar file, or a
+		// link planted to make kvbridge overwrite what it points to.
+		what := "A file of that name is already there:"
+		if ex.Symlink {
+			what = "A symbolic link of that name is already there (replacing it replaces the link, never the file it points to):"
+		}
+		r.line(what)
+		r.write("  " + path + "\n")
+		for {
+			ans, err := r.askLine("Replace it? [y/n] ")
+			if err != nil {
+				return err
+			}
+			yes, ok := plainYesNo(strings.ToLower(ans))
+			if !ok {
+				r.line("Please type y to replace it, or n to leave it.")
+				continue
+			}
+			if !yes {
+				r.line("Left as it is; no reminder written.")
+				return nil
+			}
+			break
+		}
+		exp, _, _ := r.s.Expiry()
+		err = live.ReplaceReminder(*exp, r.s.Value(steps.FieldClientID), r.now(), path)
+	}
 	if err != nil {
 		r.line(r.sty.render(r.sty.warningNote, "The reminder could not be written: "+live.Words(err)))
 		return nil
