@@ -142,12 +142,21 @@ const (
 	FieldUsername     = "username"      // the tag's expected value (shown when mapped)
 	FieldPassword     = "password"      // the Delinea password to compare, memory only
 	FieldSecretExpiry = "secret-expiry" // the client secret's expiry, YYYY-MM-DD
+
+	// Delinea Secret Server, read with the documented REST API (own tenant; the
+	// practice tenant brings its own Secret Server and user).
+	FieldDelineaURL       = "delinea-url"       // Secret Server's https base URL
+	FieldDelineaUsername  = "delinea-username"  // the user kvbridge signs in as
+	FieldDelineaPassword  = "delinea-password"  // that user's password, memory only
+	FieldCredentialSecret = "credential-secret" // the credential secret, ID or name
+	FieldMappedSecret     = "mapped-secret"     // the secret synced to Key Vault, ID or name
 )
 
 // KnownFields lists every field name a course may declare, in a sensible
 // default order.
 var KnownFields = []string{FieldTenantID, FieldClientID, FieldClientSecret, FieldCloud, FieldVault,
-	FieldSecretName, FieldMapUsername, FieldUsername, FieldPassword, FieldSecretExpiry}
+	FieldSecretName, FieldMapUsername, FieldUsername, FieldPassword, FieldSecretExpiry,
+	FieldDelineaURL, FieldDelineaUsername, FieldDelineaPassword, FieldCredentialSecret, FieldMappedSecret}
 
 func knownField(f string) bool {
 	for _, k := range KnownFields {

@@ -286,7 +286,9 @@ func TestCourseChecksUseCatalogue(t *testing.T) {
 	catalogue := map[string]bool{}
 	for _, id := range []string{"input.tenant-id", "input.client-id", "input.client-secret", "auth.token",
 		"arm.subscriptions", "arm.vaults", "vault.permission-model", "vault.network", "rbac.secrets-write",
-		"data.secrets", "mapping.name", "mapping.secret", "mapping.tag", "mapping.value", "credential.expiry"} {
+		"data.secrets", "mapping.name", "mapping.secret", "mapping.tag", "mapping.value", "credential.expiry",
+		// Delinea's side, read through Secret Server's documented API.
+		"delinea.auth", "delinea.credential-secret", "delinea.typed-values", "delinea.mapped-secret"} {
 		catalogue[id] = true
 	}
 	for _, s := range c.Sections[:3] {

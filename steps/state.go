@@ -87,6 +87,13 @@ type Connection struct {
 	MapUsername   bool       `json:"map_username,omitempty"`
 	Username      string     `json:"username,omitempty"`
 	SecretExpires *time.Time `json:"secret_expires,omitempty"` // the client secret's expiry, when the trainee gave it
+
+	// Delinea Secret Server: its URL, the user, and the two secrets by ID or name.
+	// The password is never saved (it lives in the live session's memory).
+	DelineaURL       string `json:"delinea_url,omitempty"`
+	DelineaUsername  string `json:"delinea_username,omitempty"`
+	CredentialSecret string `json:"credential_secret,omitempty"`
+	MappedSecret     string `json:"mapped_secret,omitempty"`
 }
 
 // Describe says in words where the live checks run.
@@ -153,6 +160,10 @@ func (c Connection) Validate() error {
 		{"vault URL", c.VaultURL, MaxURLLen},
 		{"secret name", c.SecretName, MaxSecretNameLen},
 		{"username", c.Username, MaxUsernameLen},
+		{"Delinea URL", c.DelineaURL, MaxURLLen},
+		{"Delinea user name", c.DelineaUsername, MaxUsernameLen},
+		{"credential secret", c.CredentialSecret, MaxUsernameLen},
+		{"mapped secret", c.MappedSecret, MaxUsernameLen},
 	} {
 		if n := utf8.RuneCountInString(f.v); n > f.max {
 			return fmt.Errorf("the %s is %d characters long; Azure's are at most %d", f.name, n, f.max)
@@ -189,7 +200,16 @@ func (c Connection) Invalidates(next Connection, id string) bool {
 		return true
 	}
 	mapping := strings.HasPrefix(id, "mapping.")
-	return mapping && (c.SecretName != next.SecretName || c.MapUsername != next.MapUsername || c.Username != next.Username)
+	if mapping && (c.SecretName != next.SecretName || c.MapUsername != next.MapUsername || c.Username != next.Username || c.MappedSecret != next.MappedSecret) {
+		return true
+	}
+	// Delinea's side: its results, and those of checks that ran with the values the
+	// credential secret held.
+	delineaChanged := c.DelineaURL != next.DelineaURL || c.DelineaUsername != next.DelineaUsername
+	if strings.HasPrefix(id, "delinea.") && (delineaChanged || c.CredentialSecret != next.CredentialSecret || c.MappedSecret != next.MappedSecret) {
+		return true
+	}
+	return !strings.HasPrefix(id, "delinea.") && (delineaChanged || c.CredentialSecret != next.CredentialSecret) && c.CredentialSecret+next.CredentialSecret != ""
 }
 
 // CauseNotAsked is the cause of a check skipped because the trainee chose

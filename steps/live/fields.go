@@ -42,6 +42,8 @@ type fieldSpec struct {
 	get   func(s *Session) string
 	set   func(s *Session, c *steps.Connection, v string) error
 	check func(v string) azure.InputProblem
+	// hintFor, when set, words the hint for the connection at hand.
+	hintFor func(s *Session) string
 }
 
 var yesNo = []string{"yes", "no"}

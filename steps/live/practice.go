@@ -43,6 +43,12 @@ type Handout struct {
 	// Where says where the tenant runs when it is not in this process (a
 	// trainer's room: "in the trainer's room, seat 3"); "" for in-process.
 	Where string
+
+	// The practice Secret Server: its URL, the handed-out user and password
+	// (memory only), and the IDs of the credential secret and the mapped secret.
+	// An empty DelineaURL: this practice tenant has none.
+	DelineaURL, DelineaUsername, DelineaPassword string
+	CredentialSecretID, MappedSecretID           int
 }
 
 // Outcome is what a practice action did, and what it hands out.
@@ -223,7 +229,9 @@ func (l *local) Handout() Handout {
 	in := l.t.Info()
 	return Handout{Scenario: in.Scenario, TenantID: in.TenantID, ClientID: in.ClientID, ClientSecret: in.ClientSecret,
 		VaultName: in.VaultName, VaultID: in.VaultID, SecretName: in.SecretName, SecretUsername: in.SecretUsername,
-		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: in.Scenario == "mystery", Seed: in.Seed}
+		SubscriptionID: in.SubscriptionID, ResourceGroup: in.ResourceGroup, Mystery: in.Scenario == "mystery", Seed: in.Seed,
+		DelineaURL: in.DelineaURL, DelineaUsername: in.DelineaUsername, DelineaPassword: in.DelineaPassword,
+		CredentialSecretID: in.CredentialSecretID, MappedSecretID: in.MappedSecretID}
 }
 
 func (l *local) Reach(cfg *azure.Config) { cfg.Transport = l.t.HTTPClient() }

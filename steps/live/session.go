@@ -12,6 +12,7 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/delinea"
 )
 
 // WatchInterval is how often a watch runs a page's checks again.
@@ -168,7 +169,10 @@ type Session struct {
 
 	secret, typedTenant, typedClient string
 	secretTrimmed                    bool
-	password                         string    // typed Delinea password, memory only
+	password                         string // typed Delinea password, memory only
+	delineaPassword                  string // the Secret Server user's password, memory only
+	dl                               *delinea.Client
+	dlKey                            string
 	syncedHash                       *[32]byte // of the last password synced
 	sync                             *azure.SyncResult
 
@@ -578,6 +582,9 @@ func (s *Session) Fields(p Page) []Field {
 		}
 		v := spec.get(s)
 		f := Field{Name: name, Label: spec.label, Hint: spec.hint, Question: spec.question, Value: v, Secret: spec.secret, Choices: spec.choices}
+		if spec.hintFor != nil {
+			f.Hint = spec.hintFor(s)
+		}
 		if spec.check != nil && v != "" {
 			f.Problem = spec.check(v)
 		} else if spec.check != nil && name != steps.FieldVault && name != steps.FieldPassword {
@@ -674,6 +681,7 @@ func (s *Session) configLocked() azure.Config {
 		c.SecretName = DefaultSecretName // what the secret-name field shows
 	}
 	cfg := Config(c, s.secret, s.practice, s.opts.Wiring.ExtraCA)
+	cfg.Delinea = s.delineaLocked(&cfg)
 	switch {
 	case s.password != "":
 		cfg.SetComparePassword(s.password)
@@ -693,7 +701,7 @@ func (s *Session) configLocked() azure.Config {
 // only when it changed (its token cache survives re-runs and a watch).
 func (s *Session) azureLocked() (*azure.Session, error) {
 	cfg := s.configLocked()
-	key := fmt.Sprintf("%+v|%s|%s|%v|%s", s.ids(), s.hashKey(s.secret), s.compareKey(), cfg.StaleAfter, cfg.SecretExpires)
+	key := fmt.Sprintf("%+v|%s|%s|%v|%s|%s", s.ids(), s.hashKey(s.secret), s.compareKey(), cfg.StaleAfter, cfg.SecretExpires, s.delineaKey(cfg.Delinea))
 	if s.az != nil && key == s.azKey {
 		return s.az, nil
 	}

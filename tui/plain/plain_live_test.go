@@ -47,7 +47,10 @@ const plainPracticePassword = "Practice-Pa55word!x"
 func plainLiveAnswers(m *steps.Machine) []string {
 	var answers []string
 	// The practice tenant hands these out.
-	asked := map[string]bool{steps.FieldTenantID: true, steps.FieldClientID: true, steps.FieldClientSecret: true, steps.FieldCloud: true}
+	// The practice tenant hands these out; its Secret Server's address, user and
+	// password are not asked either.
+	asked := map[string]bool{steps.FieldTenantID: true, steps.FieldClientID: true, steps.FieldClientSecret: true, steps.FieldCloud: true,
+		steps.FieldDelineaURL: true, steps.FieldDelineaUsername: true, steps.FieldDelineaPassword: true}
 	expiryChecked := false
 	for _, sec := range m.Course.Sections {
 		expiryChecked = expiryChecked || slices.Contains(sec.Check.IDs, "credential.expiry")
@@ -158,7 +161,7 @@ func TestPlainLiveCoursePractice(t *testing.T) {
 				"Client secret:  " + in.ClientSecret[:3] + "***",
 				"pass  auth.token  Entra ID issued a token", "pass  arm.vaults  ARM lists 2 vaults to the app,",
 				"Vaults ARM lists to the app (what Delinea's dropdown most likely shows): 2:", "pass  sync  Wrote Prod-VM-Admin-Pass as a sync would",
-				"r) run again, w) watch, p) practice actions, Enter) continue:", "Progress: 100%.",
+				"r) run again, w) watch, p) practice actions, e) edit values, Enter) continue:", "Progress: 100%.",
 			} {
 				if !plainContains(res.out, want) {
 					t.Errorf("output lacks %q", want)
