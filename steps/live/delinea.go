@@ -22,7 +22,7 @@ import (
 
 func init() {
 	ownTenant := func(s *Session) bool { return s.st.Connection.Kind == steps.ConnTenant }
-	fieldTable[steps.FieldDelineaURL] = fieldSpec{label: "Delinea URL", hint: "https://…/SecretServer; none: Delinea is not read", shows: ownTenant,
+	fieldTable[steps.FieldDelineaURL] = fieldSpec{label: "Delinea URL", hint: "https://…/SecretServer; empty: not read", shows: ownTenant,
 		get: func(s *Session) string { return s.st.Connection.DelineaURL },
 		set: func(_ *Session, c *steps.Connection, v string) error {
 			v = strings.TrimSpace(v)
@@ -54,9 +54,9 @@ func init() {
 	fieldTable[steps.FieldDelineaPassword] = fieldSpec{label: "Delinea password", hint: "kept in memory only", secret: true, shows: ownTenant,
 		get: func(s *Session) string { return s.delineaPassword },
 		set: func(s *Session, _ *steps.Connection, v string) error { s.delineaPassword = v; return nil }}
-	fieldTable[steps.FieldCredentialSecret] = refField(steps.FieldCredentialSecret, "Credential secret", "its ID or name; none: the typed values",
+	fieldTable[steps.FieldCredentialSecret] = refField(steps.FieldCredentialSecret, "Credential secret", "its ID or name; empty: the typed values",
 		func(c *steps.Connection) *string { return &c.CredentialSecret }, func(h Handout) int { return h.CredentialSecretID })
-	fieldTable[steps.FieldMappedSecret] = refField(steps.FieldMappedSecret, "Mapped secret", "its ID or name; none: the typed password",
+	fieldTable[steps.FieldMappedSecret] = refField(steps.FieldMappedSecret, "Mapped secret", "its ID or name; empty: the typed password",
 		func(c *steps.Connection) *string { return &c.MappedSecret }, func(h Handout) int { return h.MappedSecretID })
 	for name, f := range fieldTable {
 		f.name = name
@@ -71,7 +71,7 @@ func refField(name, label, hint string, at func(*steps.Connection) *string, prac
 		get: func(s *Session) string { return *at(&s.st.Connection) },
 		hintFor: func(s *Session) string {
 			if s.practice != nil && s.handout.DelineaURL != "" {
-				return "ID or name; the practice Secret Server's is " + strconv.Itoa(practiceID(s.handout)) + "; none: " + strings.TrimPrefix(hint, "its ID or name; none: ")
+				return "ID or name (practice: " + strconv.Itoa(practiceID(s.handout)) + "); empty: " + strings.TrimPrefix(hint, "its ID or name; empty: ")
 			}
 			return hint
 		},

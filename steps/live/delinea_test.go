@@ -29,7 +29,7 @@ func TestPracticeReadsDelinea(t *testing.T) {
 			hint = f.Hint
 		}
 	}
-	if !strings.Contains(hint, "11") {
+	if !strings.Contains(hint, "practice: 11") {
 		t.Fatalf("credential-secret hint %q does not name the practice secret", hint)
 	}
 	rows := livetest.Run(t, s)
