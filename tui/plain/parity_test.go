@@ -76,7 +76,10 @@ func plainScriptLines(t *testing.T, m *steps.Machine, run livetest.ScriptRun, be
 			mapped := st.Connection.MapUsername
 			ask := func(all bool, values map[string]string) {
 				for _, name := range p.Fields {
-					if name == steps.FieldUsername && !mapped || name == steps.FieldCloud || !all && asked[name] {
+					// A practice tenant brings its own Secret Server: its address, user and
+					// password are not asked.
+					delineaOwn := name == steps.FieldDelineaURL || name == steps.FieldDelineaUsername || name == steps.FieldDelineaPassword
+					if name == steps.FieldUsername && !mapped || name == steps.FieldCloud || delineaOwn && st.Connection.Kind == steps.ConnPractice || !all && asked[name] {
 						continue
 					}
 					asked[name] = true
