@@ -220,3 +220,31 @@ func TestE2EReportOfAHostileProgressFile(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EHostilePlainMode runs the line-by-line wizard against the hostile
+// proxies up to section 1's live check page, which runs its checks: with a
+// wrong secret, Entra's error_description carries the attacks into auth.token.
+func TestE2EHostilePlainMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	args, secret := hostileTenant(t)
+	args = append([]string{"--accessible"}, args[1:len(args)-4]...) // the wizard's flags: no doctor, no mapping
+	secret = "wrong~" + secret[6:]
+	cmd := exec.Command(kvbridgeBinary(t), args...)
+	cmd.Env = []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + os.Getenv("HOME"), "AZURE_CLIENT_SECRET=" + secret, "COLORTERM=truecolor", "TERM=xterm-256color"}
+	cmd.Stdin = strings.NewReader("next\nnext\nnext\nnext\n\nq\n") // to the check page; Enter keeps the vault; the checks run
+	out, _ := cmd.CombinedOutput()
+	text := string(out)
+	if !strings.Contains(text, "said: x)") {
+		t.Fatalf("Entra's hostile message never reached plain mode, so this proves nothing:\n%s", tail(out))
+	}
+	for _, a := range terminalAttacks {
+		if i := strings.Index(text, a); i >= 0 {
+			t.Errorf("output holds %q: %q", a, text[max(0, i-200):min(len(text), i+100)])
+		}
+	}
+	if strings.Contains(text, secret) {
+		t.Error("the secret is in the output")
+	}
+}
