@@ -164,6 +164,8 @@ func (lm *liveModel) say(msg live.Msg, was live.Status) {
 	case *live.Started:
 		if msg.Err != nil {
 			m.status = "The practice tenant did not start: " + live.Words(msg.Err) + " Press c to try again."
+		} else if h, ok := lm.s.Handout(); ok && h.Where != "" {
+			m.status = "Practice tenant " + h.Where + ": ready (the trainer knows what, if anything, is wrong with it). Your progress goes to the trainer; p offers the portal's actions."
 		} else if m.state.Connection.Kind == steps.ConnPractice {
 			m.status = "Practice tenant, scenario " + msg.Scenario + ": running. Each check page runs against it; p offers the portal's actions."
 		}

@@ -224,7 +224,7 @@ func (r *plainRunner) practiceStarted(scenario string) {
 		shown = scenario + " (a hidden problem: find it)"
 	}
 	if h.Where != "" {
-		r.para("", "  ", "Practice tenant ready: "+h.Where+", a hidden problem to find. Your progress goes to the trainer as you work.")
+		r.para("", "  ", "Practice tenant ready: "+h.Where+" (the trainer knows what, if anything, is wrong with it). Your progress goes to the trainer as you work.")
 	} else {
 		r.para("", "  ", "Practice tenant started: scenario "+shown+". It runs inside kvbridge; nothing leaves this machine.")
 	}
