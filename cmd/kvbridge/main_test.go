@@ -194,7 +194,7 @@ func TestWizardConnectionFlags(t *testing.T) {
 		}
 		l, err := liveOptions(f, func(k string) string { return env[k] })
 		if err != nil || l.Initial.Kind != tc.kind || l.Initial.TenantID != tc.tenant || l.Initial.ClientID != tc.clientID ||
-			l.Secret != "s3cr3t" || l.StartPractice == nil || l.Config == nil {
+			l.Secret != "s3cr3t" || l.Wiring.StartPractice == nil {
 			t.Errorf("%v: live options %+v, %v", tc.args, l.Initial, err)
 		}
 	}

@@ -14,8 +14,6 @@ import (
 
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
-	"github.com/kvbridge/kvbridge/steps/azure"
-	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui"
 	"github.com/kvbridge/kvbridge/tui/plain"
@@ -151,13 +149,9 @@ func liveOptions(f wizardFlags, getenv func(string) string) (*session.Live, erro
 		init.Kind = steps.ConnTenant
 	}
 	return &session.Live{
-		Initial:       init,
-		Secret:        getenv("AZURE_CLIENT_SECRET"),
-		StartPractice: startPractice,
-		Config: func(c steps.Connection, secret string, practice *sandbox.Tenant) azure.Config {
-			return checksConfig(c, secret, practice, extraCA)
-		},
-		Wiring: live.Wiring{StartPractice: live.StartLocal, ExtraCA: extraCA},
+		Initial: init,
+		Secret:  getenv("AZURE_CLIENT_SECRET"),
+		Wiring:  live.Wiring{StartPractice: live.StartLocal, ExtraCA: extraCA},
 	}, nil
 }
 
