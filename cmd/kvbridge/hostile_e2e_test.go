@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // hostileText is what a tenant could put into any name it returns: a screen
@@ -246,5 +248,44 @@ func TestE2EHostilePlainMode(t *testing.T) {
 	}
 	if strings.Contains(text, secret) {
 		t.Error("the secret is in the output")
+	}
+}
+
+// TestE2EHostileWizard runs the full-screen wizard on a pseudo-terminal
+// against the hostile proxies, to section 1's live check, and runs it (r):
+// the raw bytes the wizard writes hold none of the attacks' payloads (the
+// wizard draws with escape sequences of its own, so the test looks for what
+// only the server sent: the clipboard payload, the title, C1 and bidi).
+func TestE2EHostileWizard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	args, secret := hostileTenant(t)
+	args = args[1 : len(args)-4]
+	secret = "wrong~" + secret[6:]
+	r := startOnTTY(t, []string{"XDG_STATE_HOME=" + t.TempDir(), "AZURE_CLIENT_SECRET=" + secret, "COLORTERM=truecolor"}, args...)
+	r.waitOutput(t, "Identity")
+	_ = pty.Setsize(r.ptm, &pty.Winsize{Cols: 120, Rows: 60}) // room for the failed check's detail
+	for i := 0; i < 4; i++ {
+		time.Sleep(150 * time.Millisecond)
+		r.ptm.Write([]byte("\x1b[C")) // right: the next screen
+	}
+	time.Sleep(300 * time.Millisecond)
+	r.ptm.Write([]byte("r"))
+	r.waitOutput(t, "AADSTS7000215")
+	time.Sleep(300 * time.Millisecond)
+	r.ptm.Write([]byte{3}) // ctrl+c
+	r.exit(t)
+	out := r.output()
+	if !strings.Contains(out, "said: x") {
+		t.Fatalf("Entra's hostile message was never drawn, so this proves nothing: %q", out[max(0, strings.LastIndex(out, "AADSTS7000215")-300):])
+	}
+	for _, a := range []string{"dG91Y2ggUFdORUQ", "pwned", "\u009b", "\u202e", "FORGED"} {
+		if i := strings.Index(out, a); i >= 0 {
+			t.Errorf("the wizard wrote %q: %q", a, out[max(0, i-100):min(len(out), i+60)])
+		}
+	}
+	if strings.Contains(out, secret) {
+		t.Error("the secret is on the screen")
 	}
 }
