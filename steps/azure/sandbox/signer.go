@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -11,8 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
-	"strings"
 	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The token signing key is RSA-2048, as Entra's. Generating one costs 50-100 ms, more
@@ -25,10 +26,9 @@ var (
 	signingKey  *rsa.PrivateKey
 	signingKID  string
 	signingErr  error
-	// Made once with the key: the token header, base64url-encoded, and the key set's
-	// JSON. Neither changes per request, so no request marshals them again.
-	signingHdr string
-	jwksBody   []byte
+	// The key set's JSON, made once with the key: it never changes, so no
+	// request marshals it again.
+	jwksBody []byte
 )
 
 func warmSigningKey() {
@@ -40,14 +40,6 @@ func warmSigningKey() {
 				der, _ := x509.MarshalPKIXPublicKey(&signingKey.PublicKey)
 				sum := sha256.Sum256(der)
 				signingKID = b64(sum[:20])
-				// Field order as json.Marshal of a map gives (sorted), as before.
-				hdr, _ := json.Marshal(struct {
-					Alg string `json:"alg"`
-					Kid string `json:"kid"`
-					Typ string `json:"typ"`
-					X5t string `json:"x5t"`
-				}{"RS256", signingKID, "JWT", signingKID})
-				signingHdr = b64(hdr)
 				set := map[string]any{"keys": []map[string]any{{
 					"kty": "RSA", "use": "sig", "alg": "RS256", "kid": signingKID, "x5t": signingKID,
 					"n": b64(signingKey.N.Bytes()),
@@ -91,62 +83,61 @@ type claims struct {
 	Roles    []string `json:"roles,omitempty"` // app roles of the resource: Graph application permissions
 }
 
+// The claims as golang-jwt reads them. Their validation (lifetime, audience,
+// issuer) is left to the caller, which answers each failure as ARM, Key Vault
+// or Graph would, so these only report the values.
+func (c *claims) GetExpirationTime() (*jwt.NumericDate, error) { return unix(c.Exp), nil }
+func (c *claims) GetIssuedAt() (*jwt.NumericDate, error)       { return unix(c.Iat), nil }
+func (c *claims) GetNotBefore() (*jwt.NumericDate, error)      { return unix(c.Nbf), nil }
+func (c *claims) GetIssuer() (string, error)                   { return c.Iss, nil }
+func (c *claims) GetSubject() (string, error)                  { return c.Sub, nil }
+func (c *claims) GetAudience() (jwt.ClaimStrings, error)       { return jwt.ClaimStrings{c.Aud}, nil }
+
+func unix(s int64) *jwt.NumericDate {
+	if s == 0 {
+		return nil
+	}
+	return jwt.NewNumericDate(time.Unix(s, 0))
+}
+
+// signToken signs an RS256 access token with the process's key, its header
+// naming the key (kid, and x5t as Entra's v1 tokens do).
 func signToken(c *claims) (string, error) {
-	k, _, err := key()
+	k, kid, err := key()
 	if err != nil {
 		return "", err
 	}
-	body, err := json.Marshal(c)
-	if err != nil {
-		return "", err
-	}
-	signing := signingHdr + "." + b64(body)
-	sum := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(nil, k, crypto.SHA256, sum[:])
-	if err != nil {
-		return "", err
-	}
-	return signing + "." + b64(sig), nil
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
+	tok.Header["kid"] = kid
+	tok.Header["x5t"] = kid
+	return tok.SignedString(k)
 }
 
 var errBadToken = errors.New("malformed or unsigned token")
+
+// tokenParser accepts RS256 only (so alg "none" and HMAC tricks fail) and
+// leaves claim validation to the caller.
+var tokenParser = jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithoutClaimsValidation())
 
 // verifyToken checks the format and RS256 signature against the published key and
 // returns the claims. Lifetime, audience and tenant are the caller's business, because
 // ARM and Key Vault answer each failure differently.
 func verifyToken(raw string) (*claims, error) {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 || len(raw) > 16<<10 {
+	if len(raw) > 16<<10 {
 		return nil, errBadToken
 	}
 	k, kid, err := key()
 	if err != nil {
 		return nil, errBadToken
 	}
-	if parts[0] != signingHdr { // a header of our own making is known; others are read
-		hdrJSON, err := base64.RawURLEncoding.DecodeString(parts[0])
-		if err != nil {
-			return nil, errBadToken
-		}
-		var hdr struct{ Alg, Kid string }
-		if json.Unmarshal(hdrJSON, &hdr) != nil || hdr.Alg != "RS256" || hdr.Kid != kid {
-			return nil, errBadToken
-		}
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return nil, errBadToken
-	}
-	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if rsa.VerifyPKCS1v15(&k.PublicKey, crypto.SHA256, sum[:], sig) != nil {
-		return nil, errBadToken
-	}
-	body, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, errBadToken
-	}
 	var c claims
-	if json.Unmarshal(body, &c) != nil {
+	_, err = tokenParser.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
+		if h, _ := t.Header["kid"].(string); h != kid {
+			return nil, errBadToken
+		}
+		return &k.PublicKey, nil
+	})
+	if err != nil {
 		return nil, errBadToken
 	}
 	return &c, nil
