@@ -114,6 +114,16 @@ func networkState(l sandbox.Look, _ Handout) string {
 	return "Network: all networks"
 }
 
+func delineaSyncState(l sandbox.Look, h Handout) string {
+	switch {
+	case !l.DelineaKnown:
+		return ""
+	case l.PasswordSynced:
+		return h.SecretName + ": holds Delinea's password"
+	}
+	return h.SecretName + ": differs from Delinea's password"
+}
+
 // Actions are the portal's actions the practice tenant offers, in the order
 // of the full list. Their IDs are what course.toml's practice lists name.
 var Actions = []ActionSpec{
@@ -178,6 +188,32 @@ var Actions = []ActionSpec{
 		func(t *sandbox.Tenant, _, vault string) (Outcome, error) {
 			name := t.Info().SecretName
 			return Outcome{Text: "Recovered " + name + " in " + vault + "."}, t.RecoverVaultSecret(vault, name)
+		}},
+	{"delinea.client-id.trim", "Correct the Client ID in Delinea's credential secret", "Secret Server › the credential secret › Edit: the Client ID without the space around it. Delinea sends the field exactly as stored.",
+		func(l sandbox.Look, _ Handout) string {
+			switch {
+			case !l.DelineaKnown:
+				return ""
+			case l.ClientIDSpaced:
+				return "Client ID in Delinea: has a stray space"
+			}
+			return "Client ID in Delinea: no stray space"
+		},
+		func(t *sandbox.Tenant, _, _ string) (Outcome, error) {
+			return Outcome{Text: "The credential secret's Client ID no longer has a space around it."}, t.TrimCredentialField("Client ID")
+		}},
+	{"delinea.password.change", "Change the example secret's password in Delinea (no Save)", "Secret Server › the example secret › Edit › Password: a new random password, not pushed to Key Vault until Save.",
+		delineaSyncState,
+		func(t *sandbox.Tenant, _, _ string) (Outcome, error) {
+			return Outcome{Text: "The example secret has a new password in Delinea; Key Vault still holds the old one."}, t.SetExamplePassword("")
+		}},
+	{"delinea.save", "Save the example secret in Delinea (push to Key Vault)", "Secret Server › the example secret › Save: Delinea pushes the password as the value and the username as the tag \"username\", signing in with the credential secret as stored.",
+		delineaSyncState,
+		func(t *sandbox.Tenant, _, _ string) (Outcome, error) {
+			if err := t.SaveExampleSecret(); err != nil {
+				return Outcome{}, &sandbox.Refusal{Reason: strings.TrimPrefix(err.Error(), "sandbox: ")}
+			}
+			return Outcome{Text: "Delinea pushed the password and the username tag to " + t.Info().SecretName + "."}, nil
 		}},
 	{"firewall.close", "Close the vault firewall (selected networks only)", "Networking › Firewalls and virtual networks › Allow public access from specific virtual networks and IP addresses, with none listed: data-plane calls from here are refused.",
 		networkState,

@@ -247,3 +247,40 @@ func (t *Tenant) finishDelinea(scenario string) error {
 	}
 	return nil
 }
+
+// delineaLookLocked fills Look's Delinea fields; t.mu must be held.
+func (t *Tenant) delineaLookLocked(l *Look, v *vault) {
+	d := t.m.Delinea
+	if d == nil {
+		return
+	}
+	cred, ex := d.secret(d.CredentialSecretID), d.secret(d.MappedSecretID)
+	if cred == nil || ex == nil {
+		return
+	}
+	l.DelineaKnown = true
+	client := cred.Values[d.template(cred.TemplateID).fieldSlug(dsFieldClient)]
+	l.ClientIDSpaced = client != strings.TrimSpace(client)
+	pw := ex.Values[d.template(ex.TemplateID).fieldSlug("Password")]
+	if s := v.Secrets[strings.ToLower(t.m.Handout.SecretName)]; s != nil {
+		l.PasswordSynced = s.current().Value == pw
+	}
+}
+
+// TrimCredentialField removes whitespace around a credential secret field's value, as
+// an admin correcting it in Secret Server's web UI would.
+func (t *Tenant) TrimCredentialField(field string) error {
+	t.mu.Lock()
+	d, err := t.delineaLocked()
+	if err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	s := d.secret(d.CredentialSecretID)
+	var v string
+	if s != nil {
+		v = s.Values[d.template(s.TemplateID).fieldSlug(field)]
+	}
+	t.mu.Unlock()
+	return t.SetCredentialField(field, strings.TrimSpace(v))
+}

@@ -19,6 +19,10 @@ type Look struct {
 	// Policy is the secret permissions the vault's access policies give the
 	// app (read only while the vault uses access policies).
 	Policy []string
+	// Delinea's side: whether the credential secret's Client ID has whitespace
+	// around it, and whether the example secret's password in Secret Server is
+	// the value in the vault (DelineaKnown: the tenant has a Secret Server).
+	DelineaKnown, ClientIDSpaced, PasswordSynced bool
 }
 
 // Look reads the app's roles on the vault and the vault's settings.
@@ -48,5 +52,6 @@ func (t *Tenant) Look(clientID, vaultName string) (Look, error) {
 			l.Policy = append(l.Policy, p.Secrets...)
 		}
 	}
+	t.delineaLookLocked(&l, v)
 	return l, nil
 }
