@@ -58,6 +58,9 @@ func (st Store) Lock() (*Lock, error) {
 		if errors.Is(err, errLocked) {
 			return nil, &LockedError{Path: st.Path, PID: readPID(st.lockPath())}
 		}
+		if errors.Is(err, errNoLocks) {
+			return &Lock{}, nil
+		}
 		return nil, fmt.Errorf("locking saved progress: %w", err)
 	}
 	// Say who holds it, for the message a second process shows.
@@ -104,4 +107,7 @@ func (st Store) removeStaleTemps() {
 	}
 }
 
-var errLocked = errors.New("locked by another process")
+var (
+	errLocked  = errors.New("locked by another process")
+	errNoLocks = errors.New("the file system does not lock files")
+)

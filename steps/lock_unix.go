@@ -13,8 +13,13 @@ import (
 // file in another process conflicts.
 func lockFile(f *os.File) error {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
+	switch {
+	case errors.Is(err, syscall.EWOULDBLOCK):
 		return errLocked
+	case errors.Is(err, syscall.ENOLCK), errors.Is(err, syscall.EOPNOTSUPP), errors.Is(err, syscall.ENOSYS):
+		// A file system without locks (some network mounts): run unlocked
+		// rather than not at all, as kvbridge did before it locked.
+		return errNoLocks
 	}
 	return err
 }
