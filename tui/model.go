@@ -81,6 +81,7 @@ type Model struct {
 	initCmd tea.Cmd    // what setupLive asks to run first
 
 	memo *laidOut
+	prev *laidOut // the body before this message: its items and length
 }
 
 func newModel(opts session.Options, now func() time.Time) *Model {
@@ -137,8 +138,12 @@ func (m *Model) State() steps.State { return m.state }
 
 // Update routes every message; it never blocks (saving and checks run in a tea.Cmd).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.prev = nil
 	if _, frame := msg.(spinner.TickMsg); !frame && !m.keepsBody(msg) {
-		m.memo = nil // a spinner frame changes only its one-cell slot
+		// A spinner frame changes only its one-cell slot. Anything else may
+		// change the body: it is drawn again when next asked for; until a
+		// change, the body before it still tells where the items are.
+		m.prev, m.memo = m.memo, nil
 	}
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
@@ -265,19 +270,23 @@ func (m *Model) page() component {
 func (m *Model) open(c component) {
 	m.over = c
 	m.onav = freshNav(c.start())
-	m.memo = nil
+	m.memo, m.prev = nil, nil
 }
 
 // closeOverlay goes back to the screen, where it was.
 func (m *Model) closeOverlay() {
 	m.over = nil
-	m.memo = nil
+	m.memo, m.prev = nil, nil
 }
 
 // move moves the selection, or scrolls where there is nothing to select.
 func (m *Model) move(d int) {
 	_, n := m.active()
-	items := m.laid().items
+	lb := m.prev
+	if lb == nil {
+		lb = m.laid()
+	}
+	items := lb.items
 	if len(items) == 0 {
 		m.scroll(d)
 		return
@@ -289,7 +298,11 @@ func (m *Model) move(d int) {
 // scroll moves the view by d lines, within the body.
 func (m *Model) scroll(d int) {
 	_, n := m.active()
-	n.top = min(max(0, n.top+d), max(0, len(m.laid().lines)-m.bodyHeight()))
+	lb := m.prev
+	if lb == nil {
+		lb = m.laid()
+	}
+	n.top = min(max(0, n.top+d), max(0, len(lb.lines)-m.bodyHeight()))
 }
 
 // follow keeps a newly selected item (and fresh quiz feedback) in sight
@@ -369,7 +382,7 @@ func (m *Model) apply(e steps.Event) tea.Cmd {
 func (m *Model) setState(next steps.State) tea.Cmd {
 	moved := next.Screen != m.state.Screen
 	m.state = next
-	m.memo = nil
+	m.memo, m.prev = nil, nil
 	if moved {
 		m.enterScreen()
 	}
