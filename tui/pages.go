@@ -606,12 +606,7 @@ func duration(d time.Duration) string {
 	return plural(h, "hour") + " " + plural(mins, "minute")
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return steps.Plural(n, word) }
 
 // ---- the start-over question (asked before anything else) ----
 

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/tui/plain"
@@ -232,18 +232,11 @@ func readSecret(ctx context.Context, f doctorFlags, io stdio, getenv func(string
 	if s := getenv("AZURE_CLIENT_SECRET"); s != "" && !practice {
 		return s, nil
 	}
-	if file, ok := io.in.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-		fd := int(file.Fd())
-		// readHidden turns echo off until it returns; a signal ends the wait
-		// before that, so the terminal is put back here.
-		before, _ := term.GetState(fd)
+	if file, ok := io.in.(*os.File); ok && tty.IsTerminal(file) {
 		fmt.Fprint(io.err, "Client secret (the Value; input hidden): ")
-		b, err := readCtx(ctx, func() ([]byte, error) { return readHidden(fd) })
+		b, err := tty.ReadHidden(ctx, file) // a signal ends it, the terminal put back
 		fmt.Fprintln(io.err)
 		if ctx.Err() != nil {
-			if before != nil {
-				_ = term.Restore(fd, before)
-			}
 			return "", context.Cause(ctx)
 		}
 		if errors.Is(err, goio.EOF) {
@@ -258,7 +251,7 @@ func readSecret(ctx context.Context, f doctorFlags, io stdio, getenv func(string
 }
 
 // maxSecretStdin bounds --client-secret-stdin; far above any client secret.
-const maxSecretStdin = 64 << 10
+const maxSecretStdin = tty.MaxLine
 
 func readAllLimited(r io.Reader, n int64) ([]byte, error) {
 	if r == nil {

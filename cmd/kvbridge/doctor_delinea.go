@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
+	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/steps/delinea"
@@ -143,9 +143,9 @@ func readDelineaPassword(d delineaFlags, std stdio, getenv func(string) string) 
 	if s := getenv("DELINEA_PASSWORD"); s != "" {
 		return s, nil
 	}
-	if file, ok := std.in.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+	if file, ok := std.in.(*os.File); ok && tty.IsTerminal(file) {
 		fmt.Fprintf(std.err, "Delinea password for %s (input hidden): ", d.username)
-		b, err := term.ReadPassword(int(file.Fd()))
+		b, err := tty.ReadHidden(context.Background(), file)
 		fmt.Fprintln(std.err)
 		if err != nil {
 			return "", fmt.Errorf("doctor: reading the Delinea password: %w", err)
@@ -160,11 +160,11 @@ func readDelineaPassword(d delineaFlags, std stdio, getenv func(string) string) 
 func otpPrompt(std stdio) func(ctx context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		file, ok := std.in.(*os.File)
-		if !ok || !term.IsTerminal(int(file.Fd())) {
+		if !ok || !tty.IsTerminal(file) {
 			return "", errors.New("the account needs a one-time code and there is no terminal to type it")
 		}
 		fmt.Fprint(std.err, "Secret Server asks for a one-time code (input hidden): ")
-		b, err := term.ReadPassword(int(file.Fd()))
+		b, err := tty.ReadHidden(ctx, file)
 		fmt.Fprintln(std.err)
 		return strings.TrimSpace(string(b)), err
 	}

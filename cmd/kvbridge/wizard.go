@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/spf13/cobra"
 
+	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/live"
@@ -229,10 +227,7 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	return err
 }
 
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	return ok && term.IsTerminal(int(file.Fd()))
-}
+func isTerminal(f any) bool { return tty.IsTerminal(f) }
 
 // truthy reads an on/off environment variable: set and not 0/false/no/off.
 func truthy(v string) bool {

@@ -4,7 +4,7 @@
 // JSON output, docs and other tools rely on them, so extend, never rename.
 package azure
 
-import "fmt"
+import "github.com/kvbridge/kvbridge/steps"
 
 // CheckInfo describes one check of the catalogue.
 type CheckInfo struct {
@@ -93,10 +93,5 @@ func Lookup(id string) (CheckInfo, bool) {
 	return CheckInfo{}, false
 }
 
-// counted writes a count with its noun: "1 vault", "3 vaults".
-func counted(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+// counted writes a count with its noun: "1 vault", "3 vaults" (steps.Plural).
+func counted(n int, noun string) string { return steps.Plural(n, noun) }

@@ -4,14 +4,15 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
+
+	"github.com/kvbridge/kvbridge/internal/tty"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 // This file holds the plain runner's input and output plumbing: a line reader
@@ -106,11 +107,8 @@ func (lr *plainLineReader) nextOr(ctx context.Context, tick <-chan time.Time) (l
 // the process.
 func (lr *plainLineReader) stop() { close(lr.done) }
 
-// plainIsTTY reports whether f is a terminal (an *os.File on a tty).
-func plainIsTTY(f any) bool {
-	file, ok := f.(*os.File)
-	return ok && term.IsTerminal(file.Fd())
-}
+// plainIsTTY reports whether f is a terminal.
+func plainIsTTY(f any) bool { return tty.IsTerminal(f) }
 
 // plainGetenv returns the value of key in an os.Environ-style list.
 func plainGetenv(environ []string, key string) string {
@@ -131,14 +129,9 @@ func plainWidth(environ []string) int {
 	return 80
 }
 
-// plainProfile decides how much ANSI the plain runner may write: none at all
-// with NO_COLOR (any non-empty value, not just what strconv.ParseBool takes)
-// or when the output is not a terminal, else what colorprofile detects.
+// plainProfile is how much ANSI the plain runner may write (tty.ColorProfile).
 func plainProfile(out io.Writer, environ []string, noColor bool) colorprofile.Profile {
-	if noColor || plainGetenv(environ, "NO_COLOR") != "" {
-		return colorprofile.NoTTY
-	}
-	return colorprofile.Detect(out, environ)
+	return tty.ColorProfile(out, environ, noColor)
 }
 
 // plainStyles colours a few words: headings, callout labels, quiz feedback.
@@ -169,40 +162,8 @@ func (s plainStyles) render(st lipgloss.Style, text string) string {
 	return st.Render(text)
 }
 
-// plainWrap fills text into lines of at most width columns. The first line
-// starts with first, the others with rest (a hanging indent). Line breaks in
-// text start new paragraphs; a word longer than a line stays whole.
+// plainWrap fills text into lines of at most width columns, with first and
+// rest as prefixes (wrap.Hanging).
 func plainWrap(text string, width int, first, rest string) []string {
-	var out []string
-	prefix := first
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			out = append(out, strings.TrimRight(prefix, " "))
-			prefix = rest
-			continue
-		}
-		var b strings.Builder
-		b.WriteString(prefix)
-		n, empty := lipgloss.Width(prefix), true
-		for _, w := range words {
-			ww := lipgloss.Width(w)
-			if !empty && n+1+ww > width {
-				out = append(out, b.String())
-				b.Reset()
-				b.WriteString(rest)
-				n, empty = lipgloss.Width(rest), true
-			}
-			if !empty {
-				b.WriteByte(' ')
-				n++
-			}
-			b.WriteString(w)
-			n += ww
-			empty = false
-		}
-		out = append(out, b.String())
-		prefix = rest
-	}
-	return out
+	return wrap.Hanging(text, width, first, rest)
 }

@@ -10,9 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/kvbridge/kvbridge/internal/safefile"
+	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/live"
 )
@@ -373,33 +372,18 @@ func (r *plainRunner) askLine(prompt string) (string, error) {
 	}
 }
 
-// askHidden reads a secret: with a hidden prompt when the input is a
-// terminal, else one line. It is never echoed, and returned as typed.
+// askHidden reads a secret: with echo off when the input is a terminal
+// (tty.ReadHidden, which a signal ends), else one line. It is never echoed,
+// and returned as typed.
 func (r *plainRunner) askHidden(prompt string) (string, error) {
 	r.write(prompt)
-	if f, ok := r.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !r.in.pending {
-		fd := int(f.Fd())
-		old, _ := term.GetState(fd)
-		type res struct {
-			s   string
-			err error
-		}
-		ch := make(chan res, 1)
-		go func() {
-			b, err := term.ReadPassword(fd)
-			ch <- res{string(b), err}
-		}()
-		select {
-		case <-r.ctx.Done():
-			if old != nil {
-				_ = term.Restore(fd, old) // give the terminal its echo back
-			}
-			r.write("\n")
+	if f, ok := r.rawIn.(*os.File); ok && tty.IsTerminal(f) && !r.in.pending {
+		b, err := tty.ReadHidden(r.ctx, f)
+		r.write("\n")
+		if r.ctx.Err() != nil {
 			return "", r.ctx.Err()
-		case x := <-ch:
-			r.write("\n")
-			return x.s, x.err
 		}
+		return string(b), err
 	}
 	line, err := r.in.next(r.ctx)
 	if err != nil {

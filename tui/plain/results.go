@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/kvbridge/kvbridge/internal/termsafe"
+	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
@@ -30,15 +31,15 @@ type ResultWriter struct {
 
 // NewResultWriter writes to out; getenv reads NO_COLOR, TERM and the locale.
 func NewResultWriter(out io.Writer, getenv func(string) string) *ResultWriter {
-	profile := colorprofile.NoTTY
-	if getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && plainIsTTY(out) {
-		var environ []string
-		for _, k := range []string{"TERM", "COLORTERM", "CLICOLOR", "CLICOLOR_FORCE"} {
-			if v := getenv(k); v != "" {
-				environ = append(environ, k+"="+v)
-			}
+	var environ []string
+	for _, k := range []string{"TERM", "COLORTERM", "CLICOLOR", "CLICOLOR_FORCE", "NO_COLOR"} {
+		if v := getenv(k); v != "" {
+			environ = append(environ, k+"="+v)
 		}
-		profile = colorprofile.Detect(out, environ)
+	}
+	profile := colorprofile.NoTTY
+	if plainIsTTY(out) {
+		profile = tty.ColorProfile(out, environ, false)
 	}
 	return &ResultWriter{
 		w:     &colorprofile.Writer{Forward: out, Profile: profile},

@@ -56,3 +56,41 @@ var (
 	protect = strings.NewReplacer("-", nbHyphen, "/", nbSlash)
 	restore = strings.NewReplacer(nbHyphen, "-", nbSlash, "/")
 )
+
+// Hanging fills text into lines of at most width columns. The first line
+// starts with first, the others with rest (a hanging indent). Line breaks in
+// text start new paragraphs; a word longer than a line stays whole.
+func Hanging(text string, width int, first, rest string) []string {
+	var out []string
+	prefix := first
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, strings.TrimRight(prefix, " "))
+			prefix = rest
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(prefix)
+		n, empty := ansi.StringWidth(prefix), true
+		for _, w := range words {
+			ww := ansi.StringWidth(w)
+			if !empty && n+1+ww > width {
+				out = append(out, b.String())
+				b.Reset()
+				b.WriteString(rest)
+				n, empty = ansi.StringWidth(rest), true
+			}
+			if !empty {
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(w)
+			n += ww
+			empty = false
+		}
+		out = append(out, b.String())
+		prefix = rest
+	}
+	return out
+}

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package main
+package tty
 
 import (
 	"io"
@@ -48,7 +48,7 @@ func readHidden(fd int) ([]byte, error) {
 			}
 			line = append(line, c)
 		}
-		if len(line) > maxSecretStdin { // a paste gone wrong; refused by the caller
+		if len(line) > MaxLine { // a paste gone wrong; refused by the caller
 			return line, nil
 		}
 	}
