@@ -19,7 +19,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -157,4 +159,39 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// commit and built are set by make dist (-X main.commit=… -X main.built=…); a plain
+// go build takes the commit from the module's VCS stamp.
+var commit, built = "", ""
+
+// buildDetails is the line under the version: commit, build date, Go version and
+// platform, so a trainer can tell which file a laptop runs.
+func buildDetails() string {
+	c, dirty := commit, false
+	if bi, ok := debug.ReadBuildInfo(); ok && c == "" {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				c = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	if dirty {
+		c += "+changes"
+	}
+	parts := []string{}
+	if c != "" {
+		parts = append(parts, "commit "+c)
+	}
+	if built != "" {
+		parts = append(parts, "built "+built)
+	}
+	parts = append(parts, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
+	return strings.Join(parts, ", ")
 }

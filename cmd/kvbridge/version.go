@@ -14,7 +14,7 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "print the version",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintln(a.io.out, "kvbridge", buildVersion())
+			_, err := fmt.Fprintf(a.io.out, "kvbridge %s\n%s\n", buildVersion(), buildDetails())
 			return err
 		},
 	}

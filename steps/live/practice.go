@@ -127,6 +127,11 @@ func delineaSyncState(l sandbox.Look, h Handout) string {
 // Actions are the portal's actions the practice tenant offers, in the order
 // of the full list. Their IDs are what course.toml's practice lists name.
 var Actions = []ActionSpec{
+	{"portal.show", "Show the portal's Overview and App registrations", "Microsoft Entra ID › Overview and App registrations › (the app) › Overview: the Tenant ID, the primary domain, and the app's Application (client) ID and Object ID, as the portal shows them. Changes nothing.",
+		func(sandbox.Look, Handout) string { return "" }, // it reads; there is no state to show
+		func(t *sandbox.Tenant, _, _ string) (Outcome, error) {
+			return Outcome{Text: t.Portal().Text()}, nil
+		}},
 	{"client-secret.new", "Create a new client secret", "Certificates & secrets › New client secret: adds a secret (180 days) to the app. The portal shows its Value once; kvbridge takes it straight in as the client secret the checks use (masked, never saved).",
 		func(l sandbox.Look, _ Handout) string { return fmt.Sprintf("Client secrets: %d", l.ClientSecrets) },
 		func(t *sandbox.Tenant, clientID, _ string) (Outcome, error) {

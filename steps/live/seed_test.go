@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kvbridge/kvbridge/steps"
@@ -30,5 +31,27 @@ func TestMysterySeedIsSavedWithTheProgress(t *testing.T) {
 	given.Drive(given.Begin(), nil)
 	if got := given.State().Connection.Seed; got != 7 {
 		t.Fatalf("--seed 7 saved as %d", got)
+	}
+}
+
+// In wrong-client the portal action shows the app's real client ID, which the form
+// can then take; the handed-out one is not in it.
+func TestPortalActionShowsTheRealClientID(t *testing.T) {
+	t.Parallel()
+	s := practiceSession(t, "wrong-client")
+	h, _ := s.Handout()
+	real := live.Tenant(live.PracticeOf(s)).Portal()
+	j, err := s.Act("portal.show")
+	if err != nil {
+		t.Fatal(live.Words(err))
+	}
+	var text string
+	s.Drive(j, func(m live.Msg) {
+		if a, ok := m.(*live.Acted); ok {
+			text = a.Text
+		}
+	})
+	if !strings.Contains(text, "Application (client) ID "+real.Apps[0].ClientID) || !strings.Contains(text, "Tenant ID "+real.TenantID) || strings.Contains(text, h.ClientID) {
+		t.Fatalf("portal text %q (handed out %s)", text, h.ClientID)
 	}
 }

@@ -231,6 +231,9 @@ func (t *Tenant) adminGet(w http.ResponseWriter, what string) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(buf.Bytes())
+	case "portal":
+		p := t.Portal()
+		writeJSON(w, http.StatusOK, map[string]any{"tenantId": p.TenantID, "primaryDomain": p.PrimaryDomain, "apps": p.Apps, "text": p.Text()})
 	case "answer-key":
 		writeJSON(w, http.StatusOK, t.AnswerKey())
 	case "requests":

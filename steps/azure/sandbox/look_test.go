@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,31 @@ func TestLookFollowsActions(t *testing.T) {
 	}
 	if _, err := ten.Look(in.ClientID, "no-such-vault"); !errors.As(err, &ref) {
 		t.Errorf("unknown vault: %v", err)
+	}
+}
+
+// The portal's pages show the real IDs whatever the scenario handed out, so
+// wrong-tenant and wrong-client can be fixed from them.
+func TestPortalShowsTheRealIDs(t *testing.T) {
+	for _, sc := range []string{"wrong-tenant", "wrong-client"} {
+		e := start(t, Hostnames, sc)
+		p := e.ten.Portal()
+		if len(p.Apps) != 1 || p.PrimaryDomain != practiceDomain {
+			t.Fatalf("%s: portal %+v", sc, p)
+		}
+		// The IDs the portal shows sign in; the handed-out ones do not.
+		e.tokenFor(e.credFor(p.TenantID, p.Apps[0].ClientID, e.info.ClientSecret), "https://vault.azure.net/.default")
+		if sc == "wrong-tenant" && p.TenantID == e.info.TenantID || sc == "wrong-client" && p.Apps[0].ClientID == e.info.ClientID {
+			t.Fatalf("%s: the portal shows the handed-out (wrong) ID", sc)
+		}
+		text := strings.Join(p.Lines(), "\n")
+		for _, want := range []string{"Tenant ID: " + p.TenantID, "Application (client) ID: " + p.Apps[0].ClientID, "Object ID: " + p.Apps[0].ObjectID} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the pages lack %q:\n%s", sc, want, text)
+			}
+		}
+		if strings.Contains(text, e.info.ClientSecret) {
+			t.Errorf("%s: the pages show the client secret", sc)
+		}
 	}
 }
