@@ -332,3 +332,40 @@ func TestDelineaOnlyWhenAsked(t *testing.T) {
 	want(t, rep, "delinea.credential-secret", azure.StatusFail, "whitespace")
 	want(t, rep, "input.client-id", azure.StatusFail, "malformed")
 }
+
+// Re-runs on one session, as the wizard's watch does: the Delinea token is held, so
+// the credential secret costs one round trip on the critical path.
+func BenchmarkDelineaRerun50ms(b *testing.B) {
+	ten := startTenant(b, sandbox.Options{Scenario: "healthy", Wiring: sandbox.Loopback, Latency: latency})
+	in := ten.Info()
+	for _, withDelinea := range []bool{false, true} {
+		name := "azure-only"
+		cfg := servedConfig(ten, in.VaultID)
+		if withDelinea {
+			name = "credential+mapped-by-id"
+			dc, err := delinea.New(delinea.Config{URL: in.DelineaURL, Username: in.DelineaUsername, Password: in.DelineaPassword, HTTPClient: ten.HTTPClient()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg.Delinea = &azure.DelineaSource{Client: dc, CredentialSecret: delinea.Ref{ID: in.CredentialSecretID}, MappedSecret: delinea.Ref{ID: in.MappedSecretID}}
+		}
+		b.Run(name, func(b *testing.B) {
+			s, err := azure.NewSession(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Run(context.Background(), nil, nil) // warm: tokens cached
+			var total time.Duration
+			n := 0
+			for b.Loop() {
+				start := time.Now()
+				if rep := s.Run(context.Background(), nil, nil); !rep.OK() {
+					b.Fatalf("not OK:\n%s", dump(rep))
+				}
+				total += time.Since(start)
+				n++
+			}
+			b.ReportMetric(float64(total)/float64(n)/float64(latency), "latencies/run")
+		})
+	}
+}

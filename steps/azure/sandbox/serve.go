@@ -167,6 +167,17 @@ func writeServeText(w io.Writer, si ServeInfo) error {
 	fmt.Fprintf(w, "    --graph-endpoint %s --ca-file %s \\\n", q(si.GraphEndpoint), q(si.CAFile))
 	fmt.Fprintf(w, "    --vault %s \\\n", q(si.VaultID))
 	fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass\n", q(si.VaultURLs[0]))
+	if si.DelineaURL != "" {
+		// The same without typed credentials: the checks use what the practice Secret
+		// Server holds (the credential secret's values, the mapped secret's password).
+		fmt.Fprintf(w, "Or with the values Delinea holds, read from the practice Secret Server:\n  %s kvbridge doctor \\\n", shell.Assign("DELINEA_PASSWORD", si.DelineaPassword))
+		fmt.Fprintf(w, "    --authority-host %s --arm-endpoint %s \\\n", q(si.AuthorityHost), q(si.ARMEndpoint))
+		fmt.Fprintf(w, "    --graph-endpoint %s --ca-file %s \\\n", q(si.GraphEndpoint), q(si.CAFile))
+		fmt.Fprintf(w, "    --vault %s \\\n", q(si.VaultID))
+		fmt.Fprintf(w, "    --vault-url %s --secret-name Prod-VM-Admin-Pass \\\n", q(si.VaultURLs[0]))
+		fmt.Fprintf(w, "    --delinea-url %s --delinea-username %s \\\n", q(si.DelineaURL), q(si.DelineaUsername))
+		fmt.Fprintf(w, "    --credential-secret %d --mapped-secret %d\n", si.CredentialSecretID, si.MappedSecretID)
+	}
 	_, err := fmt.Fprintf(w, "Serving until interrupted.\n")
 	return err
 }
