@@ -93,10 +93,13 @@ func checkExpiry(ctx context.Context, rs *runState) Result {
 func expiryResult(rs *runState, end time.Time, how string) Result {
 	left := end.Sub(rs.s.cfg.now())
 	ev := Evidence{SecretExpires: &end}
-	days := int(left.Hours() / 24)
+	in := "in " + counted(int(left.Hours()/24), "day")
+	if left < 24*time.Hour {
+		in = "in less than a day"
+	}
 	if left < ExpiryWarning {
 		r := Result{Status: StatusWarn, Cause: "expires-soon", Evidence: ev,
-			Title:  fmt.Sprintf("The client secret expires in %d days (%s)", days, end.Format("2006-01-02")),
+			Title:  fmt.Sprintf("The client secret expires %s (%s)", in, end.Format("2006-01-02")),
 			Detail: "When it expires, Delinea's sync stops with AADSTS7000222. Create a new secret now and update the Delinea credential secret (" + how + ")."}
 		if left <= 0 {
 			r.Status, r.Title = StatusFail, "The client secret has expired ("+end.Format("2006-01-02")+")"
@@ -104,7 +107,7 @@ func expiryResult(rs *runState, end time.Time, how string) Result {
 		r.Fix = authFix("secret-expired", rs)
 		return r
 	}
-	r := pass(fmt.Sprintf("The client secret expires on %s, in %d days", end.Format("2006-01-02"), days),
+	r := pass(fmt.Sprintf("The client secret expires on %s, %s", end.Format("2006-01-02"), in),
 		"Set a reminder 30 days before ("+how+").")
 	r.Evidence = ev
 	return r

@@ -585,6 +585,13 @@ func (s *Session) Fields(p Page) []Field {
 		if spec.hintFor != nil {
 			f.Hint = spec.hintFor(s)
 		}
+		if f.Question == "" {
+			// A field without a question of its own is asked by its label and hint.
+			f.Question = f.Label
+			if f.Hint != "" {
+				f.Question += " (" + f.Hint + ")"
+			}
+		}
 		if spec.check != nil && v != "" {
 			f.Problem = spec.check(v)
 		} else if spec.check != nil && name != steps.FieldVault && name != steps.FieldPassword {

@@ -812,3 +812,44 @@ func TestPlainLiveWatchStopsWhenAllPass(t *testing.T) {
 		t.Errorf("arm.vaults = %+v", st.Checks["arm.vaults"])
 	}
 }
+
+// The count after a run is the one counting rule: on section 2 of the real
+// course in no-vault-read, every check ran and one failed; plain mode must
+// not say "4 of 5 checks done (passed, or nothing to compare)".
+func TestPlainLiveCountSaysFailures(t *testing.T) {
+	t.Parallel()
+	m := plainRealMachine(t)
+	lv := plainTestLive(t, steps.Connection{Kind: steps.ConnPractice, Scenario: "no-vault-read"}, nil)
+	in := []string{":2", ""}
+	for _, sc := range m.Screens() {
+		if sc.Section == 1 && sc.Kind == steps.ScreenStep {
+			for range m.Course.Sections[1].Steps[sc.Step].Tasks {
+				in = append(in, "y")
+			}
+		}
+	}
+	// The check page's fields: Enter keeps each.
+	for _, sc := range m.Screens() {
+		if sc.Section == 1 && sc.Kind == steps.ScreenCheck {
+			p, _ := live.PageOf(m, sc)
+			for _, f := range p.Fields {
+				if f == steps.FieldCredentialSecret || f == steps.FieldVault {
+					in = append(in, "")
+				}
+			}
+		}
+	}
+	res := runPlainFixture(t, m, plainStore(t), m.Start(time.Now()), plainLines(append(in, "q")...), plainEnvNoTTY, func(o *session.Options) { o.Live = lv })
+	if res.err != nil {
+		t.Fatalf("plain.Run: %v\n%s", res.err, plainTail(res.out, 30))
+	}
+	var counted string
+	for _, l := range strings.Split(res.out, "\n") {
+		if strings.Contains(l, " checks: ") && strings.HasSuffix(l, ".") {
+			counted = l
+		}
+	}
+	if counted == "" || !strings.Contains(counted, "failed") || strings.Contains(res.out, "checks done") {
+		t.Errorf("count line %q\n%s", counted, plainTail(res.out, 30))
+	}
+}
