@@ -49,12 +49,13 @@ var Catalogue = []CheckInfo{
 	// empty, whitespace (at either end: Delinea sends it as stored), looks-like-secret-id
 	// (the Client Secret), malformed (not a GUID or a domain); the evidence's field names
 	// which. restricted: it needs a comment, checkout or double lock, which kvbridge
-	// does not give.
-	{"delinea.credential-secret", "The credential secret can be read, uses the Azure App Registration template, and its values are well formed", []string{"not-found", "forbidden", "restricted", "wrong-template", "field-missing", "empty", "whitespace", "looks-like-secret-id", "malformed"}},
+	// does not give. api-disabled (here and for the mapped secret): the read, after a
+	// good sign-in, got Secret Server's HTML page instead of JSON.
+	{"delinea.credential-secret", "The credential secret can be read, uses the Azure App Registration template, and its values are well formed", []string{"not-found", "forbidden", "restricted", "wrong-template", "field-missing", "empty", "whitespace", "looks-like-secret-id", "malformed", "api-disabled"}},
 	// differs (a warning): a value typed besides the credential secret is not the one
 	// Delinea holds; the checks ran with Delinea's.
 	{"delinea.typed-values", "The values typed match what Delinea holds", []string{"differs"}},
-	{"delinea.mapped-secret", "The secret synced to Key Vault can be read and has a password field", []string{"not-found", "forbidden", "no-password-field", "restricted"}},
+	{"delinea.mapped-secret", "The secret synced to Key Vault can be read and has a password field", []string{"not-found", "forbidden", "no-password-field", "restricted", "api-disabled"}},
 	{"input.tenant-id", "The tenant ID is a GUID or a verified domain name", []string{"malformed"}},
 	{"input.client-id", "The client ID is a GUID", []string{"malformed"}},
 	{"input.client-secret", "A secret value was given, not the secret's ID, with no stray whitespace", []string{"empty", "looks-like-secret-id", "whitespace"}},

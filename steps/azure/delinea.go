@@ -472,7 +472,15 @@ func secretReadFailure(err error, rs *runState, ref delinea.Ref, what string) Re
 		r.Detail = "Secret Server lets this secret be viewed only with a " + restrictionWords(e.Restriction) + ". kvbridge does not give one on your behalf: that would leave an audit entry in your name or check the secret out. The secret's other checks were not run."
 		r.Fix = &Fix{Summary: "Open the secret in Secret Server yourself, or let kvbridge's user read a secret without the restriction; type the values instead meanwhile (--tenant, --client-id, the client secret)."}
 	default:
-		return delineaFailure(err, rs, "read the "+what)
+		r = delineaFailure(err, rs, "read the "+what)
+		// A read after a good sign-in keeps to this check's causes: the HTML trap
+		// (api-disabled) and the generic ones.
+		switch r.Cause {
+		case "tls":
+			r.Cause = CauseUnreachable
+		case "bad-credentials", "one-time-code-needed":
+			r.Cause = CauseServiceError
+		}
 	}
 	return r
 }

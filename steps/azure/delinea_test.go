@@ -369,3 +369,21 @@ func BenchmarkDelineaRerun50ms(b *testing.B) {
 		})
 	}
 }
+
+// Web services turned off after the sign-in: the reads meet the HTML page and say so.
+func TestDelineaReadMeetsHTML(t *testing.T) {
+	ten := startTenant(t, sandbox.Options{Scenario: "healthy"})
+	cred, mapped := ids(ten.Info())
+	cfg := dlConfig(t, ten, true, delinea.Config{}, cred, mapped)
+	if err := cfg.Delinea.Client.SignIn(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := ten.SetDelineaAPIEnabled(false); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := run(t, cfg)
+	want(t, rep, "delinea.auth", azure.StatusPass, "") // the token held still stands
+	want(t, rep, "delinea.credential-secret", azure.StatusFail, "api-disabled")
+	want(t, rep, "delinea.mapped-secret", azure.StatusFail, "api-disabled")
+	want(t, rep, "auth.token", azure.StatusPass, "") // the typed values stand in
+}
