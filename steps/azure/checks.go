@@ -32,6 +32,11 @@ import (
 // passes, the data-plane calls (the read-only listing, GetSecret) and the permissions
 // API (when the vault's resource ID is known) start in the background, so the checks
 // of levels 5-8 mostly interpret answers that have already arrived.
+//
+// The delinea.* checks sit beside the DAG: delinea.auth, then delinea.credential-secret
+// and delinea.mapped-secret (after it), then delinea.typed-values. Their reads start
+// when the run starts (see startDelinea); when the credential secret is read, Run waits
+// for it before the DAG, whose checks then run with its values (credentialTarget).
 var checkDefs = []*checkDef{
 	{id: "delinea.auth", run: checkDelineaAuth},
 	{id: "delinea.credential-secret", after: []string{"delinea.auth"}, run: checkDelineaCredential},
