@@ -221,8 +221,27 @@ func (t *Tenant) adminAction(action string, q *adminRequest) (any, error) {
 	return nil, errUnknownAction
 }
 
+// adminActions and adminResources are what GET {admin} lists; docs/PRACTICE-TENANT.md
+// describes each.
+var (
+	adminActions = []string{"assign-role", "remove-role", "add-client-secret", "expire-client-secret", "delete-client-secret",
+		"set-app-enabled", "set-conditional-access-block", "grant-graph-permission", "revoke-graph-permission",
+		"set-permission-model", "add-access-policy", "set-firewall", "set-public-access", "enable-purge-protection",
+		"set-vault-secret", "delete-vault-secret", "recover-vault-secret", "set-propagation-delay", "set-throttling",
+		"add-directory", "add-subscription", "add-vault", "move-vault-to-tenant",
+		"delinea-set-credential-field", "delinea-set-example-password", "delinea-save-example-secret",
+		"delinea-set-api-enabled", "delinea-set-throttling", "delinea-set-restriction", "delinea-set-viewers"}
+	adminResources = []string{"state", "portal", "answer-key", "requests"}
+)
+
 func (t *Tenant) adminGet(w http.ResponseWriter, what string) {
 	switch what {
+	case "":
+		writeJSON(w, http.StatusOK, map[string]any{
+			"actions":   adminActions, // POST {admin}/{action} with a JSON body
+			"resources": adminResources,
+			"docs":      "docs/PRACTICE-TENANT.md in the kvbridge source",
+		})
 	case "state":
 		var buf bytes.Buffer
 		if err := t.Save(&buf); err != nil {

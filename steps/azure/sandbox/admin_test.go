@@ -169,3 +169,27 @@ func TestAdminAPINewActions(t *testing.T) {
 		t.Errorf("move-vault-to-tenant: %d %v", st, out)
 	}
 }
+
+// GET {admin} lists the actions and resources, and every listed action exists.
+func TestAdminIndexListsEveryAction(t *testing.T) {
+	e := start(t, Loopback, "healthy")
+	key := []string{"X-Sandbox-Admin-Key", e.info.AdminKey}
+	var idx struct{ Actions, Resources []string }
+	st, _, b := e.raw("GET", e.info.AdminURL, "", "", key...)
+	if st != 200 || json.Unmarshal(b, &idx) != nil || len(idx.Actions) < 25 {
+		t.Fatalf("GET admin: %d %s", st, b)
+	}
+	for _, a := range idx.Actions {
+		if _, err := e.ten.adminAction(a, &adminRequest{}); err == errUnknownAction {
+			t.Errorf("listed action %s is unknown", a)
+		}
+	}
+	for _, r := range idx.Resources {
+		if st, _, _ := e.raw("GET", e.info.AdminURL+"/"+r, "", "", key...); st != 200 {
+			t.Errorf("GET %s: %d", r, st)
+		}
+	}
+	if st, _, _ := e.raw("GET", e.info.AdminURL, "", ""); st != 401 {
+		t.Errorf("GET admin without the key: %d", st)
+	}
+}

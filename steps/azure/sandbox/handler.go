@@ -102,7 +102,7 @@ func (t *Tenant) dispatch(w http.ResponseWriter, r *http.Request, svc service, v
 		t.record(rec)
 	}()
 	switch {
-	case svc == svcEntra && strings.HasPrefix(r.URL.Path, adminPrefix+"/"):
+	case svc == svcEntra && (r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/")):
 		rec.Service = "admin"
 		t.serveAdmin(sw, r)
 	case svc == svcEntra:

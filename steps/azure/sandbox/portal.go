@@ -17,11 +17,11 @@ type Portal struct {
 
 // PortalApp is one row of App registrations › All applications, with its Overview.
 type PortalApp struct {
-	DisplayName string
-	ClientID    string // Application (client) ID
-	ObjectID    string // Object ID (the app registration's, not the one Delinea needs)
-	SPObjectID  string // Enterprise applications › Object ID (the service principal)
-	Secrets     int    // Certificates & secrets › Client secrets
+	DisplayName string `json:"displayName"`
+	ClientID    string `json:"appId"`                    // Application (client) ID
+	ObjectID    string `json:"objectId"`                 // Object ID (the app registration's, not the one Delinea needs)
+	SPObjectID  string `json:"servicePrincipalObjectId"` // Enterprise applications › Object ID (the service principal)
+	Secrets     int    `json:"clientSecrets"`            // Certificates & secrets › Client secrets
 }
 
 // Portal reads the practice directory as the portal shows it: the tenant's first
