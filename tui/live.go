@@ -68,7 +68,7 @@ func (m *Model) setupLive(opts session.Options) tea.Cmd {
 		m.status = live.Words(err)
 		return nil
 	}
-	lm := &liveModel{m: m, c: m.com, s: s, stateDir: session.ReminderStateDir(opts.Store),
+	lm := &liveModel{m: m, c: m.com, s: s, stateDir: live.ReminderStateDir(opts.Store),
 		fields: map[string]*field{}, filter: newField(),
 		spin: spinner.New(spinner.WithSpinner(spinner.Line))}
 	lm.check, lm.trouble = &liveCheckPage{m: m, lm: lm}, &liveTroublePage{m: m, lm: lm}

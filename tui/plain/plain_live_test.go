@@ -489,11 +489,11 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	if n := strings.Count(res.out, ask); n != 3 {
 		t.Errorf("the expiry was asked %d times, want 3 (two bad dates)\n%s", n, plainTail(res.out, 30))
 	}
-	if n := strings.Count(res.out, session.ExpiryFormatHelp); n != 2 {
+	if n := strings.Count(res.out, live.ExpiryFormatHelp); n != 2 {
 		t.Errorf("the format was explained %d times, want 2", n)
 	}
 	for _, want := range []string{"Expiry saved: 2027-05-31", "Export a calendar reminder 30 days before? [y/n]",
-		"Please type y to write the reminder, or n to skip it.", "Reminder for 2027-05-01 saved (import it into your calendar) to:\n  " + filepath.Join(dir, session.ReminderFile) + "\n"} {
+		"Please type y to write the reminder, or n to skip it.", "Reminder for 2027-05-01 saved (import it into your calendar) to:\n  " + filepath.Join(dir, live.ReminderFile) + "\n"} {
 		if !plainContains(res.out, want) {
 			t.Errorf("output lacks %q\n%s", want, plainTail(res.out, 30))
 		}
@@ -509,7 +509,7 @@ func TestPlainLiveExpiryAskedAndReminder(t *testing.T) {
 	if exp := loaded.Connection.SecretExpires; exp == nil || !exp.Equal(want) {
 		t.Errorf("saved SecretExpires = %v", exp)
 	}
-	ics, err := os.ReadFile(filepath.Join(dir, session.ReminderFile))
+	ics, err := os.ReadFile(filepath.Join(dir, live.ReminderFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -738,7 +738,7 @@ func TestPlainLiveWatchStopsOnEnter(t *testing.T) {
 	if n := strings.Count(res.out, "Watching: next run in 15 s; Enter stops."); n != 1 {
 		t.Errorf("the watch was announced %d times\n%s", n, plainTail(res.out, 30))
 	}
-	if len(w.asked) != 1 || w.asked[0] != session.WatchInterval {
+	if len(w.asked) != 1 || w.asked[0] != live.WatchInterval {
 		t.Errorf("waits asked: %v", w.asked)
 	}
 	i, j := strings.Index(res.out, "Watching stopped."), strings.LastIndex(res.out, "r) run again, w) watch")

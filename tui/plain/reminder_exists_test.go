@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
 
@@ -23,7 +24,7 @@ func TestPlainReminderAsksBeforeReplacing(t *testing.T) {
 		if err := os.WriteFile(target, []byte("keep"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		link := filepath.Join(dir, session.ReminderFile)
+		link := filepath.Join(dir, live.ReminderFile)
 		if err := os.Symlink(target, link); err != nil {
 			t.Skip("no symlinks:", err)
 		}

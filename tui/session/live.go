@@ -1,8 +1,6 @@
 package session
 
 import (
-	"time"
-
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/live"
 )
@@ -26,10 +24,3 @@ type Live struct {
 	// reports progress from here); nil for none.
 	Observe func(live.Note)
 }
-
-const (
-	// WatchInterval is how often a watch re-runs a page's checks.
-	WatchInterval = 15 * time.Second
-	// DefaultSecretName is the guide's example Azure secret name.
-	DefaultSecretName = "Prod-VM-Admin-Pass"
-)
