@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/plain"
 )
 
@@ -38,7 +39,7 @@ func newSandboxListCmd(a *app) *cobra.Command {
 		Short: "list the practice scenarios and what each teaches",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			plain.WriteScenarios(a.io.out, sandbox.Scenarios())
+			plain.WriteScenarios(a.io.out, live.Scenarios())
 			return nil
 		},
 	}

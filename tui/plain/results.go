@@ -13,7 +13,6 @@ import (
 	"github.com/kvbridge/kvbridge/internal/tty"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
-	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
@@ -287,19 +286,12 @@ func (p *ResultWriter) Summary(rep *azure.Report, d time.Duration, cancelled boo
 
 // WriteScenarios lists the practice tenant's scenarios and what each teaches
 // (kvbridge sandbox list).
-func WriteScenarios(w io.Writer, scenarios []sandbox.Scenario) {
+func WriteScenarios(w io.Writer, scenarios []live.Scenario) {
 	for _, s := range scenarios {
-		expect := "all checks pass"
-		switch {
-		case s.ExpectCheck != "":
-			expect = s.ExpectCheck + " fails: " + s.ExpectCause
-		case s.Name == "mystery":
-			expect = "see the answer key"
-		}
 		fmt.Fprintf(w, "%-20s %s\n", s.Name, s.Title)
 		for _, line := range wrap.Text(s.Teaches, 70) {
 			fmt.Fprintf(w, "%20s %s\n", "", line)
 		}
-		fmt.Fprintf(w, "%20s expect: %s\n\n", "", expect)
+		fmt.Fprintf(w, "%20s expect: %s\n\n", "", s.Expect)
 	}
 }

@@ -9,12 +9,13 @@ import (
 
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
+	"github.com/kvbridge/kvbridge/steps/live"
 	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 func TestWriteScenariosNamesEveryScenario(t *testing.T) {
 	var b strings.Builder
-	WriteScenarios(&b, sandbox.Scenarios())
+	WriteScenarios(&b, live.Scenarios())
 	out := b.String()
 	for _, s := range sandbox.Scenarios() {
 		if !strings.Contains(out, s.Name+" ") || !strings.Contains(out, wrap.Text(s.Teaches, 70)[0]) {
