@@ -88,3 +88,21 @@ func TestSandboxSaveMysteryKeepsTheAnswerApart(t *testing.T) {
 		t.Errorf("save --force: exit %d", code)
 	}
 }
+
+// sandbox list says what doctor finds for no-vault-read: none-listed.
+func TestSandboxListAgreesWithDoctorOnNoVaultRead(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := sandboxCLI(context.Background(), stdio{in: strings.NewReader(""), out: &out, err: &errb}, "list"); code != 0 {
+		t.Fatalf("list: exit %d", code)
+	}
+	s := out.String()
+	i := strings.Index(s, "no-vault-read")
+	j := strings.Index(s[i:], "expect:")
+	if i < 0 || j < 0 || !strings.HasPrefix(s[i+j:], "expect: arm.vaults fails: none-listed") {
+		t.Fatalf("sandbox list, no-vault-read:\n%s", s[i:])
+	}
+	_, jsonOut, _ := doctorCLI(t, "", nil, "--sandbox", "no-vault-read", "--json")
+	if c := parseDoctor(t, jsonOut).check("arm.vaults"); c.Cause != "none-listed" {
+		t.Fatalf("doctor says %s", c.Cause)
+	}
+}
