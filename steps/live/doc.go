@@ -33,7 +33,18 @@
 //   - Actions: the practice actions, each with the tenant's current state
 //     beside it ("Reader: assigned").
 //   - Status: what is going on (running, watching with its countdown, the
-//     practice tenant starting).
+//     practice tenant starting) and the last run's Finished with its Tally.
+//   - Expiry and ExportReminder: the client secret's expiry in words
+//     (ExpiryWords) and its calendar reminder.
+//
+// The Msgs a front end may look at as they arrive: Started (a practice
+// tenant), Arrived (one result, as a Row), Finished (a run), Tick (a watch
+// runs again), Synced, Acted (a practice action, or its refusal).
+//
+// What a page lets the trainee do: Run, Watch and StopWatch, Cancel, Sync
+// (only ever on that call: ending an edit never writes), Act (a practice
+// action, after which a check page runs again), SetField (typed values; the
+// compare uses the password typed, else the last one synced).
 //
 // Errors are typed (*FieldError, *RefusedError, *NotReadyError, steps'
 // rejections) and turned into words in one place, Words.
@@ -53,4 +64,12 @@
 // words and the refusals come through that interface. To report progress
 // elsewhere, set Options.Observe: it sees every accepted change (a state
 // saved, a result recorded, a practice action done) with a copy of the state.
+//
+// # Tests
+//
+// Package livetest is the production wiring for tests (live.Config and
+// StartLocal, short retries), Tenants for tests that act on a practice tenant
+// behind the session's back, and the parity script: ParityScript, Replay
+// (the script on the session itself) and OutcomeOf/Diff, which every front
+// end's parity test compares against.
 package live
