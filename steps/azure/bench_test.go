@@ -36,7 +36,8 @@ func fullRun(tb testing.TB, cfg azure.Config) (time.Duration, *azure.Report) {
 	return time.Since(start), rep
 }
 
-// The budget of issue 4: (DAG depth + 1) × latency + 100 ms.
+// The latency budget of a full run: the checks run in parallel as far as the
+// DAG allows, so (DAG depth + 1) × latency + 100 ms.
 func budget() time.Duration { return time.Duration(azure.Depth()+1)*latency + 100*time.Millisecond }
 
 func TestFullRunWithinLatencyBudget(t *testing.T) {
