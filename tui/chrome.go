@@ -307,7 +307,7 @@ func (p *glossaryPage) view(int) body {
 	c, st := p.c, p.c.Styles
 	w := c.ContentWidth()
 	var b lineBuf
-	b.add(c.heading("Glossary", "g or esc closes", w)...)
+	b.add(c.heading("Glossary", "t or esc closes", w)...)
 	b.blank()
 	for _, t := range steps.Glossary() {
 		head := st.Emph.Render(t.Word)

@@ -15,7 +15,7 @@ type KeyMap struct {
 	Help, Quit, ForceQuit       key.Binding
 	Yes, No                     key.Binding // the start-over question
 	Close                       key.Binding // esc: close an overlay
-	Glossary                    key.Binding // g: the course's words, from every screen
+	Glossary                    key.Binding // t: the course's terms, from every screen (g stays top, as in less and vim)
 
 	// The live checks (only where they work).
 	Rerun, Watch, Cancel key.Binding // check screens
@@ -40,7 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Section:   key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "section")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", "f"), key.WithHelp("pgdn/f", "page down")),
-		Home:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		Home:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "top")),
 		End:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "bottom")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "save & quit")),
@@ -48,7 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, start over")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "enter", "esc"), key.WithHelp("n/enter", "no, resume")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
-		Glossary:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glossary")),
+		Glossary:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "terms (glossary)")),
 
 		Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
 		Watch:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch")),

@@ -255,7 +255,7 @@ func (r *plainRunner) help() {
 			[2]string{"p", "practice actions, in the practice tenant: what you would do in the Azure portal (assign or remove a role, create a client secret, firewall, permission model)"})
 	}
 	rows = append(rows,
-		[2]string{"g", "the glossary: every term the course uses; g and a word (g RBAC) shows one"},
+		[2]string{"t or g", "the glossary: every term the course uses; t and a word (t RBAC) shows one"},
 		[2]string{"q or quit", "save and quit; run kvbridge again to continue"},
 		[2]string{"? or help", "show this list again"})
 	for _, row := range rows {
@@ -731,8 +731,9 @@ func (r *plainRunner) ask(kind plainPromptKind, prompt string) (ans string, move
 			continue
 		case a == "q" || a == "quit" || a == "exit":
 			return "", false, errPlainQuit
-		case a == "g" || a == "glossary" || strings.HasPrefix(a, "g ") || strings.HasPrefix(a, "glossary "):
-			r.glossary(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(a, "glossary"), "g")))
+		case a == "g" || a == "t" || a == "glossary" || strings.HasPrefix(a, "g ") || strings.HasPrefix(a, "t ") || strings.HasPrefix(a, "glossary "):
+			// t is the wizard's key for the glossary; g was plain mode's first spelling.
+			r.glossary(strings.TrimSpace(a[strings.IndexAny(a+" ", " "):]))
 			continue
 		case a == "p" || a == "practice":
 			if kind == askLive {
