@@ -1,6 +1,9 @@
 package steps
 
 import (
+	"fmt"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -361,5 +364,53 @@ func TestFactCalloutTagIsTheWeakest(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCourseNoDoubledPunctuation reads every string of the course after its
+// shared facts are filled in: a fact ends with its own full stop, and where it
+// is inserted before the sentence's own punctuation the join must not show both.
+func TestCourseNoDoubledPunctuation(t *testing.T) {
+	c, err := LoadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := regexp.MustCompile(`[.?!]\)?[.,;:?!]|\.\.|,[.,]`)
+	n := 0
+	var walk func(where string, v reflect.Value)
+	walk = func(where string, v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(where, v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(where+"."+v.Type().Field(i).Name, v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(fmt.Sprintf("%s[%d]", where, i), v.Index(i))
+			}
+		case reflect.String:
+			n++
+			s := v.String()
+			if strings.Contains(s, "{fact") {
+				t.Errorf("%s: placeholder left unfilled: %q", where, s)
+			}
+			for _, m := range bad.FindAllStringIndex(s, -1) {
+				if strings.Contains(s[m[0]:m[1]], "...") || strings.HasPrefix(s[max(0, m[0]-1):], "...") {
+					continue // an ellipsis is meant
+				}
+				lo, hi := max(0, m[0]-40), min(len(s), m[1]+10)
+				t.Errorf("%s: doubled punctuation %q in %q", where, s[m[0]:m[1]], s[lo:hi])
+			}
+		}
+	}
+	walk("course", reflect.ValueOf(c))
+	if n < 100 {
+		t.Fatalf("walked only %d strings; the course did not load as expected", n)
 	}
 }

@@ -139,22 +139,45 @@ func All() []Fact {
 func Expand(s string) (string, error) {
 	load()
 	var bad []string
-	out := refRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := refRE.FindStringSubmatch(m)
-		f, ok := table[sub[2]]
+	var b strings.Builder
+	last := 0
+	for _, loc := range refRE.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(s[last:loc[0]])
+		last = loc[1]
+		id := s[loc[4]:loc[5]]
+		f, ok := table[id]
 		if !ok {
-			bad = append(bad, sub[2])
-			return m
+			bad = append(bad, id)
+			b.WriteString(s[loc[0]:loc[1]])
+			continue
 		}
-		if sub[1] == "+" {
-			return f.Basis + ": " + f.Text
+		text := f.Text
+		if loc[3] > loc[2] {
+			text = f.Basis + ": " + f.Text
 		}
-		return f.Text
-	})
+		b.WriteString(trimEnd(text, s[loc[1]:]))
+	}
+	b.WriteString(s[last:])
+	out := b.String()
 	if len(bad) > 0 {
 		return s, fmt.Errorf("unknown fact %q", strings.Join(bad, `", "`))
 	}
 	return out, nil
+}
+
+// trimEnd drops a fact's closing full stop (or question or exclamation mark)
+// when the sentence around the placeholder supplies its own punctuation, possibly
+// after closing brackets or quotes: a fact placed in brackets before a full stop
+// must read "(... of one)." and never "(... of one.).".
+func trimEnd(text, after string) string {
+	if !strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "?") && !strings.HasSuffix(text, "!") {
+		return text
+	}
+	rest := strings.TrimLeft(after, ")]\"'”’")
+	if rest == "" || !strings.ContainsRune(".,;:?!", rune(rest[0])) {
+		return text
+	}
+	return text[:len(text)-1]
 }
 
 // Refs lists the fact IDs a text refers to.

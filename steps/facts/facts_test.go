@@ -166,3 +166,27 @@ func TestContradictionsCatchesTheKnownWordings(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandJoinsPunctuation: a fact carries its own full stop; where the text
+// around the placeholder brings its own punctuation the stop is dropped, and
+// nowhere else.
+func TestExpandJoinsPunctuation(t *testing.T) {
+	f := Text("updated-not-author")
+	body := strings.TrimSuffix(f, ".")
+	for in, want := range map[string]string{
+		"See ({fact:updated-not-author}). Next":  "See (" + body + "). Next",
+		"See {fact:updated-not-author}.":         "See " + body + ".",
+		"So {fact:updated-not-author}, and more": "So " + body + ", and more",
+		"({fact:updated-not-author}) Next":       "(" + f + ") Next",
+		"{fact:updated-not-author} Next":         f + " Next",
+		"{fact:updated-not-author}":              f,
+	} {
+		got, err := Expand(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("Expand(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
