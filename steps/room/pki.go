@@ -2,118 +2,37 @@ package room
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"time"
+
+	"github.com/kvbridge/kvbridge/internal/devca"
 )
 
 // The Azure host names the seats' tenants answer for; the room's server certificate
 // covers them next to the room's own addresses.
 var azureHosts = []string{"login.microsoftonline.com", "management.azure.com", "management.core.windows.net", "graph.microsoft.com", "*.vault.azure.net"}
 
-// ca is the room's certificate authority. It is made once per room and kept in the
-// state file, so the pin in a join string stays valid across restarts.
-type ca struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
+// The room's CA is made once per room and kept in the state file, so the pin in a
+// join string stays valid across restarts; its server certificate is issued at every
+// start, so a changed address only needs a restart.
+const caLife = 90 * 24 * time.Hour
+
+func loadCA(certPEM, keyPEM string) (*devca.CA, error) {
+	c, err := devca.Load(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("the room CA in the state file: %w", err)
+	}
+	return c, nil
 }
 
-func newCA(now time.Time) (*ca, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "kvbridge room CA", Organization: []string{"kvbridge room"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(90 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return &ca{cert: cert, key: key}, nil
-}
-
-func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
-	return n
-}
-
-func (c *ca) pemCert() string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.cert.Raw}))
-}
-
-func (c *ca) pemKey() (string, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(c.key)
-	if err != nil {
-		return "", err
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
-}
-
-func loadCA(certPEM, keyPEM string) (*ca, error) {
-	cb, _ := pem.Decode([]byte(certPEM))
-	kb, _ := pem.Decode([]byte(keyPEM))
-	if cb == nil || kb == nil {
-		return nil, errors.New("the room CA in the state file is not PEM")
-	}
-	cert, err := x509.ParseCertificate(cb.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("the room CA certificate: %w", err)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("the room CA key: %w", err)
-	}
-	key, ok := k.(*ecdsa.PrivateKey)
-	if !ok || !key.PublicKey.Equal(cert.PublicKey) {
-		return nil, errors.New("the room CA key does not belong to its certificate")
-	}
-	return &ca{cert: cert, key: key}, nil
-}
-
-// leaf issues the server certificate for the addresses the room serves and the Azure
-// host names of the seats' tenants. Issued at every start, so a changed address only
-// needs a restart.
-func (c *ca) leaf(now time.Time, ips []net.IP, names []string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: "kvbridge room"},
-		DNSNames:     append(append([]string{"localhost"}, names...), azureHosts...),
-		IPAddresses:  ips,
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     c.cert.NotAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, &key.PublicKey, c.key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der, c.cert.Raw}, PrivateKey: key}, nil
+// serverCert covers the addresses the room serves and the Azure host names of the seats'
+// tenants.
+func serverCert(c *devca.CA, now time.Time, ips []net.IP, names []string) (tls.Certificate, error) {
+	return c.Issue("kvbridge room", append(append([]string{"localhost"}, names...), azureHosts...), ips, now, c.Cert.NotAfter)
 }
 
 // ErrPin is the error of a TLS connection whose certificate does not match the pin.

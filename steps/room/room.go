@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kvbridge/kvbridge/internal/devca"
 	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 )
 
@@ -53,7 +54,7 @@ type Room struct {
 	st      *roomState
 	seats   []*seatRT // fixed at start; each seat has its own lock
 	gen     atomic.Uint64
-	ca      *ca
+	ca      *devca.CA
 	join    Join
 	public  bool
 	resumed bool
@@ -148,18 +149,18 @@ func (r *Room) create() error {
 	if err != nil {
 		return err
 	}
-	c, err := newCA(r.now())
+	c, err := devca.New("kvbridge room CA", "kvbridge room", r.now(), caLife)
 	if err != nil {
 		return fmt.Errorf("making the room CA: %w", err)
 	}
-	keyPEM, err := c.pemKey()
+	keyPEM, err := c.KeyPEM()
 	if err != nil {
 		return err
 	}
 	r.ca = c
 	r.st = &roomState{
 		Format: stateFormat, Created: r.now().UTC(), Plan: plan, Seed: seed, Code: newCode(),
-		TrainerKey: randomKey(24), CACert: c.pemCert(), CAKey: keyPEM,
+		TrainerKey: randomKey(24), CACert: string(c.CertPEM()), CAKey: string(keyPEM),
 	}
 	r.seats = make([]*seatRT, len(deals))
 	for i, d := range deals {
@@ -278,14 +279,14 @@ func (r *Room) listen() error {
 	} else if !ip.IsLoopback() {
 		ips = append(ips, ip)
 	}
-	leaf, err := r.ca.leaf(r.now(), ips, nil)
+	leaf, err := serverCert(r.ca, r.now(), ips, nil)
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("making the room's certificate: %w", err)
 	}
 	r.ln = ln
 	r.st.Addr = net.JoinHostPort(ip.String(), gotPort)
-	r.join = Join{Addr: net.JoinHostPort(joinIP.String(), gotPort), Code: r.st.Code, Pin: Fingerprint(r.ca.cert.Raw)}
+	r.join = Join{Addr: net.JoinHostPort(joinIP.String(), gotPort), Code: r.st.Code, Pin: Fingerprint(r.ca.Cert.Raw)}
 	r.srv = &http.Server{
 		Handler:           r,
 		ReadHeaderTimeout: 10 * time.Second,
