@@ -269,3 +269,45 @@ func (t Tally) Words() string {
 	}
 	return steps.Plural(t.Total(), "check") + ": " + strings.Join(parts, ", ") + "."
 }
+
+// flagFields names, for a doctor flag a check's wording points to, the field
+// of a check page that holds the same value: on a page the reader has fields,
+// not flags.
+var flagFields = map[string]string{
+	"--tenant":            steps.FieldTenantID,
+	"--client-id":         steps.FieldClientID,
+	"--cloud":             steps.FieldCloud,
+	"--vault":             steps.FieldVault,
+	"--secret-name":       steps.FieldSecretName,
+	"--delinea-url":       steps.FieldDelineaURL,
+	"--credential-secret": steps.FieldCredentialSecret,
+	"--mapped-secret":     steps.FieldMappedSecret,
+}
+
+// pageWords rewords a result's text for a check page: "(--mapped-secret)"
+// becomes `(the "Mapped secret" field)`. Flags with no field stay as written.
+func pageWords(s string) string {
+	if !strings.Contains(s, "--") {
+		return s
+	}
+	for flag, name := range flagFields {
+		spec, ok := fieldTable[name]
+		if !ok {
+			continue
+		}
+		s = strings.ReplaceAll(s, "("+flag+")", `(the "`+spec.label+`" field)`)
+	}
+	return s
+}
+
+// pageRow is RowOf for a check page.
+func pageRow(r azure.Result) Row {
+	row := RowOf(r)
+	row.Detail = pageWords(row.Detail)
+	if row.Fix != nil && strings.Contains(row.Fix.Summary, "--") {
+		fx := *row.Fix
+		fx.Summary = pageWords(fx.Summary)
+		row.Fix = &fx
+	}
+	return row
+}

@@ -835,7 +835,7 @@ func (s *Session) nextResult(attempt int, page map[string]bool, ch <-chan azure.
 			cancel()
 			return &Finished{attempt: attempt, report: report(), Cancelled: stopped}
 		}
-		row := RowOf(r)
+		row := pageRow(r)
 		row.Needed = !page[r.ID]
 		return &Arrived{attempt: attempt, res: r, Row: row, OnPage: page[r.ID],
 			next: s.nextResult(attempt, page, ch, report, cancel, ctx)}
@@ -1002,7 +1002,7 @@ func (s *Session) rowsLocked(ids []string) []Row {
 		res, seen := s.results[id]
 		switch {
 		case seen && (!saved || mark.Status == string(res.Status) && mark.Cause == res.Cause):
-			out = append(out, RowOf(res))
+			out = append(out, pageRow(res))
 		case saved:
 			out = append(out, rowOfMark(id, mark))
 		default:
