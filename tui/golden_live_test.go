@@ -110,11 +110,11 @@ func TestGoldenComponents(t *testing.T) {
 				var b lineBuf
 				fs := goldenFields()
 				for i, f := range fs {
-					c.fieldRow(&b, f, nil, i == 1, false, labelWidth(fs), cw)
+					c.fieldRow(&b, f, nil, i == 1, false, labelWidth(fs, cw), cw)
 				}
 				editing := newField()
 				editing.set("密钥-" + strings.Repeat("x", 60))
-				c.fieldRow(&b, live.Field{Name: steps.FieldSecretName, Label: "Secret name", Value: editing.value()}, editing, true, true, labelWidth(fs), cw)
+				c.fieldRow(&b, live.Field{Name: steps.FieldSecretName, Label: "Secret name", Value: editing.value()}, editing, true, true, labelWidth(fs, cw), cw)
 				checkWidth(t, b.lines, cw)
 				golden.RequireEqual(t, ansi.Strip(strings.Join(b.lines, "\n")))
 			})

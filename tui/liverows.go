@@ -10,17 +10,26 @@ import (
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/steps/azure"
 	"github.com/kvbridge/kvbridge/steps/live"
+	"github.com/kvbridge/kvbridge/tui/internal/wrap"
 )
 
 // Drawing the live session's pages: field rows, result rows with their
 // evidence and fixes, the vault list, the token, the expiry. Each draws
 // what the session says; none decides anything.
 
-// labelWidth is the width of a form's labels: its longest, within 16-26.
-func labelWidth(fs []live.Field) int {
+// labelWidth is the width of a form's label column: its longest label and a space,
+// within 16 and 20 cells (28 on a screen 100 wide or more).
+func labelWidth(fs []live.Field, w int) int {
+	// The column leaves at least two spaces before the value; a label that
+	// would not fit goes on over two lines rather than take the value's room on
+	// a narrow screen.
+	limit := 20
+	if w >= 100 {
+		limit = 28
+	}
 	lw := 16
 	for _, f := range fs {
-		lw = max(lw, min(26, ansi.StringWidth(f.Label)))
+		lw = max(lw, min(limit, ansi.StringWidth(f.Label)+1))
 	}
 	return lw
 }
@@ -46,7 +55,13 @@ func (c *Common) fieldRow(b *lineBuf, f live.Field, value *field, on, editing bo
 	case p.Cause != "":
 		verdict, vs = "✗ "+p.Cause, st.Wrong
 	}
-	prefix := c.cursorMark(on) + st.Emph.Render(padRight(truncate(f.Label, labelW), labelW)) + " "
+	// A label longer than its column goes on over the next lines, in the column,
+	// so it never runs into the value.
+	labels := []string{f.Label}
+	if ansi.StringWidth(f.Label) >= labelW {
+		labels = wrap.Text(f.Label, labelW-1)
+	}
+	prefix := c.cursorMark(on) + st.Emph.Render(padRight(truncate(labels[0], labelW), labelW)) + " "
 	pw := 2 + labelW + 1
 	vw := ansi.StringWidth(verdict)
 	valW := max(8, w-pw-vw-2)
@@ -69,17 +84,40 @@ func (c *Common) fieldRow(b *lineBuf, f live.Field, value *field, on, editing bo
 	if editing {
 		vstyle = st.Selected
 	}
+	// under holds what goes below the row, from the value's column: the verdict
+	// when it does not fit beside the value (whole, wrapped: a hint cut short
+	// hides what the field wants), then a problem's detail.
+	var under []string
 	line := prefix + vstyle.Render(val)
-	if valW != w-pw {
-		b.add(line + strings.Repeat(" ", max(2, w-pw-ansi.StringWidth(val)-vw)) + vs.Render(verdict))
-	} else {
-		b.add(line)
-		if verdict != "" {
-			b.add(strings.Repeat(" ", pw) + vs.Render(truncate(verdict, w-pw)))
+	switch {
+	case valW != w-pw:
+		line += strings.Repeat(" ", max(2, w-pw-ansi.StringWidth(val)-vw)) + vs.Render(verdict)
+	case verdict != "":
+		vl := wrap.Text(verdict, w-pw)
+		if ansi.StringWidth(val) == 0 {
+			// Nothing typed yet: the hint takes the value's place.
+			line += vs.Render(vl[0])
+			vl = vl[1:]
+		}
+		for _, l := range vl {
+			under = append(under, vs.Render(l))
 		}
 	}
+	b.add(line)
 	if p.Cause != "" && p.Detail != "" && f.Value != "" && !editing {
-		b.add(item(strings.Repeat(" ", pw), pw, p.Detail, w, st.Dim)...)
+		for _, l := range wrap.Text(p.Detail, w-pw) {
+			under = append(under, st.Dim.Render(l))
+		}
+	}
+	for i := 0; i < max(len(labels)-1, len(under)); i++ {
+		left := strings.Repeat(" ", pw)
+		if i+1 < len(labels) {
+			left = "  " + st.Emph.Render(padRight(truncate(labels[i+1], labelW), labelW)) + " "
+		}
+		if i < len(under) {
+			left += under[i]
+		}
+		b.add(left)
 	}
 }
 
@@ -236,7 +274,7 @@ func (lm *liveModel) checkBody(sel int) body {
 			if lm.edit == f.Name {
 				buf = lm.fields[f.Name]
 			}
-			c.fieldRow(&b, f, buf, on, lm.edit == f.Name, labelWidth(fields), w)
+			c.fieldRow(&b, f, buf, on, lm.edit == f.Name, labelWidth(fields, w), w)
 		})
 	}
 	if p.VaultPicker {
@@ -397,11 +435,11 @@ func (lm *liveModel) expiryBlock(b *lineBuf, items *[]span, sel, w int) {
 		if f.Name == steps.FieldSecretExpiry && words != "" && f.Problem.Cause == "" {
 			f.Problem.Detail = words
 		}
-		c.fieldRow(b, f, buf, i == sel && m.over == nil, lm.edit == f.Name, labelWidth(fields), w)
+		c.fieldRow(b, f, buf, i == sel && m.over == nil, lm.edit == f.Name, labelWidth(fields, w), w)
 		*items = append(*items, span{start, b.n() - 1})
 		i++
 	}
-	lw := labelWidth(fields)
+	lw := labelWidth(fields, w)
 	b.add(item("  "+strings.Repeat(" ", lw+1), lw+3, how+".", w, st.Dim)...)
 	right := "e"
 	if exp != nil {
