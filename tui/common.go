@@ -136,9 +136,16 @@ func (c *Common) checkbox(on bool) string {
 	return c.Styles.Box.Render("[ ]")
 }
 
-// row is "prefix title ......... right" on one line, the title truncated to fit.
+// row is "prefix title ......... right" on one line; when both do not fit, the
+// right note is left out if that keeps the title whole, else the title is cut.
 func (c *Common) row(prefix, title, right string, w int) string {
 	pw, rw := ansi.StringWidth(prefix), ansi.StringWidth(right)
+	if tw := ansi.StringWidth(title); pw+tw+2+rw > w && pw+tw+2 <= w {
+		// The note on the right is a hint the footer or the page repeats;
+		// the title is what the row does, so on a narrow screen the note
+		// gives way rather than cut the title.
+		right, rw = "", 0
+	}
 	title = truncate(title, max(1, w-pw-rw-2))
 	gap := max(2, w-pw-ansi.StringWidth(title)-rw)
 	return prefix + c.Styles.Text.Render(title) + strings.Repeat(" ", gap) + c.Styles.Dim.Render(right)

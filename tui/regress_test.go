@@ -198,3 +198,23 @@ func TestReminderAsksBeforeReplacing(t *testing.T) {
 		t.Fatalf("e on the question did not replace: %q", m.status)
 	}
 }
+
+// A row's right-hand note gives way on a narrow screen rather than cut the
+// title; a title too long for the line alone is still cut.
+func TestRowNoteGivesWayToTitle(t *testing.T) {
+	m := tenantWizard(t, 60, 24, "1/check")
+	c := m.com
+	title := "Save in Delinea (sync the password to the vault)"
+	got := ansi.Strip(c.row("  ▶ ", title, "writes a new version", 58))
+	if !strings.Contains(got, title) || strings.Contains(got, "writes") {
+		t.Errorf("narrow row %q: want the whole title and no note", got)
+	}
+	got = ansi.Strip(c.row("  ▶ ", title, "writes a new version", 100))
+	if !strings.Contains(got, title) || !strings.Contains(got, "writes a new version") {
+		t.Errorf("wide row %q: want both", got)
+	}
+	got = ansi.Strip(c.row("  ▶ ", title+title, "note", 58))
+	if ansi.StringWidth(got) > 58 || !strings.Contains(got, "…") {
+		t.Errorf("over-long row %q: want it cut to 58 cells", got)
+	}
+}
