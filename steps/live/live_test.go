@@ -72,7 +72,7 @@ func TestTallyWords(t *testing.T) {
 		skip.Add(s, "")
 	}
 	skip.Add("skip", steps.CauseNotAsked)
-	if got := skip.Words(); got != "4 checks: 3 passed, 1 skipped (nothing to compare)." || !skip.AllPassed() {
+	if got := skip.Words(); got != "4 checks: 3 passed, 1 skipped (not asked)." || !skip.AllPassed() {
 		t.Errorf("skip: %q", got)
 	}
 	var fail live.Tally

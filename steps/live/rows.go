@@ -245,8 +245,8 @@ func TallyReport(rep *azure.Report) Tally {
 }
 
 // Words says the tally the way every front end says it: "7 checks: 6
-// passed, 1 warned." Counts of zero are left out; a skip with nothing to
-// compare says so.
+// passed, 1 warned." Counts of zero are left out; skips that are all "not
+// asked" (a value the check needs was not given) say so in their rows' words.
 func (t Tally) Words() string {
 	var parts []string
 	add := func(n int, w string) {
@@ -259,7 +259,7 @@ func (t Tally) Words() string {
 	add(t.Failed, "failed")
 	switch {
 	case t.Skipped > 0 && t.Skipped == t.NotAsked:
-		add(t.Skipped, "skipped (nothing to compare)")
+		add(t.Skipped, "skipped (not asked)")
 	default:
 		add(t.Skipped, "skipped")
 	}

@@ -59,7 +59,7 @@ func TestResultWriter(t *testing.T) {
 			for _, w := range append(tc.want, "        none-listed: The permissions API", "How to fix:",
 				"  1. Assign Reader.\n     Fixes arm.vaults (none-listed).\n", "     $ az role assignment create --role Reader --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
 				"Evidence: HTTP 403 · request 5e1f-77aa",
-				"3 checks: 1 passed, 1 failed, 1 skipped (nothing to compare), in 1.5 s") {
+				"3 checks: 1 passed, 1 failed, 1 skipped (not asked), in 1.5 s") {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
