@@ -35,11 +35,13 @@ func randomSeed() int64 {
 	return 1
 }
 
-// brokenScenarios are the scenarios with a fault to find, in the sandbox's order.
+// brokenScenarios are the scenarios with a fault to find, in the sandbox's order. A
+// fault only Delinea's side shows (delinea.*) is left out: a seat checks through the
+// room with typed values and no Secret Server, so its every check would pass.
 func brokenScenarios() []string {
 	var out []string
 	for _, s := range sandbox.Scenarios() {
-		if s.ExpectCheck != "" && s.Name != PlanMystery {
+		if s.ExpectCheck != "" && s.Name != PlanMystery && !strings.HasPrefix(s.ExpectCheck, "delinea.") {
 			out = append(out, s.Name)
 		}
 	}

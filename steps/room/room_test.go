@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvbridge/kvbridge/steps/azure"
+	"github.com/kvbridge/kvbridge/steps/azure/sandbox"
 )
 
 func startRoom(t *testing.T, seats int, plan string, seed int64) *Room {
@@ -336,5 +337,31 @@ func TestReportJSONShape(t *testing.T) {
 	var csv strings.Builder
 	if err := rep.WriteCSV(&csv); err != nil || !strings.Contains(csv.String(), "1,Lin,healthy,50") {
 		t.Fatalf("csv: %v\n%s", err, csv.String())
+	}
+}
+
+// A mixed room deals only faults a seat can find: a seat checks with typed values and no
+// Secret Server, so a Delinea-side fault (delinea-typo) would look like a healthy tenant,
+// while value-drift (found by mapping.value) stays in the deal.
+func TestMixDealsOnlyFaultsASeatCanFind(t *testing.T) {
+	exp := map[string]string{}
+	for _, s := range sandbox.Scenarios() {
+		exp[s.Name] = s.ExpectCheck
+	}
+	seen := map[string]bool{}
+	for seed := int64(1); seed <= 40; seed++ {
+		deals, err := PlanSeats(PlanMix, 20, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range deals {
+			seen[d.Scenario] = true
+			if strings.HasPrefix(exp[d.Scenario], "delinea.") {
+				t.Fatalf("seed %d: mix dealt %s, whose fault (%s) a seat cannot see", seed, d.Scenario, exp[d.Scenario])
+			}
+		}
+	}
+	if !seen["value-drift"] || !seen["firewall"] {
+		t.Fatalf("mix should still deal value-drift and firewall; dealt %v", seen)
 	}
 }
