@@ -149,6 +149,13 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 		}
 	}
 	readsCredential := cfg.Delinea != nil && !cfg.Delinea.CredentialSecret.Zero()
+	if practice == nil && !readsCredential && (f.tenant == "") != (f.clientID == "") {
+		// Half an app named: say which half is missing rather than asking for both.
+		if f.tenant == "" {
+			return usagef("doctor: --client-id is given but not the tenant: add --tenant (or set AZURE_TENANT_ID), the app's Directory (tenant) ID or a verified domain")
+		}
+		return usagef("doctor: --tenant is given but not the client ID: add --client-id (or set AZURE_CLIENT_ID), the app's Application (client) ID")
+	}
 	if practice == nil && !readsCredential && (f.tenant == "" || f.clientID == "") {
 		return usagef("doctor: which app? Give --tenant and --client-id (or set AZURE_TENANT_ID and AZURE_CLIENT_ID), with the secret in AZURE_CLIENT_SECRET; or try the practice tenant: kvbridge doctor --sandbox no-vault-read")
 	}

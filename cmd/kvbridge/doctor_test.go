@@ -265,6 +265,9 @@ func TestDoctorUsage(t *testing.T) {
 		{"bad ca file", map[string]string{"AZURE_CLIENT_SECRET": "x"}, []string{"--ca-file", "/nonexistent/ca.pem"}, "--ca-file"},
 		{"bad vault", map[string]string{"AZURE_CLIENT_SECRET": "x"}, []string{"--vault", "a_b"}, "vault"},
 		{"arguments", nil, []string{"extra"}, "no arguments"},
+		{"no app", nil, nil, "which app?"},
+		{"tenant only", nil, []string{"--tenant", "contoso.onmicrosoft.com"}, "add --client-id"},
+		{"client ID only", map[string]string{"AZURE_CLIENT_ID": "00000000-0000-0000-0000-000000000001"}, nil, "add --tenant"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
