@@ -61,6 +61,22 @@ func TestUsageAndVersion(t *testing.T) {
 	}
 }
 
+// --reset --yes asks nothing, so the course's first line says the old progress is gone.
+func TestResetYesSaysProgressErased(t *testing.T) {
+	privateState(t)
+	code, out, errOut := runCLI(t, "3\nq\n", nil, "--offline")
+	if code != 0 {
+		t.Fatalf("first run: code=%d stderr=%s", code, errOut)
+	}
+	if strings.Contains(out, "erased") {
+		t.Fatal("a plain start claims progress was erased")
+	}
+	code, out, errOut = runCLI(t, "q\n", nil, "--reset", "--yes", "--offline")
+	if code != 0 || !strings.HasPrefix(out, "Saved progress erased") {
+		t.Fatalf("code=%d\nstdout=%s\nstderr=%s", code, out, errOut)
+	}
+}
+
 func TestReportWithoutProgress(t *testing.T) {
 	path := privateState(t)
 	code, out, errOut := runCLI(t, "", nil, "report")

@@ -199,6 +199,10 @@ func runWizard(ctx context.Context, f wizardFlags, io stdio, getenv func(string)
 	if err != nil {
 		return err
 	}
+	if f.reset && f.yes && notice == "" {
+		// Without a question asked, this line is the only sign the old progress is gone.
+		notice = "Saved progress erased (--reset --yes); the course starts afresh."
+	}
 	live, err := liveOptions(f, getenv)
 	if err != nil {
 		return err
