@@ -82,7 +82,7 @@ func runJoin(a *app, joinStr, name string, f wizardFlags) error {
 	}
 	rep := roomseat.NewReporter(seat, m)
 	defer rep.Close()
-	fmt.Fprintf(a.io.err, "kvbridge: seat %d in the trainer's room, as %s. Your progress goes to the trainer as you work.\n", seat.Info.Seat, termsafe.Clean(seat.Info.Name))
+	fmt.Fprintf(a.io.err, "kvbridge: seat %d in the trainer's room, as %s.\n", seat.Info.Seat, termsafe.Clean(seat.Info.Name))
 	f.joined = &session.Live{
 		Initial: steps.Connection{Kind: steps.ConnPractice, Scenario: roomseat.Scenario},
 		Wiring: live.Wiring{StartPractice: func(scenario string, seed int64) (live.Practice, error) {
