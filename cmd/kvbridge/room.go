@@ -59,8 +59,8 @@ func newRoomServeCmd(a *app) *cobra.Command {
 		Use:   "serve [flags]",
 		Short: "serve a room of practice tenants until interrupted",
 		Long: `kvbridge room serve runs a room: one practice tenant per seat, the scenario of each from
-the plan (a scenario's name for every seat, mix to deal the broken scenarios round the
-room, mystery for a hidden one per seat; --seed makes the room reproducible), the
+the plan (a scenario's name for every seat, mix to deal the broken scenarios a seat can find round
+the room, mystery for a hidden one per seat; --seed makes the room reproducible), the
 answer key with the trainer only. On a terminal it shows the dashboard; with --json the
 first line is one object: join, url, code, pin, trainer_key, state_file.
 
