@@ -23,6 +23,20 @@ func IsTerminal(v any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// Width is the column count of the terminal v is on, or 0 when v is not an
+// *os.File on a terminal or the terminal does not say.
+func Width(v any) int {
+	f, ok := v.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || w < 0 {
+		return 0
+	}
+	return w
+}
+
 // ColorProfile is how much colour to write to out: none with NO_COLOR (any
 // non-empty value, not only what strconv.ParseBool takes), noColor, or
 // TERM=dumb, and none to a pipe or a file; otherwise what colorprofile detects

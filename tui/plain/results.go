@@ -44,8 +44,22 @@ func NewResultWriter(out io.Writer, getenv func(string) string) *ResultWriter {
 		w:     &colorprofile.Writer{Forward: out, Profile: profile},
 		ascii: !utf8Locale(getenv) || getenv("TERM") == "dumb",
 		sty:   newPlainStyles(profile > colorprofile.NoTTY),
-		width: 100,
+		width: resultWidth(tty.Width(out)),
 	}
+}
+
+// resultWidth is the width doctor wraps its text at: 100 columns to a pipe or
+// a file (and on a wide terminal), the terminal's own width when it is
+// narrower, so an 80-column terminal does not break every detail line a second
+// time. Below 60 columns the text stays at 60: the indented detail needs room.
+func resultWidth(term int) int {
+	switch {
+	case term <= 0 || term >= 100:
+		return 100
+	case term < 60:
+		return 60
+	}
+	return term
 }
 
 func utf8Locale(getenv func(string) string) bool {

@@ -135,3 +135,13 @@ func TestResultWriterBoundsTheVaultList(t *testing.T) {
 		t.Errorf("vault list:\n%s", out)
 	}
 }
+
+// Doctor's text fits a terminal narrower than 100 columns instead of being broken a
+// second time by it; a pipe (width 0) and a wide terminal get 100.
+func TestResultWidthFollowsANarrowTerminal(t *testing.T) {
+	for term, want := range map[int]int{0: 100, 200: 100, 100: 100, 80: 80, 72: 72, 40: 60} {
+		if got := resultWidth(term); got != want {
+			t.Errorf("resultWidth(%d) = %d, want %d", term, got, want)
+		}
+	}
+}
