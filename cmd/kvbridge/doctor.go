@@ -187,9 +187,10 @@ func runDoctor(ctx context.Context, f doctorFlags, io stdio, getenv func(string)
 		in := practice.Info()
 		seed := ""
 		if in.Seed != 0 {
-			seed = fmt.Sprintf(", seed %d: --seed %d brings the same one back", in.Seed, in.Seed)
+			seed = fmt.Sprintf("\n--seed %d brings the same one back.", in.Seed)
 		}
-		pr.Line(fmt.Sprintf("Practice tenant: scenario %q%s (in-process; nothing leaves this machine)\n", in.Scenario, seed))
+		// Short lines rather than one that an 80-column terminal breaks.
+		pr.Line(fmt.Sprintf("Practice tenant: scenario %q.\nIt runs inside kvbridge; nothing leaves this machine.%s\n", in.Scenario, seed))
 	}
 	start := time.Now()
 	rep := s.Run(ctx, nil, func(r azure.Result) {
