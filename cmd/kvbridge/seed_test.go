@@ -36,7 +36,7 @@ func TestDoctorSeedPicksTheMystery(t *testing.T) {
 		t.Errorf("seven seeds picked one fault: %v", seen)
 	}
 	_, text, _ := doctorCLI(t, "", nil, "--sandbox", "mystery", "--seed", "7")
-	if !strings.Contains(text, `scenario "mystery", seed 7: --seed 7 brings the same one back`) {
+	if !strings.Contains(text, "scenario \"mystery\".\nIt runs inside kvbridge; nothing leaves this machine.\n--seed 7 brings the same one back.") {
 		t.Errorf("doctor's text does not name the seed:\n%s", text)
 	}
 	if code, _, stderr := doctorCLI(t, "", nil, "--seed", "7"); code != 2 || !strings.Contains(stderr, "--sandbox mystery") {
