@@ -65,7 +65,9 @@ func (c *Common) fieldRow(b *lineBuf, f live.Field, value *field, on, editing bo
 	pw := 2 + labelW + 1
 	vw := ansi.StringWidth(verdict)
 	valW := max(8, w-pw-vw-2)
-	if valW < 20 {
+	if fw := ansi.StringWidth(f.Value); valW < 20 || !editing && len(f.Choices) == 0 && fw > valW && fw <= w-pw {
+		// The verdict goes under the value rather than cut it: a GUID
+		// shown with "…" can be neither checked nor copied.
 		valW = w - pw
 	}
 	var val string
