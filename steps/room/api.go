@@ -380,7 +380,7 @@ func (r *Room) serveTrainer(w http.ResponseWriter, req *http.Request) {
 	}
 	if subtle.ConstantTimeCompare([]byte(bearer(req)), []byte(r.st.TrainerKey)) != 1 {
 		r.limiter.failed(clientAddr(req), r.now())
-		writeErr(w, http.StatusUnauthorized, "TrainerKeyRequired", "This needs the trainer key that kvbridge room serve printed (--trainer-key).")
+		writeErr(w, http.StatusUnauthorized, "TrainerKeyRequired", "The trainer key is missing or not this room's: give the one kvbridge room serve printed (--trainer-key).")
 		return
 	}
 	what := strings.TrimPrefix(req.URL.Path, trainerPrefix)
