@@ -206,7 +206,10 @@ func diagramColumn(parties []string, from, to int, label string, width int, st *
 		}
 	}
 	if skip {
-		rows = append(rows, st.LinkActive.Render("the ═ line is what this section builds: ")+st.LinkActive.Render(label))
+		// The caption wraps (the safety cut below would hide its end).
+		for _, l := range wrap.Text("the ═ line is what this section builds: "+label, max(8, width)) {
+			rows = append(rows, st.LinkActive.Render(l))
+		}
 	}
 	for i, r := range rows {
 		if ansi.StringWidth(r) > width {
