@@ -65,7 +65,13 @@ func runRoomDoctor(ctx context.Context, c *cobra.Command, f doctorFlags, std std
 	start := time.Now()
 	pr := plain.NewResultWriter(std.out, getenv)
 	if !f.json {
-		pr.Line(fmt.Sprintf("Room seat %d (%s): the checks run against your seat's practice tenant in the trainer's room\n", seat.Info.Seat, termsafe.Clean(seat.Info.Name)))
+		// Short lines (an 80-column terminal), and the name only when the trainee gave one:
+		// without it the room calls the seat "seat N", which would read "seat 1 (seat 1)".
+		who := ""
+		if name := termsafe.Clean(seat.Info.Name); name != "" && name != fmt.Sprintf("seat %d", seat.Info.Seat) {
+			who = ", as " + name
+		}
+		pr.Line(fmt.Sprintf("Seat %d in the trainer's room%s.\nThe checks run against your seat's practice tenant there.\n", seat.Info.Seat, who))
 	}
 	rep, rerr := seat.Doctor(ctx, f.timeout)
 	if rep == nil {
