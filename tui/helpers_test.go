@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/kvbridge/kvbridge/steps/live/livetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/kvbridge/kvbridge/quiz"
 	"github.com/kvbridge/kvbridge/steps"
 	"github.com/kvbridge/kvbridge/tui/session"
 )
@@ -29,15 +29,7 @@ func (c *clock) now() time.Time { c.t = c.t.Add(time.Minute); return c.t }
 
 func machine(t testing.TB) *steps.Machine {
 	t.Helper()
-	c, err := steps.LoadCourse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := quiz.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return steps.NewMachine(c, b)
+	return livetest.Machine(t)
 }
 
 // newTest builds a model on the real course with a store in a temp dir,
